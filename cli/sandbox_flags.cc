@@ -1,0 +1,43 @@
+#include <iostream>
+
+#include "cli/commands.h"
+
+namespace proctor::cli {
+
+std::vector<FlagSpec> SandboxFlags() {
+  return {{"insecure-allow-missing", true, true,
+           "IMPORTANT: run even though isolation LAYER is unavailable (repeatable; names as "
+           "`proctor doctor` prints them). Without it a missing layer is a startup error.",
+           "LAYER"}};
+}
+
+std::unique_ptr<sandbox::Sandbox> MakeSandbox(const Flags& flags, bool announce) {
+  sandbox::SandboxConfig config;
+  for (const std::string& layer : flags.GetAll("insecure-allow-missing")) {
+    bool known = false;
+    for (const std::string& l : sandbox::kAllLayers) known |= l == layer;
+    if (!known) {
+      std::cerr << "proctor: --insecure-allow-missing: unknown layer '" << layer << "'\n";
+      return nullptr;
+    }
+    config.insecure_allow_missing.insert(layer);
+  }
+  std::string error;
+  auto sb = sandbox::Sandbox::Create(config, &error);
+  if (!sb) {
+    std::cerr << "proctor: " << error << "\n";
+    return nullptr;
+  }
+  if (announce) {
+    std::string active, missing;
+    for (const auto& l : sb->host_layers().layers)
+      (l.active ? active : missing) += (l.active ? " " : " ") + l.name;
+    std::cerr << "proctor: isolation layers active:" << active << "\n";
+    if (!missing.empty())
+      std::cerr << "proctor: WARNING: running WITHOUT:" << missing
+                << " (allowed by --insecure-allow-missing)\n";
+  }
+  return sb;
+}
+
+}  // namespace proctor::cli

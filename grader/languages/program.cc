@@ -1,0 +1,98 @@
+#include "grader/languages/program.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <vector>
+
+namespace proctor::grader {
+namespace {
+
+constexpr size_t kCompilerMessageCap = 16 * 1024;
+
+std::vector<std::string> Expand(const std::vector<std::string>& argv, const std::string& source,
+                                const std::string& binary) {
+  std::vector<std::string> out;
+  for (const std::string& a : argv)
+    out.push_back(a == "{source}" ? source : a == "{binary}" ? binary : a);
+  return out;
+}
+
+}  // namespace
+
+std::string MakeTempDir(const std::string& prefix) {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = std::string(base && *base ? base : "/tmp") + "/" + prefix + "XXXXXX";
+  std::vector<char> buf(pattern.begin(), pattern.end());
+  buf.push_back('\0');
+  if (::mkdtemp(buf.data()) == nullptr) return "";
+  return buf.data();
+}
+
+std::unique_ptr<PreparedProgram> PreparedProgram::Prepare(sandbox::Sandbox& sandbox,
+                                                          const Language& language,
+                                                          const std::string& source,
+                                                          CompileOutcome* outcome) {
+  std::unique_ptr<PreparedProgram> program(new PreparedProgram(language, source));
+  *outcome = CompileOutcome{};
+  if (language.compile_argv.empty()) return program;
+
+  program->temp_dir_ = MakeTempDir("proctor-build-");
+  if (program->temp_dir_.empty()) {
+    outcome->ok = false;
+    outcome->infra_error = true;
+    outcome->message = "cannot create a build directory";
+    return nullptr;
+  }
+  program->binary_path_ = program->temp_dir_ + "/" + language.binary_file;
+  sandbox::RunSpec spec;
+  spec.argv = language.compile_argv;
+  spec.policy.limits = language.compile_limits;
+  spec.policy.readonly_paths = language.compile_readonly_paths;
+  spec.policy.files = {{language.source_file, source, false}};
+  spec.policy.outputs = {{language.binary_file, program->binary_path_, 256 * sandbox::kMiB}};
+  outcome->result = sandbox.Run(spec);
+  const sandbox::Result& r = outcome->result;
+  if (r.status == sandbox::Status::kSandboxError) {
+    outcome->ok = false;
+    outcome->infra_error = true;
+    outcome->message = "compile step failed inside Proctor: " + r.error;
+    return nullptr;
+  }
+  struct stat st;
+  if (r.status != sandbox::Status::kOk || ::stat(program->binary_path_.c_str(), &st) != 0 ||
+      st.st_size == 0) {
+    outcome->ok = false;
+    std::string message = r.stderr_data + r.stdout_data;
+    if (message.size() > kCompilerMessageCap) message.resize(kCompilerMessageCap);
+    if (r.status != sandbox::Status::kOk && r.status != sandbox::Status::kNonzeroExit)
+      message += "\n[compiler stopped: " + std::string(sandbox::StatusName(r.status)) + "]";
+    outcome->message = message;
+    return nullptr;
+  }
+  ::chmod(program->binary_path_.c_str(), 0755);
+  return program;
+}
+
+PreparedProgram::~PreparedProgram() {
+  if (!binary_path_.empty()) ::unlink(binary_path_.c_str());
+  if (!temp_dir_.empty()) ::rmdir(temp_dir_.c_str());
+}
+
+sandbox::RunSpec PreparedProgram::MakeRunSpec(const sandbox::Limits& limits,
+                                              std::string stdin_data) const {
+  sandbox::RunSpec spec;
+  spec.policy.limits = limits;
+  spec.policy.readonly_paths = language_.readonly_paths;
+  spec.policy.stdin_data = std::move(stdin_data);
+  if (language_.compile_argv.empty()) {
+    spec.policy.files = {{language_.source_file, source_, false}};
+  } else {
+    spec.policy.binds = {{binary_path_, kBinaryMount, false}};
+  }
+  spec.argv = Expand(language_.run_argv, language_.source_file, kBinaryMount);
+  return spec;
+}
+
+}  // namespace proctor::grader

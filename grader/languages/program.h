@@ -1,0 +1,51 @@
+// A submission made ready to run: compiled once inside the sandbox when its language compiles,
+// then run as often as needed (one run per stdio test, or once for a whole test session).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "grader/languages/language.h"
+#include "sandbox/result.h"
+#include "sandbox/sandbox.h"
+
+namespace proctor::grader {
+
+struct CompileOutcome {
+  bool ok = true;              // no compile step, or it succeeded
+  bool infra_error = false;    // Proctor failed (sandbox_error), not the compiler
+  sandbox::Result result;      // the compile run, when there was one
+  std::string message;         // compiler diagnostics (capped) or the infra error
+};
+
+class PreparedProgram {
+ public:
+  // Compiles `source` when `language` needs it. Returns nullptr when it did not compile;
+  // `*outcome` says why (the compiler's message, or Proctor's own failure).
+  static std::unique_ptr<PreparedProgram> Prepare(sandbox::Sandbox& sandbox,
+                                                  const Language& language,
+                                                  const std::string& source,
+                                                  CompileOutcome* outcome);
+  ~PreparedProgram();
+  PreparedProgram(const PreparedProgram&) = delete;
+  PreparedProgram& operator=(const PreparedProgram&) = delete;
+
+  // A run of the program under `limits` with `stdin_data`; callers may add files, binds and
+  // extra argv (e.g. a runner script wrapping the source) before running it.
+  sandbox::RunSpec MakeRunSpec(const sandbox::Limits& limits, std::string stdin_data) const;
+  const Language& language() const { return language_; }
+  const std::string& source() const { return source_; }
+
+ private:
+  PreparedProgram(const Language& language, std::string source)
+      : language_(language), source_(std::move(source)) {}
+  const Language& language_;
+  std::string source_;
+  std::string temp_dir_;     // host dir holding the compiled binary
+  std::string binary_path_;  // host path of the compiled binary
+};
+
+// Makes a fresh private host directory under $TMPDIR (or /tmp) for one submission.
+std::string MakeTempDir(const std::string& prefix);
+
+}  // namespace proctor::grader

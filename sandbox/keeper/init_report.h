@@ -1,0 +1,21 @@
+// What the run's init (pid 1 of the run's pid namespace) tells the keeper when the program is
+// done. Plain bytes over a pipe: both ends are the same binary.
+#pragma once
+
+namespace proctor::sandbox::keeper {
+
+struct InitReport {
+  int setup_failed = 0;      // the sandbox could not be built (Proctor's failure)
+  char stage[64] = {};       // which step failed
+  int err = 0;               // its errno
+  char detail[256] = {};     // the path or value involved
+  int exec_errno = 0;        // the program could not be exec'd
+  int main_reaped = 0;
+  int main_status = 0;       // waitpid() status of the program
+  double main_exit_at = 0;   // CLOCK_MONOTONIC seconds
+  double violation_at = -1;  // first process of the run killed by SIGSYS (seccomp)
+  int disk_full = 0;         // the writable space had no free block or inode left
+  int outputs_failed = 0;    // an output file could not be copied out
+};
+
+}  // namespace proctor::sandbox::keeper

@@ -1,0 +1,193 @@
+#include "sandbox/keeper/run_init.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "sandbox/keeper/init_report.h"
+#include "sandbox/linux/credentials.h"
+#include "sandbox/linux/mounts.h"
+#include "sandbox/linux/rlimits.h"
+
+namespace proctor::sandbox::keeper {
+namespace {
+
+double Now() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void Copy(char* dst, size_t size, const std::string& src) {
+  std::strncpy(dst, src.c_str(), size - 1);
+  dst[size - 1] = '\0';
+}
+
+[[noreturn]] void Report(int fd, const InitReport& report) {
+  ssize_t ignored = ::write(fd, &report, sizeof report);
+  (void)ignored;
+  ::_exit(0);
+}
+
+[[noreturn]] void SetupFailed(int fd, const char* stage, int err, const std::string& detail) {
+  InitReport report;
+  report.setup_failed = 1;
+  Copy(report.stage, sizeof report.stage, stage);
+  report.err = err;
+  Copy(report.detail, sizeof report.detail, detail);
+  Report(fd, report);
+}
+
+// Child of init, runs the program. Only async-signal-safe calls from here to execve.
+[[noreturn]] void StartProgram(const InitContext& ctx, char* const argv[], char* const envp[],
+                               int exec_error_fd) {
+  const KeeperRequest& req = *ctx.request;
+  auto die = [&](const char* stage) {
+    int err[2] = {errno, 0};
+    ssize_t ignored = ::write(exec_error_fd, err, sizeof err);
+    (void)ignored;
+    (void)stage;
+    ::_exit(127);
+  };
+  sigset_t all;
+  sigemptyset(&all);
+  ::sigprocmask(SIG_SETMASK, &all, nullptr);
+  for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
+  ::setsid();
+  if (::dup2(ctx.stdin_fd, 0) < 0) die("stdin");
+  // Extra descriptors keep their order: kKeeperPassFdBase.. become 3..
+  for (int i = 0; i < req.pass_fds; ++i) {
+    if (::dup2(kKeeperPassFdBase + i, 3 + i) < 0) die("pass fd");
+  }
+  // IMPORTANT: nothing but stdin, stdout, stderr and the passed descriptors survives.
+  if (::syscall(SYS_close_range, 3 + req.pass_fds, ~0U, 0) != 0) die("close fds");
+  linux::RlimitPlan plan{ctx.have_memory_cgroup, ctx.have_pids_cgroup};
+  if (linux::ApplyRlimits(req.policy.limits, plan) >= 0) die("rlimits");
+  if (::chdir(req.policy.workdir.c_str()) != 0) die("chdir");
+  if (linux::DropPrivileges(req.sandbox_uid, req.sandbox_uid) != nullptr) die("credentials");
+  if (req.layers.seccomp && linux::InstallSeccompProgram(*ctx.seccomp) != 0) die("seccomp");
+  ::execve(argv[0], argv, envp);
+  int err[2] = {errno, 1};
+  ssize_t ignored = ::write(exec_error_fd, err, sizeof err);
+  (void)ignored;
+  ::_exit(127);
+}
+
+}  // namespace
+
+void RunInit(const InitContext& ctx) {
+  const KeeperRequest& req = *ctx.request;
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  char go = 0;
+  if (::read(ctx.go_fd, &go, 1) != 1) ::_exit(1);  // the keeper is gone
+  ::close(ctx.go_fd);
+  // Become root of the new user namespace (host uid = the map's base, unprivileged outside),
+  // so files created in the run's tmpfs have an owner that exists inside.
+  if (req.layers.user_ns && (::setresgid(0, 0, 0) != 0 || ::setresuid(0, 0, 0) != 0))
+    SetupFailed(ctx.report_fd, "become namespace root", errno, "");
+
+  if (req.layers.uts_ns && ::sethostname(req.policy.hostname.data(),
+                                         req.policy.hostname.size()) != 0)
+    SetupFailed(ctx.report_fd, "sethostname", errno, req.policy.hostname);
+  if (req.layers.mount_ns) {
+    linux::SetupError error;
+    if (!linux::BuildRoot(req.policy, req.sandbox_uid, req.sandbox_uid, req.layers.pid_ns,
+                          &error))
+      SetupFailed(ctx.report_fd, error.stage, error.err, error.detail);
+  }
+
+  // Everything the child needs is built before fork: it must not allocate.
+  std::vector<char*> argv;
+  for (const std::string& a : req.argv) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  std::vector<std::string> env_strings;
+  for (const auto& [k, v] : req.policy.env) env_strings.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (std::string& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+
+  int exec_pipe[2];
+  if (::pipe2(exec_pipe, O_CLOEXEC) != 0) SetupFailed(ctx.report_fd, "pipe", errno, "");
+  pid_t main_pid = ::fork();
+  if (main_pid < 0) SetupFailed(ctx.report_fd, "fork", errno, "");
+  if (main_pid == 0) {
+    ::close(exec_pipe[0]);
+    StartProgram(ctx, argv.data(), envp.data(), exec_pipe[1]);
+  }
+  ::close(exec_pipe[1]);
+  ::close(ctx.stdin_fd);
+  InitReport report;
+  int exec_err[2] = {0, 0};
+  if (::read(exec_pipe[0], exec_err, sizeof exec_err) == sizeof exec_err) {
+    if (exec_err[1] == 1) {
+      report.exec_errno = exec_err[0];
+    } else {
+      // Failed before exec: a Proctor setup step, not the program.
+      ::kill(main_pid, SIGKILL);
+      ::waitpid(main_pid, nullptr, 0);
+      SetupFailed(ctx.report_fd, "program setup", exec_err[0], req.argv[0]);
+    }
+  }
+  ::close(exec_pipe[0]);
+
+  // Reap everything; the run ends when the program (main process) exits.
+  for (;;) {
+    int status = 0;
+    pid_t pid = ::waitpid(-1, &status, __WALL);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS && report.violation_at < 0)
+      report.violation_at = Now();
+    if (pid == main_pid) {
+      report.main_reaped = 1;
+      report.main_status = status;
+      report.main_exit_at = Now();
+      // IMPORTANT: survivors (daemons, setsid children) die with the run. As pid 1 of the
+      // run's namespace, kill(-1) reaches exactly the run's processes.
+      if (req.layers.pid_ns) ::kill(-1, SIGKILL);
+    }
+  }
+
+  if (req.layers.mount_ns) {
+    struct statvfs sv;
+    if (::statvfs(req.policy.workdir.c_str(), &sv) == 0 && (sv.f_bavail == 0 || sv.f_favail == 0))
+      report.disk_full = 1;
+  }
+  // Copy requested files out, never following links planted by the program.
+  for (size_t i = 0; i < req.policy.outputs.size() && i < ctx.output_fds.size(); ++i) {
+    const FileOut& out = req.policy.outputs[i];
+    std::string path = req.policy.workdir + "/" + out.name;
+    int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+        static_cast<uint64_t>(st.st_size) > out.max_bytes) {
+      report.outputs_failed = 1;
+      if (fd >= 0) ::close(fd);
+      continue;
+    }
+    char buf[65536];
+    for (;;) {
+      ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n <= 0) break;
+      if (::write(ctx.output_fds[i], buf, static_cast<size_t>(n)) != n) {
+        report.outputs_failed = 1;
+        break;
+      }
+    }
+    ::close(fd);
+  }
+  Report(ctx.report_fd, report);
+}
+
+}  // namespace proctor::sandbox::keeper

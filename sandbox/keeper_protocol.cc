@@ -1,0 +1,166 @@
+#include "sandbox/keeper_protocol.h"
+
+#include <nlohmann/json.hpp>
+
+namespace proctor::sandbox {
+namespace {
+
+using nlohmann::json;
+
+json LimitsToJson(const Limits& l) {
+  return {{"wall_seconds", l.wall_seconds},   {"cpu_seconds", l.cpu_seconds},
+          {"memory_bytes", l.memory_bytes},   {"max_processes", l.max_processes},
+          {"stdout_bytes", l.stdout_bytes},   {"stderr_bytes", l.stderr_bytes},
+          {"disk_bytes", l.disk_bytes},       {"disk_inodes", l.disk_inodes},
+          {"open_files", l.open_files},       {"stack_bytes", l.stack_bytes}};
+}
+
+void LimitsFromJson(const json& j, Limits* l) {
+  l->wall_seconds = j.at("wall_seconds");
+  l->cpu_seconds = j.at("cpu_seconds");
+  l->memory_bytes = j.at("memory_bytes");
+  l->max_processes = j.at("max_processes");
+  l->stdout_bytes = j.at("stdout_bytes");
+  l->stderr_bytes = j.at("stderr_bytes");
+  l->disk_bytes = j.at("disk_bytes");
+  l->disk_inodes = j.at("disk_inodes");
+  l->open_files = j.at("open_files");
+  l->stack_bytes = j.at("stack_bytes");
+}
+
+}  // namespace
+
+std::string EncodeRequest(const KeeperRequest& r) {
+  const Policy& p = r.policy;
+  json binds = json::array();
+  for (const Bind& b : p.binds)
+    binds.push_back({{"source", b.source}, {"target", b.target}, {"writable", b.writable}});
+  json files = json::array();
+  for (const FileIn& f : p.files)
+    files.push_back({{"name", f.name},
+                     {"contents", json::binary(std::vector<uint8_t>(f.contents.begin(),
+                                                                    f.contents.end()))},
+                     {"executable", f.executable}});
+  json outputs = json::array();
+  for (const FileOut& f : p.outputs)
+    outputs.push_back({{"name", f.name}, {"host_path", f.host_path}, {"max_bytes", f.max_bytes}});
+  json j = {
+      {"run_id", r.run_id},
+      {"argv", r.argv},
+      {"limits", LimitsToJson(p.limits)},
+      {"readonly_paths", p.readonly_paths},
+      {"binds", binds},
+      {"env", p.env},
+      {"stdin", json::binary(std::vector<uint8_t>(p.stdin_data.begin(), p.stdin_data.end()))},
+      {"workdir", p.workdir},
+      {"files", files},
+      {"outputs", outputs},
+      {"hostname", p.hostname},
+      {"layers",
+       {{"user_ns", r.layers.user_ns},
+        {"pid_ns", r.layers.pid_ns},
+        {"mount_ns", r.layers.mount_ns},
+        {"net_ns", r.layers.net_ns},
+        {"ipc_ns", r.layers.ipc_ns},
+        {"uts_ns", r.layers.uts_ns},
+        {"seccomp", r.layers.seccomp},
+        {"cgroup_version", r.layers.cgroup_version},
+        {"cgroup_v2_parent", r.layers.cgroup_v2_parent}}},
+      {"pass_fds", r.pass_fds},
+      {"sandbox_uid", r.sandbox_uid},
+      {"host_uid_base", r.host_uid_base},
+  };
+  // CBOR keeps binary file contents and stdin compact and exact.
+  std::vector<uint8_t> cbor = json::to_cbor(j);
+  return std::string(cbor.begin(), cbor.end());
+}
+
+bool DecodeRequest(const std::string& text, KeeperRequest* r, std::string* error) {
+  try {
+    json j = json::from_cbor(text);
+    r->run_id = j.at("run_id");
+    r->argv = j.at("argv").get<std::vector<std::string>>();
+    Policy& p = r->policy;
+    LimitsFromJson(j.at("limits"), &p.limits);
+    p.readonly_paths = j.at("readonly_paths").get<std::vector<std::string>>();
+    p.binds.clear();
+    for (const json& b : j.at("binds"))
+      p.binds.push_back({b.at("source"), b.at("target"), b.at("writable")});
+    p.env = j.at("env").get<std::map<std::string, std::string>>();
+    const auto& in = j.at("stdin").get_binary();
+    p.stdin_data.assign(in.begin(), in.end());
+    p.workdir = j.at("workdir");
+    p.files.clear();
+    for (const json& f : j.at("files")) {
+      const auto& c = f.at("contents").get_binary();
+      p.files.push_back({f.at("name"), std::string(c.begin(), c.end()), f.at("executable")});
+    }
+    p.outputs.clear();
+    for (const json& f : j.at("outputs"))
+      p.outputs.push_back({f.at("name"), f.at("host_path"), f.at("max_bytes")});
+    p.hostname = j.at("hostname");
+    const json& l = j.at("layers");
+    r->layers.user_ns = l.at("user_ns");
+    r->layers.pid_ns = l.at("pid_ns");
+    r->layers.mount_ns = l.at("mount_ns");
+    r->layers.net_ns = l.at("net_ns");
+    r->layers.ipc_ns = l.at("ipc_ns");
+    r->layers.uts_ns = l.at("uts_ns");
+    r->layers.seccomp = l.at("seccomp");
+    r->layers.cgroup_version = l.at("cgroup_version");
+    r->layers.cgroup_v2_parent = l.at("cgroup_v2_parent");
+    r->pass_fds = j.at("pass_fds");
+    r->sandbox_uid = j.at("sandbox_uid");
+    r->host_uid_base = j.at("host_uid_base");
+    return true;
+  } catch (const std::exception& e) {
+    *error = std::string("bad keeper request: ") + e.what();
+    return false;
+  }
+}
+
+std::string EncodeReply(const KeeperReply& r) {
+  json j = {{"started", r.started},
+            {"error", r.error},
+            {"exec_error", r.exec_error},
+            {"exited", r.exited},
+            {"exit_code", r.exit_code},
+            {"term_signal", r.term_signal},
+            {"kill_cause", r.kill_cause},
+            {"kill_at", r.kill_at},
+            {"violation_at", r.violation_at},
+            {"oom_killed", r.oom_killed},
+            {"pids_limit_hit", r.pids_limit_hit},
+            {"disk_full", r.disk_full},
+            {"wall_seconds", r.wall_seconds},
+            {"cpu_seconds", r.cpu_seconds},
+            {"peak_memory_bytes", r.peak_memory_bytes}};
+  return j.dump();
+}
+
+bool DecodeReply(const std::string& text, KeeperReply* r, std::string* error) {
+  try {
+    json j = json::parse(text);
+    r->started = j.at("started");
+    r->error = j.at("error");
+    r->exec_error = j.at("exec_error");
+    r->exited = j.at("exited");
+    r->exit_code = j.at("exit_code");
+    r->term_signal = j.at("term_signal");
+    r->kill_cause = j.at("kill_cause");
+    r->kill_at = j.at("kill_at");
+    r->violation_at = j.at("violation_at");
+    r->oom_killed = j.at("oom_killed");
+    r->pids_limit_hit = j.at("pids_limit_hit");
+    r->disk_full = j.at("disk_full");
+    r->wall_seconds = j.at("wall_seconds");
+    r->cpu_seconds = j.at("cpu_seconds");
+    r->peak_memory_bytes = j.at("peak_memory_bytes");
+    return true;
+  } catch (const std::exception& e) {
+    *error = std::string("bad keeper reply: ") + e.what();
+    return false;
+  }
+}
+
+}  // namespace proctor::sandbox

@@ -1,0 +1,50 @@
+// Per-run control groups: memory (no swap), pids and CPU accounting for the whole tree.
+// cgroup v1 and v2 are separate implementations chosen by the supervisor's detection.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "sandbox/policy.h"
+
+namespace proctor::sandbox::linux {
+
+struct CgroupUsage {
+  double cpu_seconds = 0;
+  uint64_t peak_memory_bytes = 0;
+  bool oom_killed = false;
+  bool pids_limit_hit = false;
+};
+
+class Cgroup {
+ public:
+  virtual ~Cgroup() = default;
+  // Moves `pid` (and so its future descendants) into the run's cgroup(s).
+  virtual bool AddProcess(pid_t pid, std::string* error) = 0;
+  virtual double CpuSeconds() = 0;
+  virtual CgroupUsage Usage() = 0;
+  // Kills every process still in the cgroup and waits (bounded) until it is empty.
+  virtual bool KillAll() = 0;
+  // Removes the cgroup directories (after KillAll).
+  virtual void Remove() = 0;
+};
+
+// Creates the run's cgroup(s) with the limits set. `version` is "v1" or "v2".
+std::unique_ptr<Cgroup> CreateCgroup(const std::string& version, const std::string& v2_parent,
+                                     const std::string& run_id, const Limits& limits,
+                                     std::string* error);
+
+// Where Proctor's v1 hierarchies and its v2 subtree live.
+inline constexpr char kCgroupRoot[] = "/sys/fs/cgroup";
+inline constexpr char kCgroupGroupName[] = "proctor";
+
+// Helpers shared by both implementations.
+bool WriteFileString(const std::string& path, const std::string& value, std::string* error);
+bool ReadFileString(const std::string& path, std::string* out);
+// Reads "key value" lines (memory.events, pids.events, cpu.stat, memory.oom_control).
+uint64_t ReadKeyedValue(const std::string& path, const std::string& key);
+
+}  // namespace proctor::sandbox::linux

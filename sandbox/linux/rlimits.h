@@ -1,0 +1,16 @@
+// Resource limits of the program process (hard = soft, so it cannot raise them back).
+#pragma once
+
+#include "sandbox/policy.h"
+
+namespace proctor::sandbox::linux {
+
+struct RlimitPlan {
+  bool have_memory_cgroup = true;  // without it, RLIMIT_AS stands in for the memory limit
+  bool have_pids_cgroup = true;    // without it, RLIMIT_NPROC stands in for pids.max
+};
+
+// Applies every limit; returns the failing resource number or -1. Async-signal-safe.
+int ApplyRlimits(const Limits& limits, const RlimitPlan& plan);
+
+}  // namespace proctor::sandbox::linux

@@ -1,0 +1,64 @@
+// Run one untrusted program under a Policy and get back what it did.
+//
+//   auto sandbox = Sandbox::Create({});            // detects layers, checks the minimum
+//   Result r = sandbox->Run({{"/usr/bin/python3", "-I", "x.py"}, policy});
+//   sandbox->AsyncRun(io.get_executor(), spec, [](Result r) { ... });  // many at once
+//
+// Each run gets its own keeper process (proctor-keeper, spawned with Boost.Process v2) that
+// builds namespaces, cgroups, rlimits and seccomp around the program; this side drains its
+// output concurrently, enforces the output caps and a backstop timer, and classifies.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "sandbox/keeper_protocol.h"
+#include "sandbox/layers.h"
+#include "sandbox/policy.h"
+#include "sandbox/result.h"
+
+namespace proctor::sandbox {
+
+struct RunSpec {
+  std::vector<std::string> argv;  // argv[0]: absolute path inside the sandbox
+  Policy policy;
+  std::vector<int> pass_fds;      // host fds handed to the program as 3, 4, ... (not closed)
+};
+
+struct SandboxConfig {
+  // Layers that may be missing without refusing to start. IMPORTANT: every name here weakens
+  // isolation; the CLI only fills it from --insecure-allow-missing=LAYER.
+  std::set<std::string> insecure_allow_missing;
+  std::string keeper_path;  // default: proctor-keeper beside the running executable
+};
+
+class Sandbox {
+ public:
+  // Detects the host's layers and refuses (error set, nullptr) when the minimum is not met.
+  static std::unique_ptr<Sandbox> Create(const SandboxConfig& config, std::string* error);
+
+  Result Run(const RunSpec& spec);  // blocking
+  // Completes on the executor's context. `done` is called exactly once.
+  void AsyncRun(boost::asio::any_io_executor executor, RunSpec spec,
+                std::function<void(Result)> done);
+
+  const HostLayers& host_layers() const { return host_; }
+  const LayerPlan& plan() const { return plan_; }
+
+ private:
+  Sandbox(HostLayers host, LayerPlan plan, std::string keeper_path)
+      : host_(std::move(host)), plan_(std::move(plan)), keeper_path_(std::move(keeper_path)) {}
+  HostLayers host_;
+  LayerPlan plan_;
+  std::string keeper_path_;
+};
+
+// Directory holding the running executable (to find proctor-keeper and bundled files).
+std::string ExecutableDir();
+
+}  // namespace proctor::sandbox

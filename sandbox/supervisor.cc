@@ -1,0 +1,269 @@
+// The supervisor half of a run: spawn the keeper, feed it, drain the program's output with
+// caps, watch a backstop timer, classify. Everything here is asynchronous on one executor.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include "sandbox/classify.h"
+#include "sandbox/linux/cgroup.h"
+#include "sandbox/process_v2.h"
+#include "sandbox/sandbox.h"
+
+namespace proctor::sandbox {
+namespace asio = boost::asio;
+namespace bp = boost::process::v2;
+
+std::string ExecutableDir() {
+  char buf[4096];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return ".";
+  std::string path(buf, static_cast<size_t>(n));
+  return path.substr(0, path.rfind('/'));
+}
+
+namespace {
+
+std::string NewRunId() {
+  static std::atomic<uint64_t> counter{0};
+  return std::to_string(::getpid()) + "-" + std::to_string(++counter);
+}
+
+// Places descriptors at fixed numbers in the keeper and gives it an empty environment.
+struct KeeperFds {
+  std::vector<std::pair<int, int>> map;  // {target, source}
+  const char* const* env;
+
+  bp::error_code on_setup(bp::posix::default_launcher& launcher, const bp::filesystem::path&,
+                          const char* const*) {
+    for (const auto& [target, source] : map) launcher.fd_whitelist.push_back(target);
+    launcher.env = env;
+    return {};
+  }
+  bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&,
+                               const char* const*) {
+    // Move sources out of the way first so that no target overwrites a later source.
+    int moved[64];
+    size_t n = map.size() < 64 ? map.size() : 64;
+    for (size_t i = 0; i < n; ++i) {
+      moved[i] = ::fcntl(map[i].second, F_DUPFD_CLOEXEC, 100);
+      if (moved[i] < 0) return {errno, boost::system::system_category()};
+    }
+    for (size_t i = 0; i < n; ++i)
+      if (::dup2(moved[i], map[i].first) < 0) return {errno, boost::system::system_category()};
+    return {};
+  }
+};
+
+class RunOp : public std::enable_shared_from_this<RunOp> {
+ public:
+  RunOp(asio::any_io_executor ex, const LayerPlan& plan, std::string keeper,
+        RunSpec spec, std::function<void(Result)> done)
+      : ex_(ex), plan_(plan), keeper_(std::move(keeper)), spec_(std::move(spec)),
+        done_(std::move(done)), out_(ex), err_(ex), reply_(ex), timer_(ex) {}
+
+  void Start() {
+    request_.run_id = NewRunId();
+    request_.argv = spec_.argv;
+    request_.policy = spec_.policy;
+    request_.layers = plan_;
+    request_.pass_fds = static_cast<int>(spec_.pass_fds.size());
+
+    int req_fd = ::memfd_create("proctor-request", MFD_CLOEXEC);
+    if (req_fd < 0) return FailEarly(std::string("memfd_create: ") + std::strerror(errno));
+    std::string encoded = EncodeRequest(request_);
+    if (::write(req_fd, encoded.data(), encoded.size()) != static_cast<ssize_t>(encoded.size()) ||
+        ::lseek(req_fd, 0, SEEK_SET) != 0) {
+      ::close(req_fd);
+      return FailEarly(std::string("writing keeper request: ") + std::strerror(errno));
+    }
+    int reply_pipe[2];
+    if (::pipe2(reply_pipe, O_CLOEXEC) != 0) {
+      ::close(req_fd);
+      return FailEarly(std::string("pipe: ") + std::strerror(errno));
+    }
+    reply_.assign(reply_pipe[0]);
+
+    static const char* const kEmptyEnv[] = {nullptr};
+    KeeperFds fds{{{kKeeperRequestFd, req_fd}, {kKeeperReplyFd, reply_pipe[1]}}, kEmptyEnv};
+    for (size_t i = 0; i < spec_.pass_fds.size(); ++i)
+      fds.map.push_back({kKeeperPassFdBase + static_cast<int>(i), spec_.pass_fds[i]});
+
+    bp::error_code ec;
+    start_ = std::chrono::steady_clock::now();
+    proc_.emplace(bp::default_process_launcher()(
+        ex_, ec, keeper_, std::vector<std::string>{},
+        bp::process_stdio{nullptr, out_, err_}, fds));
+    ::close(req_fd);
+    ::close(reply_pipe[1]);
+    if (ec) return FailEarly("spawn " + keeper_ + ": " + ec.message());
+
+    auto self = shared_from_this();
+    ReadStream(out_, result_.stdout_data, spec_.policy.limits.stdout_bytes,
+               result_.stdout_truncated);
+    ReadStream(err_, result_.stderr_data, spec_.policy.limits.stderr_bytes,
+               result_.stderr_truncated);
+    ReadReply();
+    proc_->async_wait([self](bp::error_code, int status) {
+      self->keeper_status_ = status;
+      self->Step();
+    });
+    // Backstop: the keeper enforces the wall limit itself; this catches a keeper that hangs.
+    timer_.expires_after(std::chrono::milliseconds(
+        static_cast<int64_t>(spec_.policy.limits.wall_seconds * 1000) + 10000));
+    timer_.async_wait([self](bp::error_code ec) {
+      if (ec || self->pending_ == 0) return;
+      self->seen_.keeper_failure = "keeper did not finish (killed by the backstop timer)";
+      self->proc_->terminate(ec);
+    });
+  }
+
+ private:
+  static constexpr int kPendingOps = 4;  // stdout, stderr, reply, keeper exit
+
+  void FailEarly(const std::string& message) {
+    result_.status = Status::kSandboxError;
+    result_.error = message;
+    auto self = shared_from_this();
+    asio::post(ex_, [self] { self->done_(std::move(self->result_)); });
+  }
+
+  void ReadStream(asio::readable_pipe& pipe, std::string& data, uint64_t cap, bool& truncated) {
+    auto self = shared_from_this();
+    pipe.async_read_some(asio::buffer(buf_for(pipe)),
+                         [self, &pipe, &data, cap, &truncated](bp::error_code ec, size_t n) {
+                           self->OnRead(pipe, data, cap, truncated, ec, n);
+                         });
+  }
+
+  std::array<char, 65536>& buf_for(asio::readable_pipe& pipe) {
+    return &pipe == &out_ ? out_buf_ : err_buf_;
+  }
+
+  void OnRead(asio::readable_pipe& pipe, std::string& data, uint64_t cap, bool& truncated,
+              bp::error_code ec, size_t n) {
+    if (n > 0 && !truncated) {
+      const char* p = buf_for(pipe).data();
+      if (data.size() + n > cap) {
+        data.append(p, cap - data.size());
+        truncated = true;
+        OutputLimit();
+      } else {
+        data.append(p, n);
+      }
+    }
+    // Keep draining after the cap (discarding) until the keeper has killed the writers.
+    if (!ec) return ReadStream(pipe, data, cap, truncated);
+    Step();
+  }
+
+  void OutputLimit() {
+    if (seen_.output_limit_at >= 0) return;
+    seen_.output_limit_at =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    ::kill(proc_->id(), SIGUSR1);
+  }
+
+  void ReadReply() {
+    auto self = shared_from_this();
+    reply_.async_read_some(asio::buffer(reply_buf_), [self](bp::error_code ec, size_t n) {
+      self->reply_text_.append(self->reply_buf_.data(), n);
+      if (!ec && self->reply_text_.size() < (1 << 20)) return self->ReadReply();
+      self->Step();
+    });
+  }
+
+  void Step() {
+    if (--pending_ > 0) return;
+    timer_.cancel();
+    KeeperReply reply;
+    std::string error;
+    if (seen_.keeper_failure.empty() && !DecodeReply(reply_text_, &reply, &error)) {
+      seen_.keeper_failure = "keeper exited with status " + std::to_string(keeper_status_) +
+                             " without a valid reply (" + error + ")";
+    }
+    if (!seen_.keeper_failure.empty()) {
+      // The keeper may have died before its own cleanup: make sure nothing of the run stays.
+      CleanupAfterKeeper();
+    }
+    Classify(reply, seen_, &result_);
+    done_(std::move(result_));
+  }
+
+  void CleanupAfterKeeper() {
+    if (plan_.cgroup_version.empty()) return;
+    std::string ignored;
+    for (const char* c : {"pids", "memory", "cpuacct"}) {
+      std::string dir = plan_.cgroup_version == "v1"
+                            ? std::string(linux::kCgroupRoot) + "/" + c + "/" +
+                                  linux::kCgroupGroupName + "/" + request_.run_id
+                            : plan_.cgroup_v2_parent + "/" + request_.run_id;
+      std::string procs;
+      for (int round = 0; round < 100 && linux::ReadFileString(dir + "/cgroup.procs", &procs) &&
+                          !procs.empty();
+           ++round) {
+        std::istringstream in(procs);
+        pid_t pid;
+        while (in >> pid) ::kill(pid, SIGKILL);
+        ::usleep(2000);
+      }
+      ::rmdir(dir.c_str());
+      if (plan_.cgroup_version == "v2") break;
+    }
+  }
+
+  asio::any_io_executor ex_;
+  LayerPlan plan_;
+  std::string keeper_;
+  RunSpec spec_;
+  std::function<void(Result)> done_;
+  KeeperRequest request_;
+  asio::readable_pipe out_, err_, reply_;
+  asio::steady_timer timer_;
+  std::optional<bp::process> proc_;
+  std::array<char, 65536> out_buf_, err_buf_;
+  std::array<char, 4096> reply_buf_;
+  std::string reply_text_;
+  std::chrono::steady_clock::time_point start_;
+  int pending_ = kPendingOps;
+  int keeper_status_ = -1;
+  SupervisorObservations seen_;
+  Result result_;
+};
+
+}  // namespace
+
+std::unique_ptr<Sandbox> Sandbox::Create(const SandboxConfig& config, std::string* error) {
+  HostLayers host = DetectLayers();
+  LayerPlan plan;
+  if (!PlanLayers(host, config.insecure_allow_missing, &plan, error)) return nullptr;
+  std::string keeper = config.keeper_path.empty() ? ExecutableDir() + "/proctor-keeper"
+                                                  : config.keeper_path;
+  if (::access(keeper.c_str(), X_OK) != 0) {
+    *error = "keeper binary not executable: " + keeper + ": " + std::strerror(errno);
+    return nullptr;
+  }
+  return std::unique_ptr<Sandbox>(new Sandbox(std::move(host), std::move(plan), keeper));
+}
+
+void Sandbox::AsyncRun(asio::any_io_executor executor, RunSpec spec,
+                       std::function<void(Result)> done) {
+  auto op = std::make_shared<RunOp>(executor, plan_, keeper_path_, std::move(spec),
+                                    std::move(done));
+  op->Start();
+}
+
+Result Sandbox::Run(const RunSpec& spec) {
+  asio::io_context io;
+  Result out;
+  AsyncRun(io.get_executor(), spec, [&out](Result r) { out = std::move(r); });
+  io.run();
+  return out;
+}
+
+}  // namespace proctor::sandbox

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs every Debian package Proctor needs to build, test and run its sandboxed languages.
+# Idempotent: when everything is present it only checks and returns (well under a second).
+# Fails loudly (non-zero exit, the package named) when something cannot be installed.
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  g++ cmake ninja-build pkg-config
+  libboost1.81-dev libseccomp-dev libyaml-cpp-dev nlohmann-json3-dev libgtest-dev
+  # sandboxed languages (Python runs on Debian's interpreter, C++ on g++ above)
+  python3
+  # tests and tools
+  procps util-linux
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}" >&2
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq || { echo "setup: apt-get update failed" >&2; exit 1; }
+if ! $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/proctor-setup.log 2>&1; then
+  cat /tmp/proctor-setup.log >&2
+  echo "setup: FAILED to install: ${missing[*]}" >&2
+  exit 1
+fi
+for p in "${missing[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+    || { echo "setup: package $p is still not installed" >&2; exit 1; }
+done
+echo "setup: done" >&2
