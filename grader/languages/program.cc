@@ -45,6 +45,8 @@ std::unique_ptr<PreparedProgram> PreparedProgram::Prepare(sandbox::Sandbox& sand
     outcome->message = "cannot create a build directory";
     return nullptr;
   }
+  // The run's init reads the binary as an unprivileged host uid: traversal only, no listing.
+  ::chmod(program->temp_dir_.c_str(), 0711);
   program->binary_path_ = program->temp_dir_ + "/" + language.binary_file;
   sandbox::RunSpec spec;
   spec.argv = language.compile_argv;

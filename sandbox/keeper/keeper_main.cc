@@ -89,7 +89,7 @@ int MakeStdin(const std::string& data, std::string* error) {
   return ro;
 }
 
-int Run() {
+int Run(char* argv0) {
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // the supervisor died: treated as a cancel
   ::signal(SIGPIPE, SIG_IGN);
   KeeperReply reply;
@@ -144,6 +144,7 @@ int Run() {
   }
   InitContext ctx;
   ctx.request = &request;
+  ctx.argv0 = argv0;
   ctx.seccomp = &seccomp;
   ctx.have_memory_cgroup = cgroup != nullptr;
   ctx.have_pids_cgroup = cgroup != nullptr;
@@ -282,4 +283,6 @@ int Run() {
 }  // namespace
 }  // namespace proctor::sandbox::keeper
 
-int main() { return proctor::sandbox::keeper::Run(); }
+int main(int argc, char** argv) {
+  return proctor::sandbox::keeper::Run(argc > 0 ? argv[0] : nullptr);
+}

@@ -63,13 +63,19 @@ void Copy(char* dst, size_t size, const std::string& src) {
   ::sigprocmask(SIG_SETMASK, &all, nullptr);
   for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
   ::setsid();
+  // Keep the exec-error pipe out of the way of the descriptors being placed below.
+  exec_error_fd = ::fcntl(exec_error_fd, F_DUPFD_CLOEXEC, 512);
+  if (exec_error_fd < 0) ::_exit(127);
   if (::dup2(ctx.stdin_fd, 0) < 0) die("stdin");
   // Extra descriptors keep their order: kKeeperPassFdBase.. become 3..
   for (int i = 0; i < req.pass_fds; ++i) {
     if (::dup2(kKeeperPassFdBase + i, 3 + i) < 0) die("pass fd");
   }
-  // IMPORTANT: nothing but stdin, stdout, stderr and the passed descriptors survives.
-  if (::syscall(SYS_close_range, 3 + req.pass_fds, ~0U, 0) != 0) die("close fds");
+  const int first_free = 3 + req.pass_fds;
+  exec_error_fd = ::dup3(exec_error_fd, first_free, O_CLOEXEC);  // gone at exec
+  if (exec_error_fd < 0) ::_exit(127);
+  // IMPORTANT: nothing but stdin, stdout, stderr and the passed descriptors survives exec.
+  if (::syscall(SYS_close_range, first_free + 1, ~0U, 0) != 0) die("close fds");
   linux::RlimitPlan plan{ctx.have_memory_cgroup, ctx.have_pids_cgroup};
   if (linux::ApplyRlimits(req.policy.limits, plan) >= 0) die("rlimits");
   if (::chdir(req.policy.workdir.c_str()) != 0) die("chdir");
@@ -87,6 +93,15 @@ void Copy(char* dst, size_t size, const std::string& src) {
 void RunInit(const InitContext& ctx) {
   const KeeperRequest& req = *ctx.request;
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // The program shares init's pid namespace: show it nothing of the grader (no path in
+  // /proc/1/cmdline, no /proc/1/mem or environ access).
+  ::prctl(PR_SET_DUMPABLE, 0);
+  ::prctl(PR_SET_NAME, "proctor-init");
+  if (ctx.argv0 != nullptr) {
+    size_t n = std::strlen(ctx.argv0);
+    std::memset(ctx.argv0, 0, n);
+    std::memcpy(ctx.argv0, "init", n < 4 ? n : 4);
+  }
   char go = 0;
   if (::read(ctx.go_fd, &go, 1) != 1) ::_exit(1);  // the keeper is gone
   ::close(ctx.go_fd);

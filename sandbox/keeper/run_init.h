@@ -19,6 +19,7 @@ struct InitContext {
   std::vector<int> output_fds;  // host files receiving policy.outputs, in order
   bool have_memory_cgroup = false;
   bool have_pids_cgroup = false;
+  char* argv0 = nullptr;   // the keeper's argv[0], blanked in init so /proc/1/cmdline is bland
 };
 
 [[noreturn]] void RunInit(const InitContext& context);

@@ -1,0 +1,278 @@
+// Each isolation layer, proven by a tiny program run through the real sandbox: what it can see,
+// which calls kill it, which limits stop it, and that nothing of a run outlives it.
+#include <dirent.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "grader/languages/program.h"
+#include "sandbox/sandbox.h"
+#include "tests/support/host_check.h"
+
+namespace proctor::sandbox {
+namespace {
+
+using nlohmann::json;
+const std::string kTestcases = PROCTOR_TESTCASES;
+
+class IsolationTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    SandboxConfig config;
+    config.keeper_path = PROCTOR_KEEPER;
+    std::string error;
+    sandbox_ = Sandbox::Create(config, &error).release();
+    ASSERT_NE(sandbox_, nullptr) << error;
+    grader::CompileOutcome compile;
+    probe_ = grader::PreparedProgram::Prepare(
+                 *sandbox_, *grader::FindLanguage("cpp"),
+                 testing::ReadFileOrEmpty(kTestcases + "/syscall_probe.cc"), &compile)
+                 .release();
+    ASSERT_NE(probe_, nullptr) << compile.message;
+  }
+  static void TearDownTestSuite() {
+    delete probe_;
+    delete sandbox_;
+  }
+
+  static Result RunPython(const std::string& file, std::vector<std::string> extra_args = {},
+                          Limits limits = {}) {
+    grader::CompileOutcome compile;
+    auto program = grader::PreparedProgram::Prepare(
+        *sandbox_, *grader::FindLanguage("python"),
+        testing::ReadFileOrEmpty(kTestcases + "/" + file), &compile);
+    RunSpec spec = program->MakeRunSpec(limits, "");
+    spec.argv.insert(spec.argv.end(), extra_args.begin(), extra_args.end());
+    return sandbox_->Run(spec);
+  }
+  static Result RunPythonCode(const std::string& code, Limits limits = {}) {
+    RunSpec spec;
+    spec.argv = {"/usr/bin/python3", "-I", "-S", "-c", code};
+    spec.policy.readonly_paths = grader::FindLanguage("python")->readonly_paths;
+    spec.policy.limits = limits;
+    return sandbox_->Run(spec);
+  }
+  static Result RunProbe(const std::string& call) {
+    RunSpec spec = probe_->MakeRunSpec({}, "");
+    spec.argv.push_back(call);
+    return sandbox_->Run(spec);
+  }
+
+  static inline Sandbox* sandbox_ = nullptr;
+  static inline grader::PreparedProgram* probe_ = nullptr;
+};
+
+TEST_F(IsolationTest, EveryLayerIsActiveOnThisHost) {
+  for (const LayerState& l : sandbox_->host_layers().layers)
+    EXPECT_TRUE(l.active) << l.name << ": " << l.detail;
+}
+
+TEST_F(IsolationTest, ProgramSeesOnlyItsOwnWorld) {
+  Result r = RunPython("isolation_probe.py");
+  ASSERT_EQ(r.status, Status::kOk) << r.error << r.stderr_data;
+  json p = json::parse(r.stdout_data);
+  // user namespace: an unprivileged uid, no capabilities, no_new_privs.
+  EXPECT_EQ(p["uid"], 1000);
+  EXPECT_EQ(p["euid"], 1000);
+  EXPECT_EQ(p["gid"], 1000);
+  EXPECT_EQ(p["cap_eff"], "0000000000000000");
+  EXPECT_EQ(p["cap_prm"], "0000000000000000");
+  EXPECT_EQ(p["cap_bnd"], "0000000000000000");
+  EXPECT_EQ(p["no_new_privs"], "1");
+  EXPECT_EQ(p["seccomp"], "2");  // filter mode
+  // pid namespace: not pid 1, and only the run's own processes are visible.
+  EXPECT_EQ(p["pid"], 2);
+  EXPECT_EQ(p["pids"], json::array({1, 2}));
+  // uts namespace.
+  EXPECT_EQ(p["hostname"], "proctor");
+  // network namespace: at most a loopback that is down, no connection anywhere.
+  for (const auto& iface : p["net"]) EXPECT_EQ(iface, "lo");
+  EXPECT_FALSE(p["connected"].get<bool>());
+  // fds: only stdin, stdout, stderr (and the one listdir itself opens).
+  EXPECT_LE(p["fds"].size(), 4u) << p["fds"].dump();
+  for (int fd : p["fds"]) EXPECT_TRUE(fd <= 3) << fd;
+  // rlimits: hard == soft, so they cannot be raised back.
+  for (const auto& [name, pair] : p["rlimits"].items())
+    EXPECT_EQ(pair[0], pair[1]) << name;
+  EXPECT_EQ(p["rlimits"]["RLIMIT_CORE"][0], 0);
+  // mount namespace: a minimal read-only root; writable only the capped work space.
+  for (const char* hidden : {"/home", "/root", "/etc/shadow", "/work", "/usr/include", "/sys"})
+    EXPECT_FALSE(p["exists"][hidden].get<bool>()) << hidden;
+  EXPECT_FALSE(p["writable"]["/"].get<bool>());
+  EXPECT_FALSE(p["writable"]["/usr"].get<bool>());
+  EXPECT_FALSE(p["writable"]["/etc"].get<bool>());
+  EXPECT_TRUE(p["writable"]["/box"].get<bool>());
+  EXPECT_TRUE(p["writable"]["/tmp"].get<bool>());
+  EXPECT_TRUE(p["writable"]["/dev/shm"].get<bool>());
+  EXPECT_EQ(p["cwd"], "/box");
+  // environment: the allowlist only, nothing of the host's.
+  EXPECT_EQ(p["env"], json::array({"HOME", "LANG", "PATH", "TMPDIR"}));
+}
+
+TEST_F(IsolationTest, SeccompKillsEachDangerousCall) {
+  for (const char* call :
+       {"ptrace", "process_vm_readv", "mount", "umount2", "pivot_root", "chroot", "unshare",
+        "setns", "bpf", "perf_event_open", "keyctl", "add_key", "kexec_load", "init_module",
+        "reboot", "io_uring_setup", "userfaultfd", "open_by_handle_at", "clone_newuser",
+        "clone_newnet", "x32"}) {
+    Result r = RunProbe(call);
+    EXPECT_EQ(r.status, Status::kViolation) << call << ": " << r.stdout_data << r.error;
+    EXPECT_EQ(r.stdout_data.find("REACHED"), std::string::npos) << r.stdout_data;
+  }
+}
+
+TEST_F(IsolationTest, Clone3IsRefusedSoLibcFallsBackToInspectableClone) {
+  Result r = RunProbe("clone3");
+  EXPECT_EQ(r.status, Status::kOk) << r.error;
+  EXPECT_EQ(r.stdout_data, "REFUSED clone3 errno=38\n");  // ENOSYS
+}
+
+TEST_F(IsolationTest, FiftyMegabyteFloodStopsAtTheCapPromptly) {
+  Result r = RunPythonCode(
+      "import os\nb = b'x' * 65536\nfor _ in range(800): os.write(1, b)\n");
+  EXPECT_EQ(r.status, Status::kOutputLimit);
+  EXPECT_TRUE(r.stdout_truncated);
+  EXPECT_EQ(r.stdout_data.size(), Limits{}.stdout_bytes);
+  EXPECT_LT(r.wall_seconds, 2.0);
+}
+
+TEST_F(IsolationTest, StdoutAndStderrAreDrainedConcurrently) {
+  Result r = RunPythonCode(
+      "import sys\nsys.stderr.write('e' * 786432)\nsys.stdout.write('o' * 786432)\n");
+  EXPECT_EQ(r.status, Status::kOk) << r.error;
+  EXPECT_EQ(r.stdout_data.size(), 786432u);
+  EXPECT_EQ(r.stderr_data.size(), 786432u);
+}
+
+TEST_F(IsolationTest, MemoryBombIsStoppedByTheCgroupWithoutSwap) {
+  Limits limits;
+  limits.memory_bytes = 64 * kMiB;
+  Result r = RunPythonCode("x = []\nwhile True: x.append(bytearray(8 << 20))\n", limits);
+  EXPECT_EQ(r.status, Status::kMemoryLimit) << r.error << r.stderr_data;
+  EXPECT_LE(r.peak_memory_bytes, 64 * kMiB + kMiB);
+}
+
+TEST_F(IsolationTest, ForkBombIsBoundedByThePidsLimit) {
+  Limits limits;
+  limits.max_processes = 16;
+  limits.wall_seconds = 3;
+  limits.cpu_seconds = 1;
+  Result r = RunPythonCode("import os\nwhile True:\n  try: os.fork()\n  except OSError: pass\n",
+                           limits);
+  EXPECT_TRUE(r.status == Status::kCpuTimeout || r.status == Status::kWallTimeout)
+      << StatusName(r.status);
+  EXPECT_TRUE(r.pids_limit_hit);
+  EXPECT_EQ(testing::LeftoverRunCgroups(), std::vector<std::string>{});
+}
+
+TEST_F(IsolationTest, CpuTimeCountsEveryThread) {
+  Limits limits;
+  limits.cpu_seconds = 1;
+  limits.wall_seconds = 10;
+  Result r = RunPythonCode(
+      "import threading\n"
+      "def spin():\n  while True: pass\n"
+      "for _ in range(4): threading.Thread(target=spin, daemon=True).start()\n"
+      "spin()\n",
+      limits);
+  EXPECT_EQ(r.status, Status::kCpuTimeout);
+  EXPECT_GE(r.cpu_seconds, 1.0);
+  EXPECT_LT(r.cpu_seconds, 1.5);
+}
+
+TEST_F(IsolationTest, WritableSpaceIsCappedInBytesAndInodes) {
+  Limits limits;
+  limits.disk_bytes = 4 * kMiB;
+  limits.disk_inodes = 64;
+  Result r = RunPythonCode(
+      "import os\n"
+      "try:\n  open('/tmp/big', 'wb').write(b'x' * (8 << 20)); print('big ok')\n"
+      "except OSError as e: print('big', e.errno)\n"
+      "os.remove('/tmp/big')\n"
+      "n = 0\n"
+      "try:\n  for i in range(1000): open('/box/f%d' % i, 'w').close(); n += 1\n"
+      "except OSError as e: print('inodes', e.errno, n < 64)\n",
+      limits);
+  EXPECT_EQ(r.status, Status::kOk) << r.error << r.stderr_data;
+  EXPECT_NE(r.stdout_data.find("big 27"), std::string::npos) << r.stdout_data;  // EFBIG
+  EXPECT_NE(r.stdout_data.find("inodes 28 True"), std::string::npos) << r.stdout_data;
+}
+
+TEST_F(IsolationTest, SetsidAndDoubleForkSurvivorsDieWithTheRun) {
+  std::random_device rd;
+  const std::string token = "proctor-survivor-" + std::to_string(rd());
+  Result r = RunPython("survivors.py", {token});
+  EXPECT_EQ(r.status, Status::kOk) << r.error;
+  EXPECT_EQ(r.stdout_data, "parent done\n");
+  EXPECT_LT(r.wall_seconds, 3.0) << "the run must not wait for survivors to exit";
+  DIR* d = ::opendir("/proc");
+  while (dirent* e = ::readdir(d)) {
+    std::string pid = e->d_name;
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmd = testing::ReadFileOrEmpty("/proc/" + pid + "/cmdline");
+    EXPECT_EQ(cmd.find(token), std::string::npos) << "survivor pid " << pid;
+  }
+  ::closedir(d);
+  EXPECT_EQ(testing::LeftoverRunCgroups(), std::vector<std::string>{});
+}
+
+TEST_F(IsolationTest, ConcurrentRunsOnOneEventLoopDoNotMix) {
+  boost::asio::io_context io;
+  std::vector<Result> results(8);
+  for (int i = 0; i < 8; ++i) {
+    RunSpec spec;
+    spec.argv = {"/usr/bin/python3", "-I", "-S", "-c",
+                 "import os, time; time.sleep(0.2); print(%d, len([p for p in os.listdir('/proc') "
+                 "if p.isdigit()]))"};
+    spec.argv[4].replace(spec.argv[4].find("%d"), 2, std::to_string(i));
+    spec.policy.readonly_paths = grader::FindLanguage("python")->readonly_paths;
+    sandbox_->AsyncRun(io.get_executor(), spec, [&results, i](Result r) { results[i] = r; });
+  }
+  io.run();
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_EQ(results[i].status, Status::kOk) << results[i].error;
+    EXPECT_EQ(results[i].stdout_data, std::to_string(i) + " 2\n");
+  }
+}
+
+TEST_F(IsolationTest, MissingProgramIsSandboxErrorNotTheProgramsFault) {
+  RunSpec spec;
+  spec.argv = {"/usr/bin/does-not-exist"};
+  Result r = sandbox_->Run(spec);
+  EXPECT_EQ(r.status, Status::kSandboxError);
+  EXPECT_NE(r.error.find("No such file"), std::string::npos) << r.error;
+}
+
+TEST_F(IsolationTest, CompileErrorIsReportedWithTheCompilersMessage) {
+  grader::CompileOutcome compile;
+  auto program = grader::PreparedProgram::Prepare(*sandbox_, *grader::FindLanguage("cpp"),
+                                                  "int main() { return undefined_name; }\n",
+                                                  &compile);
+  EXPECT_EQ(program, nullptr);
+  EXPECT_FALSE(compile.ok);
+  EXPECT_FALSE(compile.infra_error);
+  EXPECT_NE(compile.message.find("undefined_name"), std::string::npos) << compile.message;
+  EXPECT_NE(compile.message.find("was not declared"), std::string::npos)
+      << compile.message;
+}
+
+TEST(LayerPlan, MissingLayerIsAStartupErrorNamingIt) {
+  HostLayers host;
+  for (const std::string& name : kAllLayers) host.layers.push_back({name, true, "ok"});
+  host.layers[6].active = false;  // seccomp
+  host.layers[6].detail = "kernel without seccomp";
+  LayerPlan plan;
+  std::string error;
+  EXPECT_FALSE(PlanLayers(host, {}, &plan, &error));
+  EXPECT_NE(error.find("seccomp (kernel without seccomp)"), std::string::npos) << error;
+  EXPECT_TRUE(PlanLayers(host, {"seccomp"}, &plan, &error));
+  EXPECT_FALSE(plan.seccomp);
+  EXPECT_TRUE(plan.pid_ns);
+}
+
+}  // namespace
+}  // namespace proctor::sandbox

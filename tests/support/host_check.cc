@@ -1,0 +1,107 @@
+#include "tests/support/host_check.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace proctor::testing {
+namespace {
+
+void Scan(const std::string& dir, int depth, std::vector<std::string>* found) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return;
+  while (dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    std::string path = (dir == "/" ? "" : dir) + "/" + name;
+    if (name.find("ADVMARK") != std::string::npos) found->push_back(path);
+    if (depth > 0 && e->d_type == DT_DIR && path != "/proc" && path != "/sys")
+      Scan(path, depth - 1, found);
+  }
+  ::closedir(d);
+}
+
+}  // namespace
+
+std::string ReadFileOrEmpty(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> FindAdvmarkPaths(const std::vector<std::string>& extra_dirs) {
+  std::vector<std::string> found;
+  Scan("/", 0, &found);
+  std::vector<std::string> dirs = {"/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/etc", "/run"};
+  if (const char* home = std::getenv("HOME")) dirs.push_back(home);
+  dirs.insert(dirs.end(), extra_dirs.begin(), extra_dirs.end());
+  for (const std::string& d : dirs) Scan(d, 3, &found);
+  return found;
+}
+
+std::vector<std::string> FindAdvmarkProcesses() {
+  std::vector<std::string> found;
+  DIR* d = ::opendir("/proc");
+  while (dirent* e = d ? ::readdir(d) : nullptr) {
+    std::string pid = e->d_name;
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmd = ReadFileOrEmpty("/proc/" + pid + "/cmdline") +
+                      ReadFileOrEmpty("/proc/" + pid + "/comm");
+    if (cmd.find("ADVMARK") != std::string::npos) found.push_back(pid + ": " + cmd);
+  }
+  if (d) ::closedir(d);
+  return found;
+}
+
+std::vector<std::string> LeftoverRunCgroups() {
+  std::vector<std::string> found;
+  for (const char* c : {"memory", "pids", "cpuacct"}) {
+    std::string base = std::string("/sys/fs/cgroup/") + c + "/proctor";
+    DIR* d = ::opendir(base.c_str());
+    while (dirent* e = d ? ::readdir(d) : nullptr) {
+      std::string name = e->d_name;
+      if (e->d_type == DT_DIR && name != "." && name != ".." && name.rfind("probe-", 0) != 0)
+        found.push_back(base + "/" + name);
+    }
+    if (d) ::closedir(d);
+  }
+  return found;
+}
+
+CommandOutput RunCommand(const std::vector<std::string>& argv) {
+  CommandOutput result;
+  char out_path[] = "/tmp/proctor-test-outXXXXXX";
+  char err_path[] = "/tmp/proctor-test-errXXXXXX";
+  int out_fd = ::mkstemp(out_path), err_fd = ::mkstemp(err_path);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(out_fd, 1);
+    ::dup2(err_fd, 2);
+    int null = ::open("/dev/null", O_RDONLY);
+    ::dup2(null, 0);
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = ReadFileOrEmpty(out_path);
+  result.err = ReadFileOrEmpty(err_path);
+  ::close(out_fd);
+  ::close(err_fd);
+  ::unlink(out_path);
+  ::unlink(err_path);
+  return result;
+}
+
+}  // namespace proctor::testing

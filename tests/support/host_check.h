@@ -1,0 +1,27 @@
+// Host invariants the hostile-case tests assert after each run (see
+// shared/adversarial/README.md, "Conventions for checking the host").
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace proctor::testing {
+
+// Paths containing "ADVMARK" in the places a hostile case might leave a trace.
+std::vector<std::string> FindAdvmarkPaths(const std::vector<std::string>& extra_dirs = {});
+// Live processes whose name or command line contains "ADVMARK".
+std::vector<std::string> FindAdvmarkProcesses();
+// Directories of runs still present under Proctor's cgroups (should be none between runs).
+std::vector<std::string> LeftoverRunCgroups();
+
+struct CommandOutput {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+// Runs argv (no shell) and captures both streams.
+CommandOutput RunCommand(const std::vector<std::string>& argv);
+
+std::string ReadFileOrEmpty(const std::string& path);
+
+}  // namespace proctor::testing
