@@ -180,6 +180,8 @@ int Run(char* argv0) {
   ::close(go[0]);
   ::close(report[1]);
   ::close(ctx.stdin_fd);
+  // Only the program may hold the passed descriptors, so that its peer sees EOF when it dies.
+  for (int i = 0; i < request.pass_fds; ++i) ::close(kKeeperPassFdBase + i);
   for (int fd : ctx.output_fds) ::close(fd);
 
   auto kill_init = [&]() {

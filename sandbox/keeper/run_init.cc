@@ -140,6 +140,7 @@ void RunInit(const InitContext& ctx) {
   }
   ::close(exec_pipe[1]);
   ::close(ctx.stdin_fd);
+  for (int i = 0; i < req.pass_fds; ++i) ::close(kKeeperPassFdBase + i);
   InitReport report;
   int exec_err[2] = {0, 0};
   if (::read(exec_pipe[0], exec_err, sizeof exec_err) == sizeof exec_err) {

@@ -1,0 +1,3 @@
+import sys
+nums = [int(x) for x in sys.stdin.read().split()]
+print("sum:", sum(nums))
