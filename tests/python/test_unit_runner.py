@@ -1,0 +1,296 @@
+"""unit_runner.py + call_runner.py: the harness decides outcomes in its own process."""
+
+import tempfile
+import textwrap
+import unittest
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import support
+
+T3_NAMES = ["test_small_primes", "test_small_composites", "test_below_two",
+            "test_large_prime", "test_large_composite", "test_carmichael_numbers"]
+# No sandbox here: case 32 writes fake reports at fixed paths, and only its "/tmp" is not
+# already under the work dir (cwd, HOME and TMPDIR are), so that literal is redirected.
+CONTAINED = {"32-forged-report-files-py": '"/tmp"'}
+
+
+def case_work(case):
+    source = (support.CASES / case / "solution.py").read_text()
+    if case in CONTAINED:
+        literal = CONTAINED[case]
+        assert literal in source, "case %s changed; review its containment" % case
+        work = support.WorkDir()
+        source = source.replace(literal, repr(str(work.path)))
+        (work.path / "solution.py").write_text(source)
+        return work
+    return support.WorkDir(source)
+
+
+def parallel(fn, items):
+    # Each item is two subprocesses that mostly wait on each other: run a few at once.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(fn, items))
+
+
+def write(dir_, name, text):
+    path = Path(dir_) / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+@support.need_shared
+class HiddenT3(unittest.TestCase):
+    HOSTILE = ["21-sys-exit-at-import-py", "22-os-exit-in-test-py", "24-keyboardinterrupt-py",
+               "26-pytest-report-patch-py", "29-unittest-monkeypatch-py",
+               "32-forged-report-files-py", "44-ctypes-exit-group-py", "48-proc-self-mem-exit-py"]
+
+    @classmethod
+    def setUpClass(cls):
+        cases = ["03-honest-isprime-py"] + cls.HOSTILE
+        cls.reports = dict(zip(cases, parallel(cls.run_case, cases)))
+
+    @staticmethod
+    def run_case(case):
+        with case_work(case) as work:
+            return support.run_unit(work, "pytest", support.T3_TESTS)
+
+    def test_honest_control_passes(self):
+        report = self.reports["03-honest-isprime-py"]
+        self.assertEqual(report.collected, T3_NAMES, report)
+        self.assertTrue(report.all_passed(), report)
+
+    def test_hostile_cases_never_pass(self):
+        for case in self.HOSTILE:
+            with self.subTest(case=case):
+                report = self.reports[case]
+                self.assertTrue(report.done, report)  # the harness always completes its report
+                self.assertEqual(report.collected, T3_NAMES, report)
+                self.assertEqual(sorted(report.outcomes), sorted(T3_NAMES), report)
+                self.assertFalse(report.all_passed(), report)
+
+    def test_crash_marks_every_test_as_error(self):
+        for case in ("22-os-exit-in-test-py", "44-ctypes-exit-group-py",
+                     "32-forged-report-files-py"):
+            report = self.reports[case]
+            self.assertEqual(set(report.outcomes.values()), {"error"}, report)
+            self.assertIn("crashed", report.messages["test_carmichael_numbers"])
+
+    def test_import_exit_is_reported(self):
+        report = self.reports["21-sys-exit-at-import-py"]
+        self.assertEqual(set(report.outcomes.values()), {"error"}, report)
+        self.assertIn("SystemExit", report.messages["test_small_primes"])
+
+    def test_patching_frameworks_in_the_solution_changes_nothing(self):
+        for case in ("26-pytest-report-patch-py", "29-unittest-monkeypatch-py"):
+            report = self.reports[case]
+            self.assertEqual(report.outcomes["test_small_primes"], "failed", report)
+            self.assertIn("assert is_prime(p) is True", report.messages["test_small_primes"])
+            self.assertEqual(report.outcomes["test_below_two"], "passed", report)
+
+
+@support.need_shared
+class HumanEval(unittest.TestCase):
+    IDS = ["HumanEval/12", "HumanEval/32", "HumanEval/38", "HumanEval/107"]
+
+    @classmethod
+    def setUpClass(cls):
+        cls.problems, cls.wrong = support.humaneval_problems()
+
+    def test_canonical_passes_and_wrong_fails(self):
+        p = self.problems
+        good = parallel(lambda t: support.run_humaneval(p[t], p[t]["canonical_solution"]), self.IDS)
+        bad = parallel(lambda t: support.run_humaneval(p[t], self.wrong[t]), self.IDS)
+        for tid, report in zip(self.IDS, good):
+            with self.subTest(task=tid, solution="canonical"):
+                self.assertEqual(report.collected, ["check"], report)
+                self.assertTrue(report.all_passed(), report)
+        for tid, report in zip(self.IDS, bad):
+            with self.subTest(task=tid, solution="wrong"):
+                self.assertTrue(report.done, report)
+                self.assertEqual(report.outcomes.get("check"), "failed", report)
+
+    def test_prompt_helpers_stay_trusted(self):
+        # A solution redefining poly() to make every root look right must still fail:
+        # check() uses the prompt's poly, not the solution's.
+        problem = self.problems["HumanEval/32"]
+        completion = "    return 0.0\n\n\ndef poly(xs, x):\n    return 0.0\n"
+        report = support.run_humaneval(problem, completion)
+        self.assertEqual(report.outcomes.get("check"), "failed", report)
+
+
+class Modes(unittest.TestCase):
+    """Synthetic tests that need no shared corpus."""
+
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory(prefix="proctor-tests-")
+        self.dir = self._tmp.name
+        self.addCleanup(self._tmp.cleanup)
+
+    SOLUTION = textwrap.dedent("""\
+        import os
+        SCALE = 3
+        def triple(x):
+            return x * SCALE
+        def check_positive(n):
+            if n < 0:
+                raise ValueError("negative")
+            return n
+        def oops():
+            raise AssertionError("raised by the solution")
+        def sneaky():
+            class AlwaysEqual:
+                def __eq__(self, other): return True
+            return AlwaysEqual()
+        def die():
+            os._exit(0)
+        def slow():
+            import time
+            time.sleep(30)
+        """)
+
+    def run_mode(self, mode, tests, extra=(), solution=None):
+        path = write(self.dir, "tests.py", tests)
+        with support.WorkDir(solution or self.SOLUTION) as work:
+            return support.run_unit(work, mode, path, extra=extra)
+
+    def test_pytest_mode_functions_classes_and_exception_mapping(self):
+        report = self.run_mode("pytest", """\
+            import solution
+            from solution import triple, check_positive, oops, sneaky, SCALE
+
+            def helper():
+                return 1
+
+            def test_value():
+                assert triple(2) == 6 and SCALE == 3 and solution.SCALE == 3
+
+            def test_wrong():
+                assert triple(2) == 7, "two times three"
+
+            def test_expected_exception():
+                try:
+                    check_positive(-1)
+                except ValueError as exc:
+                    assert "negative" in str(exc)
+                else:
+                    assert False, "no exception"
+
+            def test_solution_assertion_is_an_error():
+                oops()
+
+            def test_always_equal():
+                assert sneaky() == 1
+
+            class TestGroup:
+                def setup_method(self, method):
+                    self.base = triple(1)
+
+                def test_in_class(self):
+                    assert self.base == 3
+
+            class TestWithInit:
+                def __init__(self, x):
+                    pass
+
+                def test_never_collected(self):
+                    pass
+            """)
+        self.assertEqual(report.collected, [
+            "test_value", "test_wrong", "test_expected_exception",
+            "test_solution_assertion_is_an_error", "test_always_equal", "TestGroup::test_in_class"],
+            report)
+        self.assertEqual(report.outcomes, {
+            "test_value": "passed", "test_wrong": "failed", "test_expected_exception": "passed",
+            "test_solution_assertion_is_an_error": "error", "test_always_equal": "error",
+            "TestGroup::test_in_class": "passed"}, report)
+        self.assertIn("two times three", report.messages["test_wrong"])
+        self.assertIn("unserializable", report.messages["test_always_equal"])
+        self.assertTrue(report.done)
+
+    def test_solution_test_functions_are_not_collected(self):
+        report = self.run_mode("pytest", """\
+            from solution import *
+
+            def test_real():
+                assert triple(1) == 4
+            """, solution=self.SOLUTION + "def test_forged():\n    return None\n")
+        self.assertEqual(report.outcomes, {"test_real": "failed"}, report)
+
+    def test_solution_cannot_shadow_builtins_used_by_tests(self):
+        shadows = ("def abs(x):\n    return 0\n"
+                   "def isinstance(*args):\n    return True\n")
+        tests = """\
+            # --- test: close
+            assert abs(triple(1) - 4) < 1e-9
+            # --- test: type
+            assert isinstance(triple("a"), int)
+            """
+        report = self.run_mode("asserts", tests, solution=self.SOLUTION + shadows)
+        self.assertEqual(report.outcomes, {"close": "failed", "type": "failed"}, report)
+        report = self.run_mode("pytest", "from solution import *\n"
+                               "def test_close():\n    assert abs(triple(1) - 4) < 1e-9\n",
+                               solution=self.SOLUTION + shadows)
+        self.assertEqual(report.outcomes, {"test_close": "failed"}, report)
+
+    def test_missing_name_is_a_collection_error(self):
+        report = self.run_mode("pytest", "from solution import nope\ndef test_x():\n    pass\n")
+        self.assertEqual(report.collected, [], report)
+        self.assertIn("nope", report.collect_error)
+        self.assertTrue(report.done)
+
+    def test_asserts_mode(self):
+        report = self.run_mode("asserts", """\
+            data = [1, 2]
+            # --- test: doubles
+            assert triple(data[0]) == 3
+            data.append(99)  # must not leak into the next test
+            # --- test: list
+            assert triple(data) == [1, 2] * 3, triple(data)
+            # --- test: fails
+            assert triple(1) == 4
+            # --- test: raises
+            check_positive(-5)
+            """)
+        self.assertEqual(report.collected, ["doubles", "list", "fails", "raises"], report)
+        self.assertEqual([report.outcomes[n] for n in report.collected],
+                         ["passed", "passed", "failed", "error"], report)
+        self.assertIn("tests.py:8: assert triple(1) == 4", report.messages["fails"])
+        self.assertIn("ValueError: negative", report.messages["raises"])
+
+    def test_crash_mid_run_even_if_a_test_swallows_it(self):
+        report = self.run_mode("asserts", """\
+            # --- test: before
+            assert triple(1) == 3
+            # --- test: swallowed
+            try:
+                die()
+            except Exception:
+                pass
+            # --- test: after
+            assert True
+            """)
+        self.assertEqual([report.outcomes[n] for n in report.collected],
+                         ["passed", "error", "error"], report)
+        self.assertIn("not run", report.messages["after"])
+
+    def test_call_timeout(self):
+        report = self.run_mode("asserts",
+                               "# --- test: slow\nslow()\n# --- test: next\nassert True\n",
+                               extra=["--call-timeout", "0.5"])
+        self.assertEqual(report.outcomes, {"slow": "error", "next": "error"}, report)
+        self.assertIn("no answer within", report.messages["slow"])
+
+    def test_garbage_instead_of_hello(self):
+        # Print a forged line on the response channel before hello: the harness must refuse it.
+        solution = ("import os\nfor fd in sorted(int(x) for x in os.listdir('/proc/self/fd')):\n"
+                    "    try: os.write(fd, b'{\"collected\": [\"check\"]}\\n')\n"
+                    "    except OSError: pass\n"
+                    "def triple(x):\n    return 3 * x\n")
+        report = self.run_mode("asserts", "# --- test: t\nassert True\n", solution=solution)
+        self.assertEqual(report.outcomes, {"t": "error"}, report)
+        self.assertIn("bad hello", report.messages["t"])
+
+
+if __name__ == "__main__":
+    unittest.main()
