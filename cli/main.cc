@@ -17,6 +17,7 @@ const std::map<std::string, Command>& CommandTable() {
   static const std::map<std::string, Command> table = {
       {"doctor", {proctor::cli::DoctorCommand, "show which isolation layers are active here"}},
       {"run", {proctor::cli::RunCommand, "run one program in the sandbox, print JSON"}},
+      {"grade", {proctor::cli::GradeCommand, "grade a JSONL file of submissions against a pack"}},
   };
   return table;
 }

@@ -33,7 +33,8 @@ std::string MakeTempDir(const std::string& prefix) {
 std::unique_ptr<PreparedProgram> PreparedProgram::Prepare(sandbox::Sandbox& sandbox,
                                                           const Language& language,
                                                           const std::string& source,
-                                                          CompileOutcome* outcome) {
+                                                          CompileOutcome* outcome,
+                                                          const CompileExtras& extras) {
   std::unique_ptr<PreparedProgram> program(new PreparedProgram(language, source));
   *outcome = CompileOutcome{};
   if (language.compile_argv.empty()) return program;
@@ -50,9 +51,11 @@ std::unique_ptr<PreparedProgram> PreparedProgram::Prepare(sandbox::Sandbox& sand
   program->binary_path_ = program->temp_dir_ + "/" + language.binary_file;
   sandbox::RunSpec spec;
   spec.argv = language.compile_argv;
-  spec.policy.limits = language.compile_limits;
+  spec.argv.insert(spec.argv.end(), extras.extra_sources.begin(), extras.extra_sources.end());
+  spec.policy.limits = extras.limits ? *extras.limits : language.compile_limits;
   spec.policy.readonly_paths = language.compile_readonly_paths;
   spec.policy.files = {{language.source_file, source, false}};
+  spec.policy.files.insert(spec.policy.files.end(), extras.files.begin(), extras.files.end());
   spec.policy.outputs = {{language.binary_file, program->binary_path_, 256 * sandbox::kMiB}};
   outcome->result = sandbox.Run(spec);
   const sandbox::Result& r = outcome->result;

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <vector>
 #include <string>
 
 #include "grader/languages/language.h"
@@ -18,6 +20,13 @@ struct CompileOutcome {
   std::string message;         // compiler diagnostics (capped) or the infra error
 };
 
+// Extra inputs of a compile step (e.g. a C++ unit test compiled with the solution).
+struct CompileExtras {
+  std::vector<sandbox::FileIn> files;        // placed beside the source
+  std::vector<std::string> extra_sources;    // appended to the compile command
+  std::optional<sandbox::Limits> limits;     // overrides the language's compile limits
+};
+
 class PreparedProgram {
  public:
   // Compiles `source` when `language` needs it. Returns nullptr when it did not compile;
@@ -25,7 +34,8 @@ class PreparedProgram {
   static std::unique_ptr<PreparedProgram> Prepare(sandbox::Sandbox& sandbox,
                                                   const Language& language,
                                                   const std::string& source,
-                                                  CompileOutcome* outcome);
+                                                  CompileOutcome* outcome,
+                                                  const CompileExtras& extras = {});
   ~PreparedProgram();
   PreparedProgram(const PreparedProgram&) = delete;
   PreparedProgram& operator=(const PreparedProgram&) = delete;

@@ -1,0 +1,29 @@
+// Type-strict comparison of a call's result with the expected Value.
+//
+// Strict means the Python types must match exactly: an int is never a bool or a float, a list
+// is never a tuple, a set is never a list. Ints compare by value (any size); floats exactly,
+// or within tolerance when the test asks; NaN equals only an expected NaN; an infinity only
+// the same infinity; 0.0 equals -0.0. Containers compare recursively: lists and tuples in
+// order, sets and dicts regardless of order (dict keys compare exactly, values with options).
+#pragma once
+
+#include <optional>
+
+#include "grader/compare/compare_result.h"
+#include "grader/value.h"
+
+namespace proctor::grader::compare {
+
+struct ValueCompareOptions {
+  std::optional<FloatTolerance> float_tolerance;  // unset: floats must be exactly equal
+  bool unordered = false;  // a top-level list/tuple compares as a multiset of its items
+};
+
+[[nodiscard]] CompareResult CompareValues(const Value& expected, const Value& got,
+                                          const ValueCompareOptions& options = {});
+
+// A canonical text of a value under exact equality: two values are exactly equal (as above,
+// no tolerance) if and only if their keys are equal. Sets and dicts are sorted.
+std::string CanonicalKey(const Value& value);
+
+}  // namespace proctor::grader::compare

@@ -1,0 +1,25 @@
+#include "grader/grading/test_runners.h"
+
+namespace proctor::grader {
+
+void ApplyUsage(const sandbox::Result& run, TestOutcome* outcome) {
+  outcome->wall_seconds = run.wall_seconds;
+  outcome->cpu_seconds = run.cpu_seconds;
+  outcome->peak_memory_bytes = run.peak_memory_bytes;
+  if (run.status == sandbox::Status::kSandboxError) {
+    outcome->verdict = Verdict::kInfraError;
+    outcome->infra_reason = run.error;
+  } else if (run.status != sandbox::Status::kOk) {
+    outcome->verdict = VerdictFromRunStatus(run.status);
+  }
+}
+
+sandbox::RunSpec PythonRunnerSpec(const TestContext& ctx, std::vector<std::string> runner_args) {
+  sandbox::RunSpec spec = ctx.program.MakeRunSpec(ctx.limits, "");
+  spec.policy.binds.push_back({ctx.python_runtime_dir, kRuntimeMount, false});
+  spec.argv = {"/usr/bin/python3", "-I", "-S", "-B"};
+  spec.argv.insert(spec.argv.end(), runner_args.begin(), runner_args.end());
+  return spec;
+}
+
+}  // namespace proctor::grader

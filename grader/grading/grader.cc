@@ -1,0 +1,168 @@
+#include "grader/grading/grader.h"
+
+#include <chrono>
+#include <cstdlib>
+
+#include "grader/grading/reward.h"
+#include "grader/grading/test_runners.h"
+#include "grader/languages/program.h"
+
+namespace proctor::grader {
+
+std::string DefaultPythonRuntimeDir() {
+  if (const char* dir = std::getenv("PROCTOR_PYTHON_DIR"); dir && *dir) return dir;
+  return PROCTOR_PYTHON_RUNTIME_DIR;
+}
+
+sandbox::Limits ToSandboxLimits(const task::Limits& l) {
+  sandbox::Limits s;
+  s.wall_seconds = l.wall_seconds;
+  s.cpu_seconds = l.cpu_seconds;
+  s.memory_bytes = static_cast<uint64_t>(l.memory_mb) * sandbox::kMiB;
+  s.max_processes = l.max_processes;
+  s.stdout_bytes = static_cast<uint64_t>(l.output_kb) * 1024;
+  s.stderr_bytes = s.stdout_bytes;
+  s.disk_bytes = static_cast<uint64_t>(l.disk_kb) * 1024;
+  s.disk_inodes = static_cast<uint64_t>(l.disk_inodes);
+  s.open_files = l.open_files;
+  return s;
+}
+
+nlohmann::json LimitsToJson(const task::Limits& l) {
+  return {{"wall_seconds", l.wall_seconds},       {"cpu_seconds", l.cpu_seconds},
+          {"memory_mb", l.memory_mb},             {"max_processes", l.max_processes},
+          {"output_kb", l.output_kb},             {"disk_kb", l.disk_kb},
+          {"disk_inodes", l.disk_inodes},         {"open_files", l.open_files},
+          {"compile_wall_seconds", l.compile_wall_seconds},
+          {"compile_memory_mb", l.compile_memory_mb}};
+}
+
+std::string ProgramText(const task::Task& task, const Submission& s) {
+  if (s.code) return *s.code;
+  // HumanEval convention: the completion continues the code the model was shown, which is
+  // the task's starter for the language when it has one, else the prompt itself.
+  const std::string completion = s.completion ? *s.completion : "";
+  for (const task::Solution& starter : task.starter)
+    if (s.language.empty() || task::LanguageName(starter.language) == s.language)
+      return starter.code.text + completion;
+  return task.prompt + completion;
+}
+
+Grader::Grader(sandbox::Sandbox& sandbox, const task::Pack& pack, GraderConfig config)
+    : sandbox_(sandbox), pack_(pack), config_(std::move(config)) {
+  if (config_.python_runtime_dir.empty()) config_.python_runtime_dir = DefaultPythonRuntimeDir();
+}
+
+const task::Task* Grader::FindTask(const std::string& id) const {
+  for (const task::Task& t : pack_.tasks)
+    if (t.id == id) return &t;
+  return nullptr;
+}
+
+SubmissionReport Grader::Grade(const task::Task& task, const Submission& submission) {
+  auto start = std::chrono::steady_clock::now();
+  SubmissionReport report;
+  for (int attempt = 0; attempt <= config_.infra_retries; ++attempt) {
+    report = GradeOnce(task, submission);
+    if (!report.HasInfraError()) break;
+  }
+  if (report.HasInfraError()) {
+    report.reward.reset();
+    for (const TestOutcome& t : report.tests)
+      if (t.verdict == Verdict::kInfraError) {
+        report.ungradeable_reason = t.infra_reason;
+        break;
+      }
+  }
+  report.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+SubmissionReport Grader::GradeOnce(const task::Task& task, const Submission& submission) {
+  SubmissionReport report;
+  report.task_id = task.id;
+  report.language = submission.language.empty()
+                        ? std::string(task::LanguageName(task.languages.front()))
+                        : submission.language;
+  report.scoring = std::string(task::ScoringModeName(task.scoring.mode));
+  report.pack_name = pack_.name;
+  report.pack_version = pack_.version;
+  report.pack_hash = pack_.content_hash;
+  report.limits = LimitsToJson(task.limits);
+
+  auto outcome_shell = [&](const task::Test& test) {
+    TestOutcome o;
+    o.name = test.name;
+    o.kind = std::string(task::TestKindName(test));
+    o.is_public = test.visibility == task::Visibility::kPublic;
+    o.counted = !o.is_public || task.scoring.count_public;
+    o.weight = test.weight;
+    return o;
+  };
+  auto fill_all = [&](Verdict verdict, const std::string& reason) {
+    for (const task::Test& test : task.tests) {
+      TestOutcome o = outcome_shell(test);
+      o.verdict = verdict;
+      if (verdict == Verdict::kInfraError) o.infra_reason = reason;
+      report.tests.push_back(o);
+    }
+  };
+
+  const Language* language = FindLanguage(report.language);
+  const std::string program_text = ProgramText(task, submission);
+  CompileOutcome compile;
+  CompileExtras extras;
+  if (language != nullptr && !language->compile_argv.empty()) {
+    sandbox::Limits compile_limits = language->compile_limits;
+    compile_limits.wall_seconds = task.limits.compile_wall_seconds;
+    compile_limits.memory_bytes = static_cast<uint64_t>(task.limits.compile_memory_mb) * sandbox::kMiB;
+    extras.limits = compile_limits;
+  }
+  auto program = language ? PreparedProgram::Prepare(sandbox_, *language, program_text, &compile,
+                                                      extras)
+                          : nullptr;
+  if (!program) {
+    if (compile.infra_error) {
+      fill_all(Verdict::kInfraError, compile.message);
+    } else {
+      report.compiled = false;
+      report.compile_message = CapText(compile.message, 16 * 1024);
+      fill_all(Verdict::kCompileError, "");
+    }
+    report.reward = ComputeReward(task.scoring.mode, report.tests);
+    return report;
+  }
+
+  TestContext ctx{sandbox_, task, program_text, *program, ToSandboxLimits(task.limits),
+                  config_.python_runtime_dir};
+  std::vector<const task::Test*> call_tests;
+  for (const task::Test& test : task.tests)
+    if (std::holds_alternative<task::CallTest>(test.body)) call_tests.push_back(&test);
+  std::vector<TestOutcome> call_outcomes;
+  if (!call_tests.empty()) call_outcomes = RunCallTests(ctx, call_tests);
+
+  size_t next_call = 0;
+  for (const task::Test& test : task.tests) {
+    TestOutcome o;
+    if (std::holds_alternative<task::CallTest>(test.body)) {
+      o = call_outcomes[next_call++];
+    } else if (std::holds_alternative<task::StdioTest>(test.body)) {
+      o = RunStdioTest(ctx, test);
+    } else {
+      o = RunUnitTest(ctx, test);
+    }
+    TestOutcome shell = outcome_shell(test);
+    o.name = shell.name;
+    o.kind = shell.kind;
+    o.is_public = shell.is_public;
+    o.counted = shell.counted;
+    o.weight = shell.weight;
+    if (!o.is_public) o.feedback.reset();
+    report.tests.push_back(std::move(o));
+  }
+  report.reward = ComputeReward(task.scoring.mode, report.tests);
+  return report;
+}
+
+}  // namespace proctor::grader

@@ -1,0 +1,74 @@
+#include "grader/grading/report.h"
+
+namespace proctor::grader {
+namespace {
+
+// Any bytes into valid UTF-8 JSON text.
+nlohmann::json Text(const std::string& bytes) {
+  return nlohmann::json::parse(
+      nlohmann::json(bytes).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+}  // namespace
+
+std::string CapText(const std::string& text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  return text.substr(0, max_bytes) + "...[" + std::to_string(text.size() - max_bytes) +
+         " more bytes]";
+}
+
+std::string TailText(const std::string& text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  return "[...]" + text.substr(text.size() - max_bytes);
+}
+
+bool SubmissionReport::HasInfraError() const {
+  for (const TestOutcome& t : tests)
+    if (t.verdict == Verdict::kInfraError) return true;
+  return false;
+}
+
+nlohmann::json SubmissionReport::ToJson() const {
+  nlohmann::json tests_json = nlohmann::json::array();
+  for (size_t i = 0; i < tests.size(); ++i) {
+    const TestOutcome& t = tests[i];
+    nlohmann::json j = {{"index", i},
+                        {"kind", t.kind},
+                        {"visibility", t.is_public ? "public" : "hidden"},
+                        {"verdict", VerdictName(t.verdict)},
+                        {"wall_seconds", t.wall_seconds},
+                        {"cpu_seconds", t.cpu_seconds},
+                        {"peak_memory_bytes", t.peak_memory_bytes}};
+    // IMPORTANT: hidden tests are reported by verdict only, never by name or content.
+    if (t.is_public) {
+      j["name"] = t.name;
+      if (t.feedback) {
+        j["feedback"] = {{"input", Text(t.feedback->input)},
+                         {"expected", Text(t.feedback->expected)},
+                         {"got", Text(t.feedback->got)},
+                         {"message", Text(t.feedback->message)},
+                         {"stderr_tail", Text(t.feedback->stderr_tail)}};
+      }
+    }
+    if (!t.infra_reason.empty()) j["infra_reason"] = Text(t.infra_reason);
+    tests_json.push_back(j);
+  }
+  nlohmann::json out = {
+      {"task_id", task_id},
+      {"language", language},
+      {"reward", reward ? nlohmann::json(*reward) : nlohmann::json(nullptr)},
+      {"ungradeable", !reward.has_value()},
+      {"compiled", compiled},
+      {"tests", tests_json},
+      {"scoring", scoring},
+      {"pack", {{"name", pack_name}, {"version", pack_version}, {"hash", pack_hash}}},
+      {"proctor_version", PROCTOR_VERSION},
+      {"limits", limits},
+      {"wall_seconds", wall_seconds},
+  };
+  if (!reward) out["ungradeable_reason"] = Text(ungradeable_reason);
+  if (!compiled) out["compile_message"] = Text(compile_message);
+  return out;
+}
+
+}  // namespace proctor::grader

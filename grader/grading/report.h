@@ -1,0 +1,62 @@
+// What grading one submission produced: per-test verdicts with usage, feedback for public
+// tests only, the reward, and everything needed to reproduce it. docs/results.md lists the
+// JSON keys.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "grader/grading/verdict.h"
+
+namespace proctor::grader {
+
+// Shown to the model for public tests only; every field is capped.
+struct Feedback {
+  std::string input;
+  std::string expected;
+  std::string got;
+  std::string message;      // why it failed (comparison reason, exception, assertion)
+  std::string stderr_tail;
+};
+
+struct TestOutcome {
+  std::string name;
+  std::string kind;                 // "call", "stdio", "unit"
+  bool is_public = false;
+  bool counted = true;              // counts towards the reward
+  double weight = 1.0;
+  Verdict verdict = Verdict::kInfraError;
+  double wall_seconds = 0;
+  double cpu_seconds = 0;
+  uint64_t peak_memory_bytes = 0;
+  std::optional<Feedback> feedback;  // public tests only
+  std::string infra_reason;          // kInfraError: what failed
+};
+
+struct SubmissionReport {
+  std::string task_id;
+  std::string language;
+  std::optional<double> reward;      // unset: ungradeable (Proctor failed twice)
+  std::string ungradeable_reason;
+  bool compiled = true;
+  std::string compile_message;       // capped compiler diagnostics when it did not compile
+  std::vector<TestOutcome> tests;
+  std::string scoring;
+  // Reproducibility.
+  std::string pack_name, pack_version, pack_hash;
+  nlohmann::json limits;
+  double wall_seconds = 0;           // of the whole grading
+
+  bool HasInfraError() const;
+  nlohmann::json ToJson() const;
+};
+
+// Caps text for feedback: keeps the head, marks the cut.
+std::string CapText(const std::string& text, size_t max_bytes);
+// Keeps the last `max_bytes` of text.
+std::string TailText(const std::string& text, size_t max_bytes);
+
+}  // namespace proctor::grader

@@ -1,0 +1,80 @@
+// Stdio tests: one sandboxed run per input; stdout is compared here, or judged by the pack's
+// checker program (itself sandboxed). Expected output never enters the submission's sandbox.
+#include "grader/compare/text.h"
+#include "grader/grading/test_runners.h"
+
+namespace proctor::grader {
+namespace {
+
+// Runs the task's checker with input, expected and produced output as files in its work dir.
+// Exit 0 accepts; its stdout (capped) says why not.
+bool RunChecker(const TestContext& ctx, const std::string& input, const std::string& expected,
+                const std::string& got, std::string* reason, bool* infra) {
+  const task::Checker& checker = *ctx.task.checker;
+  const Language* language = FindLanguage(std::string(task::LanguageName(checker.language)));
+  CompileOutcome compile;
+  auto program = PreparedProgram::Prepare(ctx.sandbox, *language, checker.code.text, &compile);
+  if (!program) {
+    *infra = true;
+    *reason = "checker did not compile: " + compile.message;
+    return false;
+  }
+  sandbox::Limits limits;
+  limits.wall_seconds = 10;
+  limits.cpu_seconds = 5;
+  limits.disk_bytes = 64 * sandbox::kMiB;
+  sandbox::RunSpec spec = program->MakeRunSpec(limits, "");
+  spec.policy.files.push_back({"input.txt", input, false});
+  spec.policy.files.push_back({"expected.txt", expected, false});
+  spec.policy.files.push_back({"output.txt", got, false});
+  spec.argv.insert(spec.argv.end(), {"input.txt", "expected.txt", "output.txt"});
+  sandbox::Result r = ctx.sandbox.Run(spec);
+  if (r.status == sandbox::Status::kOk) return true;
+  if (r.status != sandbox::Status::kNonzeroExit) {
+    *infra = true;
+    *reason = "checker failed: " + std::string(sandbox::StatusName(r.status)) + " " + r.error;
+    return false;
+  }
+  *reason = CapText(r.stdout_data, kFeedbackCap);
+  return false;
+}
+
+}  // namespace
+
+TestOutcome RunStdioTest(const TestContext& ctx, const task::Test& test) {
+  const auto& stdio = std::get<task::StdioTest>(test.body);
+  TestOutcome o;
+  sandbox::Result run = ctx.sandbox.Run(ctx.program.MakeRunSpec(ctx.limits, stdio.stdin_data));
+  o.verdict = Verdict::kPassed;
+  ApplyUsage(run, &o);
+  Feedback fb;
+  fb.input = CapText(stdio.stdin_data, kFeedbackCap);
+  fb.expected = CapText(stdio.expected_stdout, kFeedbackCap);
+  fb.got = CapText(run.stdout_data, kFeedbackCap);
+  fb.stderr_tail = TailText(run.stderr_data, kStderrTailCap);
+  if (run.status == sandbox::Status::kOk) {
+    if (stdio.use_checker) {
+      bool infra = false;
+      std::string reason;
+      bool accepted = RunChecker(ctx, stdio.stdin_data, stdio.expected_stdout, run.stdout_data,
+                                 &reason, &infra);
+      o.verdict = accepted ? Verdict::kPassed
+                  : infra  ? Verdict::kInfraError
+                           : Verdict::kWrongAnswer;
+      if (infra) o.infra_reason = reason;
+      fb.message = reason;
+    } else {
+      compare::CompareResult cmp =
+          compare::CompareText(stdio.compare, stdio.expected_stdout, run.stdout_data);
+      o.verdict = cmp.equal ? Verdict::kPassed : Verdict::kWrongAnswer;
+      fb.message = cmp.reason;
+    }
+  } else {
+    fb.message = std::string(sandbox::StatusName(run.status)) +
+                 (run.detail.empty() ? "" : ": " + run.detail);
+  }
+  o.feedback = fb;
+  return o;
+}
+
+}  // namespace proctor::grader

@@ -1,0 +1,39 @@
+// The three kinds of tests, each run against a prepared program. Internal to grader/grading.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "grader/grading/report.h"
+#include "grader/languages/program.h"
+#include "grader/task/model.h"
+#include "sandbox/sandbox.h"
+
+namespace proctor::grader {
+
+struct TestContext {
+  sandbox::Sandbox& sandbox;
+  const task::Task& task;
+  const std::string& program_text;  // the submission's source
+  const PreparedProgram& program;   // compiled once when the language compiles
+  sandbox::Limits limits;           // per run
+  std::string python_runtime_dir;
+};
+
+inline constexpr char kRuntimeMount[] = "/proctor/python";
+inline constexpr size_t kFeedbackCap = 1000;
+inline constexpr size_t kStderrTailCap = 2000;
+
+// All call tests of the task in one Python session; outcomes in `tests` order.
+std::vector<TestOutcome> RunCallTests(const TestContext& ctx,
+                                      const std::vector<const task::Test*>& tests);
+// One run per stdio test.
+TestOutcome RunStdioTest(const TestContext& ctx, const task::Test& test);
+// One unit-test session: Python (two sandboxes) or C++ (compiled with the solution).
+TestOutcome RunUnitTest(const TestContext& ctx, const task::Test& test);
+
+// Fills usage and, for runs that did not end normally, the verdict from the run.
+void ApplyUsage(const sandbox::Result& run, TestOutcome* outcome);
+sandbox::RunSpec PythonRunnerSpec(const TestContext& ctx, std::vector<std::string> runner_args);
+
+}  // namespace proctor::grader

@@ -1,0 +1,56 @@
+#include "grader/task/model.h"
+
+namespace proctor::grader::task {
+
+std::string_view LanguageName(Language language) {
+  switch (language) {
+    case Language::kPython:
+      return "python";
+    case Language::kCpp:
+      return "cpp";
+  }
+  return "?";
+}
+
+std::string_view ScoringModeName(ScoringMode mode) {
+  switch (mode) {
+    case ScoringMode::kAllOrNothing:
+      return "all_or_nothing";
+    case ScoringMode::kFraction:
+      return "fraction";
+    case ScoringMode::kWeighted:
+      return "weighted";
+  }
+  return "?";
+}
+
+std::string_view VisibilityName(Visibility v) {
+  return v == Visibility::kPublic ? "public" : "hidden";
+}
+
+std::string_view UnitStyleName(UnitStyle style) {
+  switch (style) {
+    case UnitStyle::kHumanEval:
+      return "humaneval";
+    case UnitStyle::kPytest:
+      return "pytest";
+    case UnitStyle::kAsserts:
+      return "asserts";
+    case UnitStyle::kCppAsserts:
+      return "cpp_asserts";
+  }
+  return "?";
+}
+
+std::string_view TestKindName(const Test& test) {
+  switch (test.body.index()) {
+    case 0:
+      return "call";
+    case 1:
+      return "stdio";
+    default:
+      return "unit";
+  }
+}
+
+}  // namespace proctor::grader::task

@@ -1,0 +1,168 @@
+#include "grader/task/validate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <string>
+
+namespace proctor::grader::task {
+namespace {
+
+class Validator {
+ public:
+  std::vector<LoadError> errors;
+
+  void Check(bool ok, const SourceLocation& where, std::string message) {
+    if (!ok) errors.push_back(LoadError{where, std::move(message)});
+  }
+
+  void CheckPack(const task::Pack& pack) {
+    static const std::regex kPackName("[a-z0-9][a-z0-9_-]*");
+    SourceLocation pack_file{(std::filesystem::path(pack.root) / "pack.yaml").string(), 0, 0};
+    Check(std::regex_match(pack.name, kPackName), pack_file,
+          "pack name \"" + pack.name + "\" must match [a-z0-9][a-z0-9_-]*");
+    Check(!pack.version.empty(), pack_file, "pack version must not be empty");
+    Check(!pack.tasks.empty(), pack_file, "the pack has no tasks (add tasks/*.yaml)");
+    CheckLimits(pack.defaults.limits, pack_file);
+    std::map<std::string, SourceLocation> ids;
+    for (const Task& task : pack.tasks) {
+      auto [it, inserted] = ids.emplace(task.id, task.where);
+      Check(
+          inserted, task.where,
+          "duplicate task id \"" + task.id + "\" (first defined at " + it->second.ToString() + ")");
+      CheckTask(task);
+    }
+  }
+
+ private:
+  void CheckLimits(const task::Limits& l, const SourceLocation& where) {
+    auto positive = [&](double v, const char* key) {
+      Check(v > 0, where, std::string("limit ") + key + " must be positive");
+    };
+    positive(l.wall_seconds, "wall_seconds");
+    positive(l.cpu_seconds, "cpu_seconds");
+    positive(l.memory_mb, "memory_mb");
+    positive(l.max_processes, "max_processes");
+    positive(l.output_kb, "output_kb");
+    positive(l.disk_kb, "disk_kb");
+    positive(l.disk_inodes, "disk_inodes");
+    positive(l.open_files, "open_files");
+    positive(l.compile_wall_seconds, "compile_wall_seconds");
+    positive(l.compile_memory_mb, "compile_memory_mb");
+  }
+
+  static bool Allows(const task::Task& task, Language language) {
+    return std::find(task.languages.begin(), task.languages.end(), language) !=
+           task.languages.end();
+  }
+
+  void Tolerance(const compare::FloatTolerance& t, const SourceLocation& where) {
+    Check(t.abs_tol >= 0 && t.rel_tol >= 0, where, "abs_tol and rel_tol must not be negative");
+  }
+
+  void Solutions(const task::Task& task, const std::vector<Solution>& solutions, const char* what) {
+    for (const Solution& s : solutions) {
+      Check(Allows(task, s.language), s.where,
+            std::string(what) + " in language \"" + std::string(LanguageName(s.language)) +
+                "\" which the task does not allow");
+    }
+  }
+
+  // Tests that run Python code against the solution need the task to be Python-only.
+  void OnlyLanguage(const task::Task& task, const Test& test, Language language,
+                    const std::string& what) {
+    bool ok = task.languages.size() == 1 && task.languages[0] == language;
+    Check(ok, test.where,
+          what + " supports only language \"" + std::string(LanguageName(language)) +
+              "\", but the task allows " + LanguageList(task));
+  }
+
+  static std::string LanguageList(const task::Task& task) {
+    std::string out;
+    for (Language l : task.languages) {
+      out += (out.empty() ? "" : ", ") + std::string(LanguageName(l));
+    }
+    return "[" + out + "]";
+  }
+
+  void CheckTask(const task::Task& task) {
+    static const std::regex kId("[A-Za-z0-9_][A-Za-z0-9_./-]*");
+    static const std::regex kIdentifier("[A-Za-z_][A-Za-z0-9_]*");
+    Check(std::regex_match(task.id, kId), task.where,
+          "task id \"" + task.id + "\" must match [A-Za-z0-9_][A-Za-z0-9_./-]*");
+    Check(!task.languages.empty(), task.where, "task allows no languages");
+    CheckLimits(task.limits, task.where);
+    Check(task.entry_point.empty() || std::regex_match(task.entry_point, kIdentifier), task.where,
+          "entry_point \"" + task.entry_point + "\" is not an identifier");
+    Solutions(task, task.starter, "starter");
+    Solutions(task, task.reference_solutions, "reference solution");
+    Solutions(task, task.wrong_solutions, "wrong solution");
+
+    std::map<std::string, SourceLocation> names;
+    int hidden = 0;
+    bool uses_checker = false;
+    for (const Test& test : task.tests) {
+      auto [it, inserted] = names.emplace(test.name, test.where);
+      Check(inserted, test.where,
+            "duplicate test name \"" + test.name + "\" in task \"" + task.id +
+                "\" (first defined at " + it->second.ToString() + ")");
+      Check(!test.name.empty(), test.where, "test name must not be empty");
+      Check(std::isfinite(test.weight) && test.weight > 0, test.where,
+            "test weight must be positive");
+      Check(test.weight == 1.0 || task.scoring.mode == ScoringMode::kWeighted, test.where,
+            "test \"" + test.name + "\" has a weight but the task's scoring is " +
+                std::string(ScoringModeName(task.scoring.mode)) + " (weights need weighted)");
+      if (test.visibility == Visibility::kHidden) ++hidden;
+
+      if (const auto* call = std::get_if<CallTest>(&test.body)) {
+        OnlyLanguage(task, test, Language::kPython, "a call test");
+        Check(!call->function.empty(), test.where,
+              "call test \"" + test.name + "\" names no function and the task has no entry_point");
+        Check(call->function.empty() || std::regex_match(call->function, kIdentifier), test.where,
+              "function \"" + call->function + "\" is not an identifier");
+        for (const auto& [name, value] : call->kwargs) {
+          Check(std::regex_match(name, kIdentifier), test.where,
+                "kwargs name \"" + name + "\" is not an identifier");
+        }
+        Check(call->raises.empty() || std::regex_match(call->raises, kIdentifier), test.where,
+              "raises \"" + call->raises + "\" is not an exception type name");
+        if (call->compare.float_tolerance) Tolerance(*call->compare.float_tolerance, test.where);
+      } else if (const auto* stdio = std::get_if<StdioTest>(&test.body)) {
+        uses_checker = uses_checker || stdio->use_checker;
+        Check(!stdio->use_checker || task.checker.has_value(), test.where,
+              "test \"" + test.name + "\" compares with the checker, but the task has none");
+        Tolerance(stdio->compare.tolerance, test.where);
+      } else if (const auto* unit = std::get_if<UnitTest>(&test.body)) {
+        std::string what = "a unit test of style " + std::string(UnitStyleName(unit->style));
+        if (unit->style == UnitStyle::kCppAsserts) {
+          OnlyLanguage(task, test, Language::kCpp, what);
+        } else {
+          OnlyLanguage(task, test, Language::kPython, what);
+        }
+        Check(unit->style != UnitStyle::kHumanEval || !task.entry_point.empty(), test.where,
+              "a humaneval unit test needs the task's entry_point");
+        Check(unit->expected_tests >= 0, test.where, "expected_tests must not be negative");
+        Check(unit->expected_tests == 0 || unit->style == UnitStyle::kPytest, test.where,
+              "expected_tests applies only to style pytest");
+      }
+    }
+    Check(hidden > 0, task.where,
+          "task \"" + task.id + "\" has no hidden tests (its reward would be meaningless)");
+    if (task.checker) {
+      Check(uses_checker, task.checker->where,
+            "task \"" + task.id + "\" has a checker but no test uses compare: checker");
+    }
+  }
+};
+
+}  // namespace
+
+std::vector<LoadError> ValidatePack(const task::Pack& pack) {
+  Validator validator;
+  validator.CheckPack(pack);
+  return std::move(validator.errors);
+}
+
+}  // namespace proctor::grader::task

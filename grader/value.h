@@ -1,0 +1,130 @@
+// A plain C++ mirror of the values that cross the sandbox boundary (docs/wire-format.md):
+// arguments and return values of call tests, and expected values written in task files.
+//
+// Decoding builds only these plain types, so nothing defined by a submission reaches the
+// grader. Every decoder enforces the caps of the wire format (depth, size, int bits).
+//
+// Usage:
+//   auto value = ParseWire(line_from_sandbox);          // result<Value, WireError>
+//   if (!value) return Report(value.error().message);
+//   std::string text = ToWire(*value);                   // one line of JSON, no newline
+//   std::string shown = Repr(*value);                    // Python-like, capped, for feedback
+#pragma once
+
+#include <boost/system/result.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace proctor::grader {
+
+// Caps of the wire format, enforced by every decoder here.
+inline constexpr std::size_t kMaxWireBytes = 4 * 1024 * 1024;  // one encoded message
+inline constexpr int kMaxWireDepth = 64;             // nested containers; a scalar has depth 0
+inline constexpr int kMaxIntBits = 100000;           // Python's int.bit_length() of an Int
+inline constexpr std::size_t kMaxIntDigits = 30103;  // decimal digits of 2**100000 - 1
+
+// Why a wire message or literal could not be turned into a Value. Our own error channel: a
+// submission's bad output becomes a "malformed" result in the pipeline, never a crash.
+struct WireError {
+  std::string message;  // what is wrong and where ("at [2][\"dict\"]: ...")
+};
+
+// Lets boost::system::result<T, WireError>::value() throw on error (found by ADL).
+[[noreturn]] void throw_exception_from_error(const WireError& error,
+                                             const boost::source_location& location);
+
+template <typename T>
+using WireResult = boost::system::result<T, WireError>;
+
+enum class ValueKind { kNone, kBool, kInt, kFloat, kStr, kBytes, kList, kTuple, kSet, kDict };
+
+// "none", "bool", "int", "float", "str", "bytes", "list", "tuple", "set", "dict".
+std::string_view KindName(ValueKind kind);
+
+// One Python value. Build with the static factories; read with the accessors that match
+// kind() (a mismatch is a bug and asserts). Copyable, comparable only through compare/.
+class Value {
+ public:
+  using Items = std::vector<Value>;
+  using Entries = std::vector<std::pair<Value, Value>>;
+
+  Value() = default;  // None
+
+  static Value None() { return Value(); }
+  static Value Bool(bool b);
+  // `decimal` must already be normalized (see NormalizeInt); asserts otherwise.
+  static Value Int(std::string decimal);
+  static Value Int(int64_t i);
+  static Value Float(double f);
+  static Value Str(std::string s);    // UTF-8 text
+  static Value Bytes(std::string b);  // raw bytes
+  static Value List(Items items);
+  static Value Tuple(Items items);
+  static Value Set(Items items);       // order kept as given; comparisons ignore it
+  static Value Dict(Entries entries);  // insertion order kept
+
+  ValueKind kind() const { return kind_; }
+  bool is_container() const;
+
+  bool bool_value() const;                 // kBool
+  const std::string& int_decimal() const;  // kInt: normalized decimal ("0", "-12")
+  double float_value() const;              // kFloat
+  const std::string& str() const;          // kStr
+  const std::string& bytes() const;        // kBytes
+  const Items& items() const;              // kList, kTuple, kSet
+  const Entries& entries() const;          // kDict
+
+ private:
+  ValueKind kind_ = ValueKind::kNone;
+  bool bool_ = false;
+  double float_ = 0;
+  std::string text_;  // Int decimal, Str, Bytes
+  Items items_;
+  Entries entries_;
+};
+
+// Normalizes an integer written in decimal: optional sign, digits only, no leading zeros,
+// "-0" -> "0". Returns an error for anything else or beyond kMaxIntBits.
+[[nodiscard]] WireResult<std::string> NormalizeInt(std::string_view text);
+
+// Python's repr() of a float: shortest round-trip digits, "1.0", "1e+16", "nan", "-inf".
+std::string FloatRepr(double f);
+
+// Decodes one wire message (a JSON text, optionally ending in whitespace). Enforces every cap.
+[[nodiscard]] WireResult<Value> ParseWire(std::string_view text);
+// Converts already-parsed wire JSON (e.g. the "value" of a call response) into a Value.
+// Enforces depth and int caps; the caller owns the byte cap of the text it parsed.
+[[nodiscard]] WireResult<Value> ValueFromWireJson(const nlohmann::json& json);
+
+// Encodes a Value as one line of wire JSON (no trailing newline). Strings that are not
+// valid UTF-8 have the bad bytes replaced by U+FFFD.
+std::string ToWire(const Value& value);
+nlohmann::json ValueToWireJson(const Value& value);
+
+// Depth of nesting as the caps count it: scalars 0, a container 1 + its deepest item.
+int Depth(const Value& value);
+
+// Expected values written in task files (JSON or YAML converted to JSON):
+//   null -> None, true/false -> Bool, integer -> Int, other number -> Float,
+//   string -> Str, array -> List, object -> Dict with Str keys,
+// plus tagged forms, an object with exactly one "$" key:
+//   {"$tuple": [..]}, {"$set": [..]}, {"$list": [..]}, {"$bytes": "<base64>"},
+//   {"$int": "<decimal>"}, {"$float": "nan" | "inf" | "-inf" | "<decimal>"},
+//   {"$str": "<text>"}, {"$dict": [[k, v], ...]} (any key types).
+// A plain object whose only key starts with "$" but is not a tag above is an error; write
+// such a dict with "$dict". Integers beyond 64 bits lose precision in nlohmann::json, so
+// write them as {"$int": "..."} or decode the text with ParseJsonLiteral.
+[[nodiscard]] WireResult<Value> FromJsonLiteral(const nlohmann::json& json);
+// Same rules, from JSON text, keeping integers of any size exact.
+[[nodiscard]] WireResult<Value> ParseJsonLiteral(std::string_view text);
+
+// Python-like repr for feedback: [1, 'a', (2,), {1: b'x'}, {3}, set(), None, True, 1.5].
+// At most `max_chars` characters; longer output ends in "...".
+std::string Repr(const Value& value, std::size_t max_chars = 200);
+
+}  // namespace proctor::grader
