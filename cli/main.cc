@@ -18,6 +18,7 @@ const std::map<std::string, Command>& CommandTable() {
       {"doctor", {proctor::cli::DoctorCommand, "show which isolation layers are active here"}},
       {"run", {proctor::cli::RunCommand, "run one program in the sandbox, print JSON"}},
       {"grade", {proctor::cli::GradeCommand, "grade a JSONL file of submissions against a pack"}},
+      {"pack", {proctor::cli::PackCommand, "check a task pack, or import one (humaneval, mbpp)"}},
   };
   return table;
 }

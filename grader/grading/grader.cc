@@ -119,9 +119,19 @@ SubmissionReport Grader::GradeOnce(const task::Task& task, const Submission& sub
     compile_limits.memory_bytes = static_cast<uint64_t>(task.limits.compile_memory_mb) * sandbox::kMiB;
     extras.limits = compile_limits;
   }
-  auto program = language ? PreparedProgram::Prepare(sandbox_, *language, program_text, &compile,
-                                                      extras)
-                          : nullptr;
+  // A C++ solution tested only by cpp_asserts files has no main() of its own: it is compiled
+  // together with each test file instead of on its own.
+  bool standalone = false;
+  for (const task::Test& test : task.tests) {
+    const auto* unit = std::get_if<task::UnitTest>(&test.body);
+    standalone |= unit == nullptr || unit->style != task::UnitStyle::kCppAsserts;
+  }
+  std::unique_ptr<PreparedProgram> program;
+  if (language != nullptr) {
+    program = standalone || language->compile_argv.empty()
+                  ? PreparedProgram::Prepare(sandbox_, *language, program_text, &compile, extras)
+                  : PreparedProgram::SourceOnly(*language, program_text);
+  }
   if (!program) {
     if (compile.infra_error) {
       fill_all(Verdict::kInfraError, compile.message);
@@ -136,19 +146,22 @@ SubmissionReport Grader::GradeOnce(const task::Task& task, const Submission& sub
 
   TestContext ctx{sandbox_, task, program_text, *program, ToSandboxLimits(task.limits),
                   config_.python_runtime_dir};
-  std::vector<const task::Test*> call_tests;
-  for (const task::Test& test : task.tests)
+  std::vector<const task::Test*> call_tests, stdio_tests;
+  for (const task::Test& test : task.tests) {
     if (std::holds_alternative<task::CallTest>(test.body)) call_tests.push_back(&test);
-  std::vector<TestOutcome> call_outcomes;
+    if (std::holds_alternative<task::StdioTest>(test.body)) stdio_tests.push_back(&test);
+  }
+  std::vector<TestOutcome> call_outcomes, stdio_outcomes;
   if (!call_tests.empty()) call_outcomes = RunCallTests(ctx, call_tests);
+  if (!stdio_tests.empty()) stdio_outcomes = RunStdioTests(ctx, stdio_tests);
 
-  size_t next_call = 0;
+  size_t next_call = 0, next_stdio = 0;
   for (const task::Test& test : task.tests) {
     TestOutcome o;
     if (std::holds_alternative<task::CallTest>(test.body)) {
       o = call_outcomes[next_call++];
     } else if (std::holds_alternative<task::StdioTest>(test.body)) {
-      o = RunStdioTest(ctx, test);
+      o = stdio_outcomes[next_stdio++];
     } else {
       o = RunUnitTest(ctx, test);
     }

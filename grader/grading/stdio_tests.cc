@@ -1,5 +1,8 @@
 // Stdio tests: one sandboxed run per input; stdout is compared here, or judged by the pack's
 // checker program (itself sandboxed). Expected output never enters the submission's sandbox.
+#include <boost/asio/io_context.hpp>
+#include <functional>
+
 #include "grader/compare/text.h"
 #include "grader/grading/test_runners.h"
 
@@ -41,10 +44,13 @@ bool RunChecker(const TestContext& ctx, const std::string& input, const std::str
 
 }  // namespace
 
-TestOutcome RunStdioTest(const TestContext& ctx, const task::Test& test) {
-  const auto& stdio = std::get<task::StdioTest>(test.body);
+namespace {
+
+constexpr size_t kConcurrentRuns = 4;  // runs of one submission in flight at once
+
+TestOutcome Judge(const TestContext& ctx, const task::StdioTest& stdio,
+                  const sandbox::Result& run) {
   TestOutcome o;
-  sandbox::Result run = ctx.sandbox.Run(ctx.program.MakeRunSpec(ctx.limits, stdio.stdin_data));
   o.verdict = Verdict::kPassed;
   ApplyUsage(run, &o);
   Feedback fb;
@@ -75,6 +81,33 @@ TestOutcome RunStdioTest(const TestContext& ctx, const task::Test& test) {
   }
   o.feedback = fb;
   return o;
+}
+
+}  // namespace
+
+std::vector<TestOutcome> RunStdioTests(const TestContext& ctx,
+                                       const std::vector<const task::Test*>& tests) {
+  // Runs go through one event loop, a few at a time: a submission that sleeps to its wall
+  // limit costs one limit, not one per test.
+  std::vector<sandbox::Result> runs(tests.size());
+  boost::asio::io_context io;
+  size_t next = 0;
+  std::function<void()> start_next = [&] {
+    if (next >= tests.size()) return;
+    size_t i = next++;
+    const auto& stdio = std::get<task::StdioTest>(tests[i]->body);
+    ctx.sandbox.AsyncRun(io.get_executor(), ctx.program.MakeRunSpec(ctx.limits, stdio.stdin_data),
+                         [&, i](sandbox::Result r) {
+                           runs[i] = std::move(r);
+                           start_next();
+                         });
+  };
+  for (size_t k = 0; k < kConcurrentRuns; ++k) start_next();
+  io.run();
+  std::vector<TestOutcome> outcomes;
+  for (size_t i = 0; i < tests.size(); ++i)
+    outcomes.push_back(Judge(ctx, std::get<task::StdioTest>(tests[i]->body), runs[i]));
+  return outcomes;
 }
 
 }  // namespace proctor::grader

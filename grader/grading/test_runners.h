@@ -27,8 +27,9 @@ inline constexpr size_t kStderrTailCap = 2000;
 // All call tests of the task in one Python session; outcomes in `tests` order.
 std::vector<TestOutcome> RunCallTests(const TestContext& ctx,
                                       const std::vector<const task::Test*>& tests);
-// One run per stdio test.
-TestOutcome RunStdioTest(const TestContext& ctx, const task::Test& test);
+// One run per stdio test, several at once (each run is its own sandbox).
+std::vector<TestOutcome> RunStdioTests(const TestContext& ctx,
+                                       const std::vector<const task::Test*>& tests);
 // One unit-test session: Python (two sandboxes) or C++ (compiled with the solution).
 TestOutcome RunUnitTest(const TestContext& ctx, const task::Test& test);
 

@@ -168,12 +168,12 @@ TestOutcome RunPythonUnit(const TestContext& ctx, const task::UnitTest& unit) {
   return o;
 }
 
-// C++: the test's main() becomes proctor_test_main(); our main reads a nonce from stdin and
-// prints it only after the test returned 0.
+// C++: the test's main() becomes proctor_test_main() (renamed in its object file); our main
+// reads a nonce from stdin and prints it only after the test returned 0.
 constexpr char kCppMain[] = R"(#include <cstdio>
 #include <iostream>
 #include <string>
-int proctor_test_main();
+extern "C" int proctor_test_main();  // the test's main, renamed
 int main() {
   std::string nonce;
   std::getline(std::cin, nonce);
@@ -188,9 +188,15 @@ TestOutcome RunCppUnit(const TestContext& ctx, const task::UnitTest& unit) {
   TestOutcome o;
   Feedback fb;
   CompileExtras extras;
-  extras.files = {{"unit_test.cpp", "#define main proctor_test_main\n" + unit.code.text, false},
+  extras.files = {{"unit_test.cpp", unit.code.text, false},
                   {"proctor_main.cpp", kCppMain, false}};
-  extras.extra_sources = {"unit_test.cpp", "proctor_main.cpp"};
+  // The test's main() is compiled as main (so falling off its end still returns 0), then
+  // renamed in the object file so that ours runs it and vouches for its return.
+  extras.argv = {"/bin/sh", "-c",
+                 "set -e; g++ -std=c++20 -O2 -pipe -c unit_test.cpp -o /tmp/unit_test.o; "
+                 "objcopy --redefine-sym main=proctor_test_main /tmp/unit_test.o; "
+                 "g++ -std=c++20 -O2 -pipe -pthread -o solution solution.cpp /tmp/unit_test.o "
+                 "proctor_main.cpp"};
   sandbox::Limits compile_limits = FindLanguage("cpp")->compile_limits;
   compile_limits.wall_seconds = ctx.task.limits.compile_wall_seconds;
   compile_limits.memory_bytes =

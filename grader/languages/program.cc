@@ -50,7 +50,7 @@ std::unique_ptr<PreparedProgram> PreparedProgram::Prepare(sandbox::Sandbox& sand
   ::chmod(program->temp_dir_.c_str(), 0711);
   program->binary_path_ = program->temp_dir_ + "/" + language.binary_file;
   sandbox::RunSpec spec;
-  spec.argv = language.compile_argv;
+  spec.argv = extras.argv.empty() ? language.compile_argv : extras.argv;
   spec.argv.insert(spec.argv.end(), extras.extra_sources.begin(), extras.extra_sources.end());
   spec.policy.limits = extras.limits ? *extras.limits : language.compile_limits;
   spec.policy.readonly_paths = language.compile_readonly_paths;
@@ -78,6 +78,11 @@ std::unique_ptr<PreparedProgram> PreparedProgram::Prepare(sandbox::Sandbox& sand
   }
   ::chmod(program->binary_path_.c_str(), 0755);
   return program;
+}
+
+std::unique_ptr<PreparedProgram> PreparedProgram::SourceOnly(const Language& language,
+                                                             const std::string& source) {
+  return std::unique_ptr<PreparedProgram>(new PreparedProgram(language, source));
 }
 
 PreparedProgram::~PreparedProgram() {

@@ -24,6 +24,7 @@ struct CompileOutcome {
 struct CompileExtras {
   std::vector<sandbox::FileIn> files;        // placed beside the source
   std::vector<std::string> extra_sources;    // appended to the compile command
+  std::vector<std::string> argv;             // replaces the whole compile command when set
   std::optional<sandbox::Limits> limits;     // overrides the language's compile limits
 };
 
@@ -36,6 +37,9 @@ class PreparedProgram {
                                                   const std::string& source,
                                                   CompileOutcome* outcome,
                                                   const CompileExtras& extras = {});
+  // The source alone, not compiled (for tests that compile it with their own files).
+  static std::unique_ptr<PreparedProgram> SourceOnly(const Language& language,
+                                                     const std::string& source);
   ~PreparedProgram();
   PreparedProgram(const PreparedProgram&) = delete;
   PreparedProgram& operator=(const PreparedProgram&) = delete;

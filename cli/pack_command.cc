@@ -1,0 +1,244 @@
+// proctor pack check DIR: proves a pack's tests are sound. proctor pack import: builds packs
+// from public benchmarks.
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "cli/commands.h"
+#include "grader/grading/grader.h"
+#include "grader/importers/humaneval.h"
+#include "grader/importers/mbpp.h"
+#include "grader/task/pack_loader.h"
+
+namespace proctor::cli {
+namespace task = grader::task;
+namespace {
+
+struct CheckJob {
+  const task::Task* task;
+  const task::Solution* solution;
+  bool reference;  // else known-wrong
+  int run;
+  grader::SubmissionReport report;
+};
+
+std::string Verdicts(const grader::SubmissionReport& r) {
+  std::string out;
+  for (const auto& t : r.tests) out += (out.empty() ? "" : ",") + std::string(VerdictName(t.verdict));
+  return out;
+}
+
+int PackCheck(const std::vector<std::string>& args) {
+  std::vector<FlagSpec> specs = {
+      {"runs", true, false, "times each solution is graded, to catch flaky tests (default 3)", "N"},
+      {"jobs", true, false, "gradings at once (default: number of cores)", "N"},
+      {"verbose", false, false, "print the timing of every test, not only the tight ones"},
+      {"help", false, false, "show this help"},
+  };
+  for (const FlagSpec& s : SandboxFlags()) specs.push_back(s);
+  Flags flags;
+  std::string error;
+  if (!flags.Parse(specs, args, &error)) {
+    std::cerr << "proctor pack check: " << error << "\n";
+    return 2;
+  }
+  if (flags.Has("help")) {
+    std::cout << HelpText(
+        "proctor pack check DIR [--runs N] [--jobs N] [--verbose]",
+        "Checks a task pack: the schema; every reference solution scores 1.0 and every "
+        "known-wrong\nsolution scores below 1.0, on every one of --runs gradings (a verdict "
+        "that changes between\nruns is reported as flaky); and the CPU time the reference "
+        "needs per test against the\ntask's limit, with a suggested limit. Exit code 0 when "
+        "all holds, 1 when a check failed,\n2 when the pack does not load.",
+        specs);
+    return 0;
+  }
+  if (flags.positionals().size() != 1) {
+    std::cerr << "proctor pack check: expected exactly one pack folder (see --help)\n";
+    return 2;
+  }
+  double runs = 3, jobs = std::max(1u, std::thread::hardware_concurrency());
+  if (!flags.GetDouble("runs", &runs, &error) || !flags.GetDouble("jobs", &jobs, &error)) {
+    std::cerr << "proctor pack check: " << error << "\n";
+    return 2;
+  }
+  auto pack = task::LoadPack(flags.positionals()[0]);
+  if (!pack) {
+    std::cerr << pack.error().ToString() << "\n";
+    return 2;
+  }
+  std::cout << "schema: ok (" << pack->tasks.size() << " tasks, pack " << pack->name << " "
+            << pack->version << ", sha256 " << pack->content_hash.substr(0, 12) << ")\n";
+  auto sb = MakeSandbox(flags, true);
+  if (!sb) return 1;
+  grader::Grader grader(*sb, *pack, {});
+
+  std::vector<CheckJob> jobs_list;
+  int tasks_without_wrong = 0;
+  for (const task::Task& t : pack->tasks) {
+    if (t.wrong_solutions.empty()) ++tasks_without_wrong;
+    for (int run = 0; run < static_cast<int>(runs); ++run) {
+      for (const task::Solution& s : t.reference_solutions) jobs_list.push_back({&t, &s, true, run, {}});
+      for (const task::Solution& s : t.wrong_solutions) jobs_list.push_back({&t, &s, false, run, {}});
+    }
+  }
+  std::atomic<size_t> next{0}, done{0};
+  std::mutex mutex;
+  const bool progress = ::isatty(2);
+  auto worker = [&] {
+    for (size_t i = next++; i < jobs_list.size(); i = next++) {
+      CheckJob& job = jobs_list[i];
+      grader::Submission s;
+      s.task_id = job.task->id;
+      s.language = std::string(task::LanguageName(job.solution->language));
+      s.code = job.solution->code.text;
+      job.report = grader.Grade(*job.task, s);
+      size_t d = ++done;
+      if (!progress) continue;
+      std::lock_guard<std::mutex> lock(mutex);
+      std::fprintf(stderr, "\rgrading %zu/%zu", d, jobs_list.size());
+      std::fflush(stderr);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int i = 0; i < static_cast<int>(jobs); ++i) threads.emplace_back(worker);
+  for (auto& t : threads) t.join();
+  if (progress) std::fprintf(stderr, "\n");
+
+  int problems = 0;
+  // Per solution: rewards and verdicts over the runs.
+  std::map<std::pair<const task::Solution*, int>, std::string> first_verdicts;
+  std::map<const task::Test*, double> max_cpu;
+  for (const CheckJob& job : jobs_list) {
+    const grader::SubmissionReport& r = job.report;
+    const std::string where = job.task->id + " " + (job.reference ? "reference" : "wrong") +
+                              " solution (" + job.solution->where.ToString() + ")";
+    if (!r.reward) {
+      std::cout << "FAIL " << where << ": ungradeable: " << r.ungradeable_reason << "\n";
+      ++problems;
+      continue;
+    }
+    if (job.reference && *r.reward < 1.0) {
+      std::cout << "FAIL " << where << ": reward " << *r.reward << " (" << Verdicts(r)
+                << ")\n";
+      if (!r.compiled) std::cout << "     " << r.compile_message.substr(0, 400) << "\n";
+      ++problems;
+    }
+    if (!job.reference && *r.reward >= 1.0) {
+      std::cout << "FAIL " << where << ": a known-wrong solution scores 1.0\n";
+      ++problems;
+    }
+    auto key = std::make_pair(job.solution, 0);
+    std::string verdicts = Verdicts(r);
+    if (!first_verdicts.count(key)) {
+      first_verdicts[key] = verdicts;
+    } else if (first_verdicts[key] != verdicts) {
+      std::cout << "FLAKY " << where << ": verdicts " << first_verdicts[key] << " then "
+                << verdicts << "\n";
+      first_verdicts[key] = verdicts;  // report each change once
+      ++problems;
+    }
+    if (job.reference) {
+      for (size_t i = 0; i < r.tests.size() && i < job.task->tests.size(); ++i) {
+        double& m = max_cpu[&job.task->tests[i]];
+        m = std::max(m, r.tests[i].cpu_seconds);
+      }
+    }
+  }
+
+  std::cout << "timing (reference CPU seconds per test against the limit):\n";
+  int tight = 0;
+  for (const task::Task& t : pack->tasks) {
+    for (const task::Test& test : t.tests) {
+      if (!max_cpu.count(&test)) continue;
+      double used = max_cpu[&test], limit = t.limits.cpu_seconds;
+      double suggested = std::max(0.5, std::ceil(used * 3 * 10) / 10);
+      bool is_tight = used > limit / 2;
+      tight += is_tight;
+      if (is_tight || flags.Has("verbose")) {
+        std::printf("  %-40s %-16s %7.3f s of %5.2f s%s  suggested %.1f s\n", t.id.c_str(),
+                    test.name.c_str(), used, limit, is_tight ? "  TIGHT" : "", suggested);
+      }
+    }
+  }
+  if (tight == 0) std::cout << "  every test uses less than half of its CPU limit\n";
+  if (tasks_without_wrong > 0)
+    std::cout << "note: " << tasks_without_wrong
+              << " task(s) have no known-wrong solution, so their tests' power is unchecked\n";
+  std::cout << (problems == 0 ? "pack check: ok" : "pack check: FAILED") << " ("
+            << jobs_list.size() << " gradings, " << problems << " problems)\n";
+  return problems == 0 ? 0 : 1;
+}
+
+int PackImport(const std::vector<std::string>& args) {
+  std::vector<FlagSpec> specs = {
+      {"out", true, false, "folder to write the pack into (must be absent or empty)", "DIR"},
+      {"wrong", true, false, "humaneval: JSONL of known-wrong completions (task_id, completion)",
+       "FILE"},
+      {"help", false, false, "show this help"},
+  };
+  Flags flags;
+  std::string error;
+  if (!flags.Parse(specs, args, &error)) {
+    std::cerr << "proctor pack import: " << error << "\n";
+    return 2;
+  }
+  if (flags.Has("help")) {
+    std::cout << HelpText("proctor pack import humaneval|mbpp FILE --out DIR [--wrong FILE]",
+                          "Converts a public benchmark's JSONL into a task pack "
+                          "(docs/task-format.md). HumanEval:\nfields task_id, prompt, "
+                          "canonical_solution, test, entry_point. MBPP: task_id, text, code,\n"
+                          "test_list, test_setup_code, challenge_test_list.",
+                          specs);
+    return 0;
+  }
+  if (flags.positionals().size() != 2 || !flags.Get("out")) {
+    std::cerr << "proctor pack import: expected a format, a FILE and --out DIR (see --help)\n";
+    return 2;
+  }
+  const std::string& format = flags.positionals()[0];
+  const std::string& file = flags.positionals()[1];
+  bool ok;
+  if (format == "humaneval") {
+    grader::importers::HumanEvalOptions options;
+    if (auto w = flags.Get("wrong")) options.wrong_solutions_jsonl = *w;
+    ok = grader::importers::ImportHumanEval(file, *flags.Get("out"), &error, options);
+  } else if (format == "mbpp") {
+    ok = grader::importers::ImportMbpp(file, *flags.Get("out"), &error);
+  } else {
+    std::cerr << "proctor pack import: unknown format '" << format << "' (humaneval, mbpp)\n";
+    return 2;
+  }
+  if (!ok) {
+    std::cerr << "proctor pack import: " << error << "\n";
+    return 2;
+  }
+  std::cout << "wrote " << *flags.Get("out") << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int PackCommand(const std::vector<std::string>& args) {
+  const std::string usage =
+      "usage: proctor pack check DIR [flags]\n"
+      "       proctor pack import humaneval|mbpp FILE --out DIR\n"
+      "(proctor pack SUBCOMMAND --help for details)\n";
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    (args.empty() ? std::cerr : std::cout) << usage;
+    return args.empty() ? 2 : 0;
+  }
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "check") return PackCheck(rest);
+  if (args[0] == "import") return PackImport(rest);
+  std::cerr << "proctor pack: unknown subcommand '" << args[0] << "'\n" << usage;
+  return 2;
+}
+
+}  // namespace proctor::cli
