@@ -147,6 +147,9 @@ def collect_asserts(args, conn, solution):
         else:
             current[2].append(line)
     blocks.append(current)
+    if len(blocks) == 1:
+        # No markers: the whole file is one test (a plain script of asserts).
+        blocks = [[None, 0, []], ["asserts", 0, blocks[0][2]]]
     setup = _compile_block("".join(blocks[0][2]), args.tests, "setup block")
     tests, seen = [], set()
     for name, first, body in blocks[1:]:
