@@ -14,6 +14,7 @@ int DoctorCommand(const std::vector<std::string>& args);
 int RunCommand(const std::vector<std::string>& args);
 int GradeCommand(const std::vector<std::string>& args);
 int PackCommand(const std::vector<std::string>& args);
+int ServeCommand(const std::vector<std::string>& args);
 
 // Flags every command that runs sandboxes shares.
 std::vector<FlagSpec> SandboxFlags();

@@ -19,6 +19,7 @@ const std::map<std::string, Command>& CommandTable() {
       {"run", {proctor::cli::RunCommand, "run one program in the sandbox, print JSON"}},
       {"grade", {proctor::cli::GradeCommand, "grade a JSONL file of submissions against a pack"}},
       {"pack", {proctor::cli::PackCommand, "check a task pack, or import one (humaneval, mbpp)"}},
+      {"serve", {proctor::cli::ServeCommand, "serve envs and batch grading (JSON-RPC, HTTP)"}},
   };
   return table;
 }

@@ -17,6 +17,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include "sandbox/cancel.h"
 #include "sandbox/keeper_protocol.h"
 #include "sandbox/layers.h"
 #include "sandbox/policy.h"
@@ -28,6 +29,8 @@ struct RunSpec {
   std::vector<std::string> argv;  // argv[0]: absolute path inside the sandbox
   Policy policy;
   std::vector<int> pass_fds;      // host fds handed to the program as 3, 4, ... (not closed)
+  CancelToken cancel;             // when set to true the run is killed (sandbox_error
+                                  // "cancelled"); default: the thread's CancelScope
 };
 
 struct SandboxConfig {

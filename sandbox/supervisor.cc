@@ -65,7 +65,7 @@ class RunOp : public std::enable_shared_from_this<RunOp> {
   RunOp(asio::any_io_executor ex, const LayerPlan& plan, std::string keeper,
         RunSpec spec, std::function<void(Result)> done)
       : ex_(ex), plan_(plan), keeper_(std::move(keeper)), spec_(std::move(spec)),
-        done_(std::move(done)), out_(ex), err_(ex), reply_(ex), timer_(ex) {}
+        done_(std::move(done)), out_(ex), err_(ex), reply_(ex), timer_(ex), cancel_timer_(ex) {}
 
   void Start() {
     request_.run_id = NewRunId();
@@ -113,6 +113,7 @@ class RunOp : public std::enable_shared_from_this<RunOp> {
       self->keeper_status_ = status;
       self->Step();
     });
+    if (spec_.cancel) WatchCancel();
     // Backstop: the keeper enforces the wall limit itself; this catches a keeper that hangs.
     timer_.expires_after(std::chrono::milliseconds(
         static_cast<int64_t>(spec_.policy.limits.wall_seconds * 1000) + 10000));
@@ -169,6 +170,21 @@ class RunOp : public std::enable_shared_from_this<RunOp> {
     ::kill(proc_->id(), SIGUSR1);
   }
 
+  // Polls the cancel token; a cancelled run is killed through the keeper like an output cap.
+  void WatchCancel() {
+    auto self = shared_from_this();
+    cancel_timer_.expires_after(std::chrono::milliseconds(20));
+    cancel_timer_.async_wait([self](bp::error_code ec) {
+      if (ec || self->pending_ == 0) return;
+      if (self->spec_.cancel->load()) {
+        self->seen_.cancelled = true;
+        ::kill(self->proc_->id(), SIGTERM);
+        return;
+      }
+      self->WatchCancel();
+    });
+  }
+
   void ReadReply() {
     auto self = shared_from_this();
     reply_.async_read_some(asio::buffer(reply_buf_), [self](bp::error_code ec, size_t n) {
@@ -181,6 +197,7 @@ class RunOp : public std::enable_shared_from_this<RunOp> {
   void Step() {
     if (--pending_ > 0) return;
     timer_.cancel();
+    cancel_timer_.cancel();
     KeeperReply reply;
     std::string error;
     if (seen_.keeper_failure.empty() && !DecodeReply(reply_text_, &reply, &error)) {
@@ -224,7 +241,7 @@ class RunOp : public std::enable_shared_from_this<RunOp> {
   std::function<void(Result)> done_;
   KeeperRequest request_;
   asio::readable_pipe out_, err_, reply_;
-  asio::steady_timer timer_;
+  asio::steady_timer timer_, cancel_timer_;
   std::optional<bp::process> proc_;
   std::array<char, 65536> out_buf_, err_buf_;
   std::array<char, 4096> reply_buf_;
@@ -253,6 +270,13 @@ std::unique_ptr<Sandbox> Sandbox::Create(const SandboxConfig& config, std::strin
 
 void Sandbox::AsyncRun(asio::any_io_executor executor, RunSpec spec,
                        std::function<void(Result)> done) {
+  if (!spec.cancel) spec.cancel = CancelScope::Current();
+  if (spec.cancel && spec.cancel->load()) {
+    Result r;
+    r.error = "cancelled";
+    asio::post(executor, [done = std::move(done), r = std::move(r)]() mutable { done(r); });
+    return;
+  }
   auto op = std::make_shared<RunOp>(executor, plan_, keeper_path_, std::move(spec),
                                     std::move(done));
   op->Start();

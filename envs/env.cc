@@ -1,0 +1,7 @@
+#include "envs/env.h"
+
+namespace proctor::envs {
+
+Env::~Env() = default;
+
+}  // namespace proctor::envs

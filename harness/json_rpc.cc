@@ -1,0 +1,50 @@
+#include "harness/json_rpc.h"
+
+namespace proctor::harness {
+
+std::optional<Request> ParseRequest(const std::string& line, nlohmann::json* error_response) {
+  nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+  if (j.is_discarded()) {
+    *error_response = MakeError(nullptr, {rpc_error::kParseError, "parse error: not JSON", {}});
+    return std::nullopt;
+  }
+  nlohmann::json id = j.is_object() && j.contains("id") ? j["id"] : nlohmann::json(nullptr);
+  if (!id.is_null() && !id.is_string() && !id.is_number_integer()) id = nullptr;
+  auto invalid = [&](const std::string& why) {
+    *error_response = MakeError(id, {rpc_error::kInvalidRequest, "invalid request: " + why, {}});
+    return std::nullopt;
+  };
+  if (!j.is_object()) return invalid("not an object");
+  if (j.value("jsonrpc", "") != "2.0") return invalid("\"jsonrpc\" must be \"2.0\"");
+  if (!j.contains("method") || !j["method"].is_string()) return invalid("missing \"method\"");
+  if (j.contains("id") && !j["id"].is_string() && !j["id"].is_number_integer() &&
+      !j["id"].is_null())
+    return invalid("\"id\" must be a string or an integer");
+  Request r;
+  r.is_notification = !j.contains("id");
+  r.id = id;
+  r.method = j["method"];
+  r.params = j.contains("params") ? j["params"] : nlohmann::json::object();
+  if (!r.params.is_object()) return invalid("\"params\" must be an object");
+  return r;
+}
+
+nlohmann::json MakeResult(const nlohmann::json& id, nlohmann::json result) {
+  return {{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
+}
+
+nlohmann::json MakeError(const nlohmann::json& id, const RpcError& e) {
+  nlohmann::json error = {{"code", e.code}, {"message", e.message}};
+  if (!e.data.is_null()) error["data"] = e.data;
+  return {{"jsonrpc", "2.0"}, {"id", id}, {"error", error}};
+}
+
+nlohmann::json MakeNotification(const std::string& method, nlohmann::json params) {
+  return {{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}};
+}
+
+std::string Frame(const nlohmann::json& message) {
+  return message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace proctor::harness

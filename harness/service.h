@@ -1,0 +1,96 @@
+// The request handler: turns JSON-RPC requests into responses. It owns the packs, the graders,
+// the env sessions and the metrics, and hands every piece of sandbox work to the Scheduler.
+// It never touches a socket: a connection passes callbacks, and Service calls them on the
+// event loop's executor (so a connection needs no locking).
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+
+#include "envs/env.h"
+#include "grader/grading/grader.h"
+#include "harness/config.h"
+#include "harness/json_rpc.h"
+#include "harness/metrics.h"
+#include "harness/scheduler.h"
+#include "sandbox/sandbox.h"
+
+namespace proctor::harness {
+
+// What the service knows of one client connection (lives on the event loop).
+struct ClientState {
+  uint64_t id = 0;
+  bool open = true;
+  std::set<sandbox::CancelToken> in_flight;  // cancelled when the client goes away
+};
+
+class Service {
+ public:
+  using Send = std::function<void(nlohmann::json)>;  // called on the event loop
+
+  Service(const ServerConfig& config, boost::asio::any_io_executor executor,
+          sandbox::Sandbox& sandbox, std::vector<std::unique_ptr<grader::task::Pack>> packs);
+  ~Service();
+
+  // Handles one request. `reply` is called exactly once unless the request is a notification;
+  // `notify` may be called before it (streaming results).
+  void Handle(Request request, std::shared_ptr<ClientState> client, Send reply, Send notify);
+  // The client is gone: cancel everything it started.
+  void ClientClosed(const std::shared_ptr<ClientState>& client);
+
+  // SIGTERM: refuse new work, let in-flight work finish (bounded by the config).
+  void BeginShutdown() { shutting_down_ = true; }
+  void DrainWork() { scheduler_.Drain(); }
+
+  Metrics& metrics() { return metrics_; }
+  nlohmann::json Stats() const;
+  std::string PrometheusText() const;
+  nlohmann::json Health() const;
+  size_t connections = 0;  // maintained by the server
+
+  // Runs `grade` params (shared with HTTP POST /v1/grade).
+  void Grade(const nlohmann::json& params, std::shared_ptr<ClientState> client,
+             std::function<void(const RpcError*, nlohmann::json)> done, Send notify_result);
+
+ private:
+  struct Session {
+    std::unique_ptr<envs::Env> env;
+    std::string env_id;
+    bool busy = false;  // a reset/step is running (event-loop only)
+    std::chrono::steady_clock::time_point last_used;
+  };
+
+  nlohmann::json Dispatch(const Request& r, const std::shared_ptr<ClientState>& client,
+                          const Send& reply, const Send& notify, bool* async);
+  void RunSessionCall(const Request& r, const std::shared_ptr<ClientState>& client,
+                      Send reply, bool is_reset);
+  // Submits one job and arranges deadline handling; `work` runs on a worker and returns the
+  // result (or throws RpcError/EnvError); `reply` gets the response on the event loop.
+  void SubmitWork(const Request& r, const std::shared_ptr<ClientState>& client,
+                  std::function<nlohmann::json()> work, Send reply);
+  const grader::task::Pack* FindPack(const nlohmann::json& params) const;
+  void ReapIdleSessions();
+  grader::SubmissionReport GradeOne(const grader::task::Pack& pack, const grader::task::Task& task,
+                                    const grader::Submission& s);
+
+  ServerConfig config_;
+  boost::asio::any_io_executor executor_;
+  sandbox::Sandbox& sandbox_;
+  std::vector<std::unique_ptr<grader::task::Pack>> packs_;
+  std::map<const grader::task::Pack*, std::unique_ptr<grader::Grader>> graders_;
+  envs::EnvContext env_context_;
+  Scheduler scheduler_;
+  Metrics metrics_;
+  std::map<std::string, std::shared_ptr<Session>> sessions_;  // event loop only
+  uint64_t next_session_ = 0;
+  boost::asio::steady_timer reaper_;
+  bool shutting_down_ = false;
+};
+
+}  // namespace proctor::harness

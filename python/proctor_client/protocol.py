@@ -1,0 +1,213 @@
+"""The wire protocol, shared by the blocking and the asyncio client.
+
+Both clients do the same things around the transport: frame JSON lines, tell responses from
+notifications, turn `error` members into exceptions, build each method's params and unpack its
+result, and decide how long to wait before retrying an overloaded request. Keeping that here
+means the two clients differ only in how they wait.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, Union
+
+from .errors import Overloaded, ProctorError, error_from_wire
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7070
+
+# The server caps requests at 16 MiB by default, but responses (a big GRPO group with feedback
+# per public test) can be larger; cap what we buffer well above that rather than at asyncio's
+# 64 KiB default, which a single grade result can exceed.
+MAX_LINE_BYTES = 256 * 1024 * 1024
+
+GRADE_RESULT = "grade.result"
+
+Submission = Union[str, Mapping[str, Any]]
+ResultCallback = Callable[[int, Dict[str, Any]], Any]
+NotificationCallback = Callable[[str, Any], Any]
+
+
+# --- framing -----------------------------------------------------------------------------
+
+
+def encode(message: Mapping[str, Any]) -> bytes:
+    """One message as one UTF-8 line. Compact, and `ensure_ascii=False` keeps code readable."""
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def request(request_id: Optional[int], method: str,
+            params: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
+    """A request object; `request_id=None` makes it a notification (no response)."""
+    message: Dict[str, Any] = {"jsonrpc": "2.0", "method": method}
+    if params is not None:
+        message["params"] = dict(params)
+    if request_id is not None:
+        message["id"] = request_id
+    return message
+
+
+def decode(line: bytes) -> Optional[Dict[str, Any]]:
+    """Parses one line; None for blank lines and anything that is not a JSON object.
+
+    A garbled line from the server cannot be matched to a request, so it is skipped rather than
+    allowed to kill the connection that other requests are waiting on.
+    """
+    line = line.strip()
+    if not line:
+        return None
+    try:
+        message = json.loads(line)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return message if isinstance(message, dict) else None
+
+
+@dataclass(frozen=True)
+class Routed:
+    """Where an incoming message belongs.
+
+    `request_id` is the id of the request it answers (response) or reports on (a
+    `grade.result` notification); None for notifications that belong to no request.
+    """
+
+    request_id: Any
+    is_response: bool
+    message: Dict[str, Any]
+
+
+def route(message: Dict[str, Any]) -> Routed:
+    if "method" not in message and ("result" in message or "error" in message):
+        return Routed(message.get("id"), True, message)
+    params = message.get("params")
+    owner = params.get("request_id") if isinstance(params, dict) else None
+    if message.get("method") != GRADE_RESULT:
+        owner = None
+    return Routed(owner, False, message)
+
+
+def response_value(message: Mapping[str, Any]) -> Any:
+    """The `result` of a response, or raises the `ProctorError` its `error` describes."""
+    if "error" in message and message["error"] is not None:
+        raise error_from_wire(message["error"])
+    return message.get("result")
+
+
+def dispatch_notification(message: Mapping[str, Any], on_result: Optional[ResultCallback],
+                          on_notification: Optional[NotificationCallback]) -> None:
+    """Delivers a notification: `grade.result` to the request's `on_result(index, result)`,
+    anything else (or a `grade.result` nobody asked for) to the client's `on_notification`."""
+    params = message.get("params")
+    if message.get("method") == GRADE_RESULT and on_result is not None and isinstance(params, dict):
+        on_result(params.get("index"), params.get("result"))
+    elif on_notification is not None:
+        on_notification(str(message.get("method")), params)
+
+
+# --- retries ------------------------------------------------------------------------------
+
+
+@dataclass
+class RetryPolicy:
+    """Bounded retry of `Overloaded` (-32000) only: the server ran nothing, so it is safe.
+
+    `retries` extra attempts at most. The wait honours the server's `retry_after_ms`, falls back
+    to exponential backoff from `base_delay` when it is absent, is capped at `max_delay`, and
+    gets up to 20% jitter so that many trainer workers do not come back in lockstep.
+    """
+
+    retries: int = 0
+    base_delay: float = 0.05
+    max_delay: float = 10.0
+
+    def delay(self, error: ProctorError, attempt: int) -> Optional[float]:
+        """Seconds to sleep before retry number `attempt` (0-based), or None to give up."""
+        if not isinstance(error, Overloaded) or attempt >= self.retries:
+            return None
+        hint = error.retry_after_ms
+        wait = hint / 1000.0 if hint is not None else self.base_delay * (2 ** attempt)
+        return min(self.max_delay, max(0.0, wait)) * (1.0 + 0.2 * random.random())
+
+
+def retry_policy(retry_overloaded: Union[int, RetryPolicy, None]) -> RetryPolicy:
+    if isinstance(retry_overloaded, RetryPolicy):
+        return retry_overloaded
+    return RetryPolicy(retries=int(retry_overloaded or 0))
+
+
+# --- methods: params in, values out ----------------------------------------------------------
+
+
+def with_deadline(params: Dict[str, Any], deadline_ms: Optional[int]) -> Dict[str, Any]:
+    if deadline_ms is not None:
+        params["deadline_ms"] = int(deadline_ms)
+    return params
+
+
+def as_submission(submission: Submission, key: str = "code") -> Dict[str, Any]:
+    """A str is shorthand for `{key: str}`; a mapping is sent as it is."""
+    if isinstance(submission, str):
+        return {key: submission}
+    if isinstance(submission, Mapping):
+        return dict(submission)
+    raise TypeError(f"a submission is a str or a dict, not {type(submission).__name__}")
+
+
+def list_tasks_params(pack: Optional[str]) -> Dict[str, Any]:
+    return {} if pack is None else {"pack": pack}
+
+
+def make_params(env_id: str, options: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
+    params: Dict[str, Any] = {"env_id": env_id}
+    if options:
+        params["options"] = dict(options)
+    return params
+
+
+def reset_params(session_id: str, seed: Optional[int], options: Optional[Mapping[str, Any]],
+                 deadline_ms: Optional[int]) -> Dict[str, Any]:
+    params: Dict[str, Any] = {"session_id": session_id}
+    if seed is not None:
+        params["seed"] = int(seed)
+    if options:
+        params["options"] = dict(options)
+    return with_deadline(params, deadline_ms)
+
+
+def step_params(session_id: str, action: Submission, deadline_ms: Optional[int]) -> Dict[str, Any]:
+    return with_deadline({"session_id": session_id, "action": as_submission(action)}, deadline_ms)
+
+
+def grade_params(task_id: str, submissions: Iterable[Submission], pack: Optional[str],
+                 deadline_ms: Optional[int], stream: bool) -> Dict[str, Any]:
+    params: Dict[str, Any] = {"task_id": task_id,
+                              "submissions": [as_submission(s) for s in submissions]}
+    if pack is not None:
+        params["pack"] = pack
+    if stream:
+        params["stream"] = True
+    return with_deadline(params, deadline_ms)
+
+
+def session_of(result: Mapping[str, Any]) -> str:
+    return result["session_id"]
+
+
+def reset_value(result: Mapping[str, Any]) -> Tuple[Any, Dict[str, Any]]:
+    return result.get("observation"), result.get("info") or {}
+
+
+def step_value(result: Mapping[str, Any]
+               ) -> Tuple[Any, Optional[float], bool, bool, Dict[str, Any]]:
+    return (result.get("observation"), result.get("reward"), bool(result.get("terminated")),
+            bool(result.get("truncated")), result.get("info") or {})
+
+
+def envs_value(result: Mapping[str, Any]) -> List[Dict[str, Any]]:
+    return list(result.get("envs", []))
+
+
+def tasks_value(result: Mapping[str, Any]) -> List[Dict[str, Any]]:
+    return list(result.get("tasks", []))
