@@ -38,8 +38,8 @@ Service::Service(const ServerConfig& config, asio::any_io_executor executor,
       executor_(executor),
       sandbox_(sandbox),
       packs_(std::move(packs)),
-      scheduler_(config.workers, config.queue_limit),
-      reaper_(executor) {
+      reaper_(executor),
+      scheduler_(config.workers, config.queue_limit) {
   for (const auto& p : packs_) {
     graders_[p.get()] = std::make_unique<grader::Grader>(sandbox_, *p, grader::GraderConfig{});
     env_context_.packs.push_back(p.get());

@@ -85,12 +85,13 @@ class Service {
   std::vector<std::unique_ptr<grader::task::Pack>> packs_;
   std::map<const grader::task::Pack*, std::unique_ptr<grader::Grader>> graders_;
   envs::EnvContext env_context_;
-  Scheduler scheduler_;
   Metrics metrics_;
   std::map<std::string, std::shared_ptr<Session>> sessions_;  // event loop only
   uint64_t next_session_ = 0;
   boost::asio::steady_timer reaper_;
   bool shutting_down_ = false;
+  // Last member: destroyed first, so its workers stop before anything they use goes away.
+  Scheduler scheduler_;
 };
 
 }  // namespace proctor::harness
