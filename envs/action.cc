@@ -9,13 +9,14 @@ namespace task = grader::task;
 grader::Submission ParseAction(const nlohmann::json& action, const task::Task& t,
                                task::Language episode_language) {
   if (!action.is_object())
-    throw EnvError::InvalidArgument("action", "the action must be an object with \"code\" or "
-                                              "\"completion\"");
+    throw EnvError::InvalidArgument("action",
+                                    "the action must be an object with \"code\" or "
+                                    "\"completion\"");
   for (const auto& [key, value] : action.items()) {
     if (key != "code" && key != "completion" && key != "language")
-      throw EnvError::InvalidArgument("action." + key,
-                                      "unknown action key '" + key +
-                                          "' (expected code, completion, language)");
+      throw EnvError::InvalidArgument(
+          "action." + key,
+          "unknown action key '" + key + "' (expected code, completion, language)");
     if (!value.is_string())
       throw EnvError::InvalidArgument("action." + key, "action." + key + " must be a string");
   }
@@ -42,10 +43,9 @@ grader::Submission ParseAction(const nlohmann::json& action, const task::Task& t
       names += (names.empty() ? "" : ", ") + std::string(task::LanguageName(l));
     }
     if (!allowed)
-      throw EnvError::InvalidArgument("action.language", "task '" + t.id +
-                                                             "' does not allow language '" +
-                                                             s.language + "' (allowed: " +
-                                                             names + ")");
+      throw EnvError::InvalidArgument("action.language",
+                                      "task '" + t.id + "' does not allow language '" + s.language +
+                                          "' (allowed: " + names + ")");
   }
   (has_code ? s.code : s.completion) = std::move(source);
   return s;

@@ -8,7 +8,6 @@
 #pragma once
 
 #include <cstddef>
-
 #include <nlohmann/json.hpp>
 
 #include "grader/grading/grader.h"

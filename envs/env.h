@@ -16,12 +16,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "grader/grading/grader.h"
 #include "grader/grading/report.h"
@@ -44,11 +43,11 @@ struct EnvContext {
 
 // The result of one Step(), Gymnasium's (obs, reward, terminated, truncated, info).
 struct StepResult {
-  nlohmann::json observation;   // same keys as Reset()'s observation
-  std::optional<double> reward; // in [0, 1]; unset: ungradeable (Proctor failed; drop it)
-  bool terminated = false;      // the task ended (solved, or a one-shot task was answered)
-  bool truncated = false;       // a limit cut the episode short (max_turns)
-  nlohmann::json info;          // "report" (docs/results.md), "ungradeable", env-specific keys
+  nlohmann::json observation;    // same keys as Reset()'s observation
+  std::optional<double> reward;  // in [0, 1]; unset: ungradeable (Proctor failed; drop it)
+  bool terminated = false;       // the task ended (solved, or a one-shot task was answered)
+  bool truncated = false;        // a limit cut the episode short (max_turns)
+  nlohmann::json info;           // "report" (docs/results.md), "ungradeable", env-specific keys
 };
 
 // A request the env cannot honour. Never describes what a submission did (that is a reward).

@@ -78,17 +78,26 @@ void RunChecks(const std::function<std::unique_ptr<Env>()>& make, const CheckCon
   if (make()->Reset(std::nullopt, nullptr, nullptr) !=
       make()->Reset(std::nullopt, nullptr, nullptr))
     bad("reset: two fresh unseeded envs started differently");
-  Throws([&] { env->Reset(config.seed, {{"no_such_option", 1}}, nullptr); },
-         EnvError::Kind::kInvalidArgument, "reset with an unknown option", &problems);
+  Throws(
+      [&] {
+        env->Reset(config.seed, {{"no_such_option", 1}}, nullptr);
+      },
+      EnvError::Kind::kInvalidArgument, "reset with an unknown option", &problems);
 
   // Malformed actions are refused without touching the episode.
   env->Reset(config.seed, nullptr, nullptr);
   Throws([&] { env->Step("not an object"); }, EnvError::Kind::kInvalidArgument,
          "step with a non-object action", &problems);
-  Throws([&] { env->Step({{"no_such_key", "x"}}); }, EnvError::Kind::kInvalidArgument,
-         "step with an unknown action key", &problems);
-  Throws([&] { env->Step({{"code", "a"}, {"completion", "b"}}); },
-         EnvError::Kind::kInvalidArgument, "step with both code and completion", &problems);
+  Throws(
+      [&] {
+        env->Step({{"no_such_key", "x"}});
+      },
+      EnvError::Kind::kInvalidArgument, "step with an unknown action key", &problems);
+  Throws(
+      [&] {
+        env->Step({{"code", "a"}, {"completion", "b"}});
+      },
+      EnvError::Kind::kInvalidArgument, "step with both code and completion", &problems);
 
   // One episode to its end.
   const int max_turns = first.value("max_turns", 1);
@@ -115,8 +124,8 @@ void RunChecks(const std::function<std::unique_ptr<Env>()>& make, const CheckCon
     if (!r.reward && (r.terminated || r.truncated))
       bad(where + ": an ungradeable step ended the episode");
     if (r.observation.value("turn", -1) != turn)
-      bad(where + ": observation.turn is not the number of graded steps (" +
-          std::to_string(turn) + ")");
+      bad(where + ": observation.turn is not the number of graded steps (" + std::to_string(turn) +
+          ")");
     ended = r.terminated || r.truncated;
     if (!ended && turn >= max_turns) bad(where + ": max_turns graded steps did not end it");
     if (turn > max_turns) return;

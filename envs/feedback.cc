@@ -9,18 +9,12 @@ namespace task = grader::task;
 
 nlohmann::json MakeFeedback(const task::Task& t, const grader::SubmissionReport& report,
                             int attempt) {
-  nlohmann::json fb = {{"attempt", attempt},
-                       {"reward", report.reward.value_or(0.0)},
-                       {"compiled", report.compiled},
-                       {"name", nullptr},
-                       {"verdict", nullptr},
-                       {"input", nullptr},
-                       {"expected", nullptr},
-                       {"got", nullptr},
-                       {"message", nullptr},
-                       {"compile_error", nullptr},
-                       {"stderr_tail", nullptr},
-                       {"hidden_failed", 0}};
+  nlohmann::json fb = {{"attempt", attempt},          {"reward", report.reward.value_or(0.0)},
+                       {"compiled", report.compiled}, {"name", nullptr},
+                       {"verdict", nullptr},          {"input", nullptr},
+                       {"expected", nullptr},         {"got", nullptr},
+                       {"message", nullptr},          {"compile_error", nullptr},
+                       {"stderr_tail", nullptr},      {"hidden_failed", 0}};
   if (!report.compiled) fb["compile_error"] = HeadText(report.compile_message, kCompileErrorCap);
 
   bool hidden_call_test = false;

@@ -17,7 +17,6 @@
 #pragma once
 
 #include <cstddef>
-
 #include <nlohmann/json.hpp>
 
 #include "grader/grading/report.h"
@@ -30,7 +29,7 @@ inline constexpr size_t kCompileErrorCap = 2000;   // head of the compiler messa
 inline constexpr size_t kStderrTailCap = 1000;     // tail of stderr
 
 // `report` must be graded (reward set) and come from grading `task`.
-nlohmann::json MakeFeedback(const grader::task::Task& task,
-                            const grader::SubmissionReport& report, int attempt);
+nlohmann::json MakeFeedback(const grader::task::Task& task, const grader::SubmissionReport& report,
+                            int attempt);
 
 }  // namespace proctor::envs

@@ -43,8 +43,8 @@ std::string Field(const nlohmann::json& fb, const char* key) {
 void AppendFeedback(std::string* text, const nlohmann::json& fb) {
   char reward[32];
   std::snprintf(reward, sizeof reward, "%.2f", fb["reward"].get<double>());
-  *text += "\n## Feedback on attempt " + std::to_string(fb["attempt"].get<int>()) +
-           " (reward " + reward + ")\n";
+  *text += "\n## Feedback on attempt " + std::to_string(fb["attempt"].get<int>()) + " (reward " +
+           reward + ")\n";
   if (!fb["compiled"].get<bool>()) {
     *text += "The program did not compile:\n";
     AppendBlock(text, Field(fb, "compile_error"));

@@ -12,10 +12,8 @@ std::optional<task::Language> LanguageFromName(std::string_view name) {
 
 namespace {
 
-[[noreturn]] void Bad(const std::string& env_id, const std::string& key,
-                      const std::string& why) {
-  throw EnvError::InvalidArgument("options." + key,
-                                  env_id + ": option '" + key + "' " + why);
+[[noreturn]] void Bad(const std::string& env_id, const std::string& key, const std::string& why) {
+  throw EnvError::InvalidArgument("options." + key, env_id + ": option '" + key + "' " + why);
 }
 
 std::string StringOption(const std::string& env_id, const std::string& key,
@@ -54,7 +52,8 @@ EnvOptions ParseEnvOptions(const std::string& env_id, const nlohmann::json& defa
       if (p->name == name) o.pack = p;
       names += (names.empty() ? "" : ", ") + p->name;
     }
-    if (o.pack == nullptr) Bad(env_id, "pack", "names no loaded pack: '" + name + "' (loaded: " + names + ")");
+    if (o.pack == nullptr)
+      Bad(env_id, "pack", "names no loaded pack: '" + name + "' (loaded: " + names + ")");
   }
   if (merged.contains("split")) {
     auto split = SplitFromName(StringOption(env_id, "split", merged["split"]));
@@ -77,10 +76,10 @@ EnvOptions ParseEnvOptions(const std::string& env_id, const nlohmann::json& defa
     o.reward_mode = *mode;
   }
   if (TaskPicker(*o.pack, o.split, o.language).CandidateCount() == 0)
-    Bad(env_id, "split", "leaves no task to draw from pack '" + o.pack->name + "'" +
-                             (o.language ? " in language '" +
-                                               std::string(task::LanguageName(*o.language)) + "'"
-                                         : std::string()));
+    Bad(env_id, "split",
+        "leaves no task to draw from pack '" + o.pack->name + "'" +
+            (o.language ? " in language '" + std::string(task::LanguageName(*o.language)) + "'"
+                        : std::string()));
   return o;
 }
 

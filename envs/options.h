@@ -9,10 +9,9 @@
 //   "reward_mode"  repair only: "final" (default) | "improvement"; see reward_mode.h
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "envs/env.h"
 #include "envs/reward_mode.h"
@@ -23,9 +22,9 @@ namespace proctor::envs {
 inline constexpr int kMaxTurnsLimit = 64;
 
 struct EnvOptions {
-  const grader::task::Pack* pack = nullptr;         // resolved from "pack"; never null
+  const grader::task::Pack* pack = nullptr;  // resolved from "pack"; never null
   Split split = Split::kAll;
-  std::optional<grader::task::Language> language;   // unset: each task's first
+  std::optional<grader::task::Language> language;  // unset: each task's first
   int max_turns = 1;
   RewardMode reward_mode = RewardMode::kFinal;
 };

@@ -35,8 +35,7 @@ std::unique_ptr<Env> MakeEnv(const std::string& id, const EnvContext& context,
   if (spec == nullptr) {
     std::string ids;
     for (const EnvSpec& s : RegisteredEnvs()) ids += (ids.empty() ? "" : ", ") + s.id;
-    throw EnvError::InvalidArgument("env_id",
-                                    "unknown env '" + id + "' (registered: " + ids + ")");
+    throw EnvError::InvalidArgument("env_id", "unknown env '" + id + "' (registered: " + ids + ")");
   }
   return std::make_unique<OrderEnforcing>(spec->factory(context, options));
 }

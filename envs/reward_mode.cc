@@ -14,8 +14,8 @@ std::optional<RewardMode> RewardModeFromName(std::string_view name) {
   return std::nullopt;
 }
 
-nlohmann::json RewardModeWrapper::Reset(std::optional<uint64_t> seed,
-                                        const nlohmann::json& options, nlohmann::json* info) {
+nlohmann::json RewardModeWrapper::Reset(std::optional<uint64_t> seed, const nlohmann::json& options,
+                                        nlohmann::json* info) {
   nlohmann::json obs = inner_->Reset(seed, options, info);
   best_ = 0;
   return obs;

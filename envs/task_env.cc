@@ -24,8 +24,8 @@ nlohmann::json TaskEnv::Reset(std::optional<uint64_t> seed, const nlohmann::json
   if (options.is_object()) {
     for (const auto& [key, value] : options.items()) {
       if (key != "task_id")
-        throw EnvError::InvalidArgument("options." + key, "unknown reset option '" + key +
-                                                              "' (known: task_id)");
+        throw EnvError::InvalidArgument("options." + key,
+                                        "unknown reset option '" + key + "' (known: task_id)");
       if (!value.is_string())
         throw EnvError::InvalidArgument("options.task_id", "options.task_id must be a string");
     }

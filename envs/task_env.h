@@ -5,8 +5,8 @@
 // "seed" (when given)}. Step info: {"report": the grading report (docs/results.md),
 // "ungradeable": bool, "turn": graded attempts so far}.
 //
-// Memory: an idle env is a few pointers and counters (~100 bytes plus the copied `grade`
-// function); prompts and tests stay in the pack and are rendered on demand.
+// Memory: an idle env is 96 bytes (pointers, counters and the copied `grade` function);
+// prompts and tests stay in the pack and are rendered on demand.
 #pragma once
 
 #include "envs/env.h"

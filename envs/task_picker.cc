@@ -49,8 +49,8 @@ uint64_t SplitMix64Next(uint64_t* state) {
 }
 
 bool TaskPicker::AllowsLanguage(const task::Task& t) const {
-  return !language_ || std::find(t.languages.begin(), t.languages.end(), *language_) !=
-                           t.languages.end();
+  return !language_ ||
+         std::find(t.languages.begin(), t.languages.end(), *language_) != t.languages.end();
 }
 
 bool TaskPicker::IsCandidate(const task::Task& t) const {
@@ -67,10 +67,10 @@ const task::Task& TaskPicker::Pick(std::optional<uint64_t> seed, const std::stri
     for (const task::Task& t : pack_->tasks) {
       if (t.id != *task_id) continue;
       if (!AllowsLanguage(t))
-        throw EnvError::InvalidArgument(
-            "options.task_id", "task '" + *task_id + "' of pack '" + pack_->name +
-                                   "' does not allow language '" +
-                                   std::string(task::LanguageName(*language_)) + "'");
+        throw EnvError::InvalidArgument("options.task_id",
+                                        "task '" + *task_id + "' of pack '" + pack_->name +
+                                            "' does not allow language '" +
+                                            std::string(task::LanguageName(*language_)) + "'");
       return t;
     }
     throw EnvError::InvalidArgument(
@@ -81,12 +81,11 @@ const task::Task& TaskPicker::Pick(std::optional<uint64_t> seed, const std::stri
   const size_t count = CandidateCount();
   if (count == 0)
     throw EnvError::InvalidArgument(
-        "options.split",
-        "no task of pack '" + pack_->name + "' is in split '" + std::string(SplitName(split_)) +
-            "'" +
-            (language_ ? " and allows language '" +
-                             std::string(task::LanguageName(*language_)) + "'"
-                       : std::string()));
+        "options.split", "no task of pack '" + pack_->name + "' is in split '" +
+                             std::string(SplitName(split_)) + "'" +
+                             (language_ ? " and allows language '" +
+                                              std::string(task::LanguageName(*language_)) + "'"
+                                        : std::string()));
   if (seed) state_ = *seed;
   size_t index = SplitMix64Next(&state_) % count;
   for (const task::Task& t : pack_->tasks) {

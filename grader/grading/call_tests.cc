@@ -48,7 +48,12 @@ std::vector<TestOutcome> RunCallTests(const TestContext& ctx,
       ctx, {std::string(kRuntimeMount) + "/call_runner.py", "--solution", "solution.py"});
   spec.policy.stdin_data = requests;
   sandbox::Result run = ctx.sandbox.Run(spec);
-  const std::string stderr_tail = TailText(run.stderr_data, kStderrTailCap);
+  // IMPORTANT: every call shares one process, so its stderr may echo hidden tests' arguments:
+  // it goes into public feedback only when no hidden call test took part in the run.
+  bool any_hidden = false;
+  for (const task::Test* t : tests) any_hidden |= t->visibility == task::Visibility::kHidden;
+  const std::string stderr_tail =
+      any_hidden ? "" : TailText(run.stderr_data, kStderrTailCap);
 
   // Parse the responses: each id exactly once, every line well-formed, or the run is malformed.
   std::map<size_t, nlohmann::json> responses;
