@@ -83,6 +83,9 @@ struct Case {
   std::string name, task, language, category, source_path;
 };
 
+// gtest prints parameters of failing tests: the case name says it all.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
 std::vector<Case> LoadCases() {
   std::vector<Case> cases;
   const fs::path dir = fs::path(kShared) / "adversarial" / "cases";
