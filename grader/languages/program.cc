@@ -1,5 +1,7 @@
 #include "grader/languages/program.h"
 
+#include "grader/languages/compile_cache.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -57,6 +59,14 @@ std::unique_ptr<PreparedProgram> PreparedProgram::Prepare(sandbox::Sandbox& sand
   spec.policy.files = {{language.source_file, source, false}};
   spec.policy.files.insert(spec.policy.files.end(), extras.files.begin(), extras.files.end());
   spec.policy.outputs = {{language.binary_file, program->binary_path_, 256 * sandbox::kMiB}};
+  // Compiled before with the same compiler, command and inputs: reuse the binary.
+  CompileCache& cache = CompileCache::Default();
+  const std::string key = cache.Key(spec.argv, spec.policy.files);
+  if (cache.Fetch(key, program->binary_path_)) {
+    outcome->cached = true;
+    outcome->result.status = sandbox::Status::kOk;
+    return program;
+  }
   outcome->result = sandbox.Run(spec);
   const sandbox::Result& r = outcome->result;
   if (r.status == sandbox::Status::kSandboxError) {
@@ -77,6 +87,7 @@ std::unique_ptr<PreparedProgram> PreparedProgram::Prepare(sandbox::Sandbox& sand
     return nullptr;
   }
   ::chmod(program->binary_path_.c_str(), 0755);
+  cache.Store(key, program->binary_path_);
   return program;
 }
 

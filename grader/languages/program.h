@@ -16,6 +16,7 @@ namespace proctor::grader {
 struct CompileOutcome {
   bool ok = true;              // no compile step, or it succeeded
   bool infra_error = false;    // Proctor failed (sandbox_error), not the compiler
+  bool cached = false;         // the binary came from the compile cache (no compile ran)
   sandbox::Result result;      // the compile run, when there was one
   std::string message;         // compiler diagnostics (capped) or the infra error
 };

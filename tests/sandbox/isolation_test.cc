@@ -260,6 +260,29 @@ TEST_F(IsolationTest, CompileErrorIsReportedWithTheCompilersMessage) {
       << compile.message;
 }
 
+TEST_F(IsolationTest, SameCppSourceCompilesOnceThenComesFromTheCache) {
+  // A source no earlier run can have cached: a fresh random constant.
+  const std::string token = std::to_string(std::random_device{}());
+  const std::string source = "#include <cstdio>\nint main() { std::puts(\"" + token + "\"); }\n";
+  grader::CompileOutcome first, second;
+  auto a = grader::PreparedProgram::Prepare(*sandbox_, *grader::FindLanguage("cpp"), source, &first);
+  auto b = grader::PreparedProgram::Prepare(*sandbox_, *grader::FindLanguage("cpp"), source, &second);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  EXPECT_FALSE(first.cached);
+  EXPECT_TRUE(second.cached);
+  Result r = sandbox_->Run(b->MakeRunSpec({}, ""));
+  EXPECT_EQ(r.status, Status::kOk) << r.error;
+  EXPECT_EQ(r.stdout_data, token + "\n");
+  // A compile error is never cached: reported exactly, every time.
+  grader::CompileOutcome bad1, bad2;
+  grader::PreparedProgram::Prepare(*sandbox_, *grader::FindLanguage("cpp"), "int main( {", &bad1);
+  grader::PreparedProgram::Prepare(*sandbox_, *grader::FindLanguage("cpp"), "int main( {", &bad2);
+  EXPECT_FALSE(bad2.cached);
+  EXPECT_EQ(bad1.message, bad2.message);
+  EXPECT_NE(bad2.message.find("error"), std::string::npos);
+}
+
 TEST(LayerPlan, MissingLayerIsAStartupErrorNamingIt) {
   HostLayers host;
   for (const std::string& name : kAllLayers) host.layers.push_back({name, true, "ok"});
