@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/parallel.h"
 #include "grader/grading/grader.h"
 #include "grader/grading/summary.h"
 #include "grader/task/pack_loader.h"
@@ -185,24 +186,19 @@ int GradeCommand(const std::vector<std::string>& args) {
   }
 
   const bool progress = !flags.Has("no-progress") && ::isatty(2);
-  std::atomic<size_t> next{0}, done{0};
+  std::atomic<size_t> done{0};
   std::mutex progress_mutex;
   auto start = std::chrono::steady_clock::now();
-  auto worker = [&] {
-    for (size_t i = next++; i < lines.size(); i = next++) {
-      Line& line = lines[i];
-      if (line.submission) line.report = grader.Grade(*line.task, *line.submission);
-      size_t d = ++done;
-      if (progress) {
-        std::lock_guard<std::mutex> lock(progress_mutex);
-        Progress(d, lines.size(),
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-      }
+  ParallelFor(lines.size(), static_cast<int>(jobs_value), [&](size_t i) {
+    Line& line = lines[i];
+    if (line.submission) line.report = grader.Grade(*line.task, *line.submission);
+    size_t d = ++done;
+    if (progress) {
+      std::lock_guard<std::mutex> lock(progress_mutex);
+      Progress(d, lines.size(),
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
-  };
-  std::vector<std::thread> threads;
-  for (int t = 0; t < static_cast<int>(jobs_value); ++t) threads.emplace_back(worker);
-  for (std::thread& t : threads) t.join();
+  });
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (progress) std::fprintf(stderr, "\n");

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/parallel.h"
 #include "grader/grading/grader.h"
 #include "grader/importers/humaneval.h"
 #include "grader/importers/mbpp.h"
@@ -88,27 +89,22 @@ int PackCheck(const std::vector<std::string>& args) {
       for (const task::Solution& s : t.wrong_solutions) jobs_list.push_back({&t, &s, false, run, {}});
     }
   }
-  std::atomic<size_t> next{0}, done{0};
+  std::atomic<size_t> done{0};
   std::mutex mutex;
   const bool progress = ::isatty(2);
-  auto worker = [&] {
-    for (size_t i = next++; i < jobs_list.size(); i = next++) {
-      CheckJob& job = jobs_list[i];
-      grader::Submission s;
-      s.task_id = job.task->id;
-      s.language = std::string(task::LanguageName(job.solution->language));
-      s.code = job.solution->code.text;
-      job.report = grader.Grade(*job.task, s);
-      size_t d = ++done;
-      if (!progress) continue;
-      std::lock_guard<std::mutex> lock(mutex);
-      std::fprintf(stderr, "\rgrading %zu/%zu", d, jobs_list.size());
-      std::fflush(stderr);
-    }
-  };
-  std::vector<std::thread> threads;
-  for (int i = 0; i < static_cast<int>(jobs); ++i) threads.emplace_back(worker);
-  for (auto& t : threads) t.join();
+  ParallelFor(jobs_list.size(), static_cast<int>(jobs), [&](size_t i) {
+    CheckJob& job = jobs_list[i];
+    grader::Submission s;
+    s.task_id = job.task->id;
+    s.language = std::string(task::LanguageName(job.solution->language));
+    s.code = job.solution->code.text;
+    job.report = grader.Grade(*job.task, s);
+    size_t d = ++done;
+    if (!progress) return;
+    std::lock_guard<std::mutex> lock(mutex);
+    std::fprintf(stderr, "\rgrading %zu/%zu", d, jobs_list.size());
+    std::fflush(stderr);
+  });
   if (progress) std::fprintf(stderr, "\n");
 
   int problems = 0;

@@ -241,6 +241,23 @@ json Service::Dispatch(const Request& r, const std::shared_ptr<ClientState>& cli
                  {{"method", r.method}}};
 }
 
+std::unique_ptr<asio::steady_timer> Service::ArmDeadline(const json& params,
+                                                        const sandbox::CancelToken& token,
+                                                        std::function<void()> expired) {
+  if (!params.contains("deadline_ms")) return nullptr;
+  const json& d = params["deadline_ms"];
+  if (!d.is_number() || d.get<double>() <= 0)
+    throw InvalidParams("deadline_ms", "\"deadline_ms\" must be a positive number");
+  auto timer = std::make_unique<asio::steady_timer>(executor_);
+  timer->expires_after(std::chrono::milliseconds(static_cast<int64_t>(d.get<double>())));
+  timer->async_wait([token, expired](boost::system::error_code ec) {
+    if (ec) return;
+    token->store(true);  // queued work is dropped, running sandboxes are killed
+    expired();
+  });
+  return timer;
+}
+
 void Service::SubmitWork(const Request& r, const std::shared_ptr<ClientState>& client,
                          std::function<json()> work, Send reply) {
   auto token = sandbox::MakeCancelToken();
@@ -258,19 +275,13 @@ void Service::SubmitWork(const Request& r, const std::shared_ptr<ClientState>& c
     client->in_flight.erase(token);
     reply(std::move(response));
   };
-  if (r.params.contains("deadline_ms")) {
-    const json& d = r.params["deadline_ms"];
-    if (!d.is_number() || d.get<double>() <= 0) {
-      client->in_flight.erase(token);
-      throw InvalidParams("deadline_ms", "\"deadline_ms\" must be a positive number");
-    }
-    state->timer = std::make_unique<asio::steady_timer>(executor_);
-    state->timer->expires_after(std::chrono::milliseconds(static_cast<int64_t>(d.get<double>())));
-    state->timer->async_wait([token, finish, id](boost::system::error_code ec) {
-      if (ec) return;
-      token->store(true);
+  try {
+    state->timer = ArmDeadline(r.params, token, [finish, id] {
       finish(MakeError(id, {rpc_error::kDeadlineExceeded, "deadline exceeded", {}}));
     });
+  } catch (...) {
+    client->in_flight.erase(token);
+    throw;
   }
   auto executor = executor_;
   Scheduler::Job job;
@@ -390,20 +401,14 @@ void Service::Grade(const json& p, std::shared_ptr<ClientState> client,
                   {"rewards", rewards}};
     done(nullptr, {{"results", state->results}, {"group", group}});
   };
-  if (p.contains("deadline_ms")) {
-    const json& d = p["deadline_ms"];
-    if (!d.is_number() || d.get<double>() <= 0) {
-      client->in_flight.erase(token);
-      throw InvalidParams("deadline_ms", "\"deadline_ms\" must be a positive number");
-    }
-    state->timer = std::make_unique<asio::steady_timer>(executor_);
-    state->timer->expires_after(std::chrono::milliseconds(static_cast<int64_t>(d.get<double>())));
-    state->timer->async_wait([token, finish](boost::system::error_code ec) {
-      if (ec) return;
-      token->store(true);
+  try {
+    state->timer = ArmDeadline(p, token, [finish] {
       RpcError e{rpc_error::kDeadlineExceeded, "deadline exceeded", {}};
       finish(&e);
     });
+  } catch (...) {
+    client->in_flight.erase(token);
+    throw;
   }
   std::vector<Scheduler::Job> jobs;
   auto executor = executor_;

@@ -74,6 +74,11 @@ class Service {
   // result (or throws RpcError/EnvError); `reply` gets the response on the event loop.
   void SubmitWork(const Request& r, const std::shared_ptr<ClientState>& client,
                   std::function<nlohmann::json()> work, Send reply);
+  // A timer that sets `token` and calls `expired` when params.deadline_ms passes; null when
+  // the request has no deadline. Throws RpcError for a bad deadline.
+  std::unique_ptr<boost::asio::steady_timer> ArmDeadline(const nlohmann::json& params,
+                                                         const sandbox::CancelToken& token,
+                                                         std::function<void()> expired);
   const grader::task::Pack* FindPack(const nlohmann::json& params) const;
   void ReapIdleSessions();
   grader::SubmissionReport GradeOne(const grader::task::Pack& pack, const grader::task::Task& task,
