@@ -272,7 +272,8 @@ int Run(char* argv0) {
     }
     if (init_report.violation_at >= 0) reply.violation_at = init_report.violation_at - start;
     reply.disk_full = init_report.disk_full != 0;
-    if (init_report.outputs_failed) reply.exec_error += reply.exec_error.empty() ? "" : "; ";
+    // A missing or oversized output file is left absent on the host; the caller checks for it
+    // (PreparedProgram::Prepare reports a compile that left no binary).
   } else if (reply.kill_cause.empty()) {
     // init died without a report and we did not kill it: Proctor's failure.
     reply.error = "init ended without a report (status " + std::to_string(init_status) + ")";
