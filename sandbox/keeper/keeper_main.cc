@@ -23,22 +23,12 @@
 #include <memory>
 #include <string>
 
-#include "sandbox/keeper/init_report.h"
-#include "sandbox/keeper/run_init.h"
+#include "sandbox/keeper/run_launch.h"
 #include "sandbox/keeper_protocol.h"
-#include "sandbox/linux/cgroup.h"
-#include "sandbox/linux/credentials.h"
-#include "sandbox/linux/mounts.h"
 #include "sandbox/linux/seccomp_filter.h"
 
 namespace proctor::sandbox::keeper {
 namespace {
-
-double Now() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 std::string ReadAll(int fd) {
   std::string out;
@@ -104,7 +94,6 @@ int Run(char* argv0) {
     reply.error = "request: empty argv";
     Finish(reply);
   }
-  const Limits& limits = request.policy.limits;
 
   sigset_t watched;
   sigemptyset(&watched);
@@ -116,171 +105,44 @@ int Run(char* argv0) {
     Finish(reply);
   }
 
-  std::unique_ptr<linux::Cgroup> cgroup;
-  if (!request.layers.cgroup_version.empty()) {
-    cgroup = linux::CreateCgroup(request.layers.cgroup_version, request.layers.cgroup_v2_parent,
-                                 request.run_id, limits, &error);
-    if (!cgroup) {
-      reply.error = "cgroup: " + error;
-      Finish(reply);
-    }
-  }
-  auto fail = [&](const std::string& message) {
-    if (cgroup) {
-      cgroup->KillAll();
-      cgroup->Remove();
-    }
-    reply.error = message;
-    Finish(reply);
-  };
-
   linux::SeccompProgram seccomp;
-  if (request.layers.seccomp && !linux::BuildSeccompProgram(&seccomp, &error))
-    fail("seccomp: " + error);
-  if (request.layers.mount_ns) {
-    ::mkdir("/run/proctor", 0755);
-    if (::mkdir(linux::kNewRootMountPoint, 0755) != 0 && errno != EEXIST)
-      fail(Errno(std::string("mkdir ") + linux::kNewRootMountPoint));
+  if (request.layers.seccomp && !linux::BuildSeccompProgram(&seccomp, &error)) {
+    reply.error = "seccomp: " + error;
+    Finish(reply);
   }
-  InitContext ctx;
-  ctx.request = &request;
-  ctx.argv0 = argv0;
-  ctx.seccomp = &seccomp;
-  ctx.have_memory_cgroup = cgroup != nullptr;
-  ctx.have_pids_cgroup = cgroup != nullptr;
-  ctx.stdin_fd = MakeStdin(request.policy.stdin_data, &error);
-  if (ctx.stdin_fd < 0) fail("stdin: " + error);
+  LaunchIo io;
+  io.stdin_fd = MakeStdin(request.policy.stdin_data, &error);
+  if (io.stdin_fd < 0) {
+    reply.error = "stdin: " + error;
+    Finish(reply);
+  }
+  for (int i = 0; i < request.pass_fds; ++i) io.pass_fds.push_back(kKeeperPassFdBase + i);
   for (const FileOut& out : request.policy.outputs) {
     int fd = ::open(out.host_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                     0644);
-    if (fd < 0) fail(Errno("create output " + out.host_path));
-    ctx.output_fds.push_back(fd);
+    if (fd < 0) {
+      reply.error = Errno("create output " + out.host_path);
+      Finish(reply);
+    }
+    io.output_fds.push_back(fd);
   }
-  int go[2], report[2];
-  if (::pipe2(go, O_CLOEXEC) != 0 || ::pipe2(report, O_CLOEXEC) != 0) fail(Errno("pipe"));
-  ctx.go_fd = go[0];
-  ctx.report_fd = report[1];
-
-  unsigned long flags = SIGCHLD;
-  if (request.layers.user_ns) flags |= CLONE_NEWUSER;
-  if (request.layers.pid_ns) flags |= CLONE_NEWPID;
-  if (request.layers.mount_ns) flags |= CLONE_NEWNS;
-  if (request.layers.net_ns) flags |= CLONE_NEWNET;
-  if (request.layers.ipc_ns) flags |= CLONE_NEWIPC;
-  if (request.layers.uts_ns) flags |= CLONE_NEWUTS;
-
-  const double start = Now();
-  pid_t init = static_cast<pid_t>(::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr));
-  if (init < 0) fail(Errno("clone"));
-  if (init == 0) {
-    ::close(go[1]);
-    ::close(report[0]);
-    RunInit(ctx);
-  }
-  ::close(go[0]);
-  ::close(report[1]);
-  ::close(ctx.stdin_fd);
-  // Only the program may hold the passed descriptors, so that its peer sees EOF when it dies.
-  for (int i = 0; i < request.pass_fds; ++i) ::close(kKeeperPassFdBase + i);
-  for (int fd : ctx.output_fds) ::close(fd);
-
-  auto kill_init = [&]() {
-    ::kill(init, SIGKILL);
-    if (!request.layers.pid_ns && cgroup) cgroup->KillAll();
-  };
-  if (request.layers.user_ns && !linux::WriteIdMaps(init, request.host_uid_base, &error)) {
-    kill_init();
-    ::waitpid(init, nullptr, 0);
-    fail("user namespace id map: " + error);
-  }
-  if (cgroup && !cgroup->AddProcess(init, &error)) {
-    kill_init();
-    ::waitpid(init, nullptr, 0);
-    fail("cgroup: " + error);
-  }
-  char byte = 1;
-  if (::write(go[1], &byte, 1) != 1) {
-    kill_init();
-    ::waitpid(init, nullptr, 0);
-    fail(Errno("start init"));
-  }
-  ::close(go[1]);
+  RunLaunch run;
+  if (!run.Start(request, io, &seccomp, nullptr, argv0)) Finish(run.reply());
 
   // Watch: the program's end, the clocks, and kill requests.
-  auto kill_for = [&](const char* cause) {
-    if (reply.kill_cause.empty()) {
-      reply.kill_cause = cause;
-      reply.kill_at = Now() - start;
-    }
-    kill_init();
-  };
   int init_status = 0;
-  for (bool done = false; !done;) {
+  for (;;) {
     pollfd pfd = {sigfd, POLLIN, 0};
     ::poll(&pfd, 1, 10);
     signalfd_siginfo info;
     while (::read(sigfd, &info, sizeof info) == sizeof info) {
       if (info.ssi_signo == SIGUSR1 || info.ssi_signo == SIGTERM || info.ssi_signo == SIGINT)
-        kill_for("request");
+        run.Kill("request");
     }
-    if (::waitpid(init, &init_status, WNOHANG | __WALL) == init) {
-      done = true;
-      break;
-    }
-    const double elapsed = Now() - start;
-    if (elapsed >= limits.wall_seconds) kill_for("wall");
-    if (cgroup && cgroup->CpuSeconds() >= limits.cpu_seconds) kill_for("cpu");
+    if (::waitpid(run.init_pid(), &init_status, WNOHANG | __WALL) == run.init_pid()) break;
+    run.CheckClocks(MonotonicNow());
   }
-  const double end = Now();
-
-  InitReport init_report;
-  ::fcntl(report[0], F_SETFL, O_NONBLOCK);
-  bool have_report = ::read(report[0], &init_report, sizeof init_report) == sizeof init_report;
-  ::close(report[0]);
-
-  if (cgroup) {
-    if (!cgroup->KillAll()) reply.error = "cgroup: processes survived the run";
-    linux::CgroupUsage usage = cgroup->Usage();
-    reply.cpu_seconds = usage.cpu_seconds;
-    reply.peak_memory_bytes = usage.peak_memory_bytes;
-    reply.oom_killed = usage.oom_killed;
-    reply.pids_limit_hit = usage.pids_limit_hit;
-    cgroup->Remove();
-  }
-  reply.wall_seconds = end - start;
-  if (have_report) {
-    if (init_report.setup_failed) {
-      reply.error = std::string(init_report.stage) + ": " + std::strerror(init_report.err);
-      if (init_report.detail[0]) reply.error += std::string(" (") + init_report.detail + ")";
-      Finish(reply);
-    }
-    reply.started = init_report.exec_errno == 0;
-    if (init_report.exec_errno != 0)
-      reply.exec_error = std::string("exec ") + request.argv[0] + ": " +
-                         std::strerror(init_report.exec_errno);
-    if (init_report.main_reaped) {
-      const int st = init_report.main_status;
-      reply.exited = WIFEXITED(st);
-      reply.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-      reply.term_signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-      reply.wall_seconds = init_report.main_exit_at - start;
-      // The program ended on its own before any kill of ours: that kill is not its cause.
-      if (!reply.kill_cause.empty() && init_report.main_exit_at - start <= reply.kill_at) {
-        reply.kill_cause.clear();
-        reply.kill_at = 0;
-      }
-    }
-    if (init_report.violation_at >= 0) reply.violation_at = init_report.violation_at - start;
-    reply.disk_full = init_report.disk_full != 0;
-    // A missing or oversized output file is left absent on the host; the caller checks for it
-    // (PreparedProgram::Prepare reports a compile that left no binary).
-  } else if (reply.kill_cause.empty()) {
-    // init died without a report and we did not kill it: Proctor's failure.
-    reply.error = "init ended without a report (status " + std::to_string(init_status) + ")";
-  } else {
-    reply.started = true;
-  }
-  Finish(reply);
+  Finish(run.Finish(init_status));
 }
 
 }  // namespace

@@ -48,9 +48,8 @@ void Copy(char* dst, size_t size, const std::string& src) {
 }
 
 // Child of init, runs the program. Only async-signal-safe calls from here to execve.
-[[noreturn]] void StartProgram(const InitContext& ctx, char* const argv[], char* const envp[],
-                               int exec_error_fd) {
-  const KeeperRequest& req = *ctx.request;
+[[noreturn]] void StartProgram(const InitContext& ctx, const KeeperRequest& req, bool in_process,
+                               char* const argv[], char* const envp[], int exec_error_fd) {
   auto die = [&](const char* stage) {
     int err[2] = {errno, 0};
     ssize_t ignored = ::write(exec_error_fd, err, sizeof err);
@@ -63,24 +62,40 @@ void Copy(char* dst, size_t size, const std::string& src) {
   ::sigprocmask(SIG_SETMASK, &all, nullptr);
   for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
   ::setsid();
-  // Keep the exec-error pipe out of the way of the descriptors being placed below.
-  exec_error_fd = ::fcntl(exec_error_fd, F_DUPFD_CLOEXEC, 512);
+  // Place stdin, stdout, stderr and the passed descriptors at 0, 1, 2, 3, ... Every source is
+  // first moved above all targets, so that no dup2() overwrites a source still to be placed.
+  constexpr size_t kMaxPlaced = 64;
+  const size_t count = 3 + ctx.pass_fds.size();
+  if (count > kMaxPlaced) ::_exit(127);
+  int sources[kMaxPlaced];
+  sources[0] = ctx.stdin_fd;
+  sources[1] = ctx.stdout_fd >= 0 ? ctx.stdout_fd : 1;
+  sources[2] = ctx.stderr_fd >= 0 ? ctx.stderr_fd : 2;
+  for (size_t i = 0; i < ctx.pass_fds.size(); ++i) sources[3 + i] = ctx.pass_fds[i];
+  const int first_free = static_cast<int>(count);
+  exec_error_fd = ::fcntl(exec_error_fd, F_DUPFD_CLOEXEC, first_free + 1);
   if (exec_error_fd < 0) ::_exit(127);
-  if (::dup2(ctx.stdin_fd, 0) < 0) die("stdin");
-  // Extra descriptors keep their order: kKeeperPassFdBase.. become 3..
-  for (int i = 0; i < req.pass_fds; ++i) {
-    if (::dup2(kKeeperPassFdBase + i, 3 + i) < 0) die("pass fd");
+  int moved[kMaxPlaced];
+  for (size_t i = 0; i < count; ++i) {
+    moved[i] = ::fcntl(sources[i], F_DUPFD_CLOEXEC, first_free + 1);
+    if (moved[i] < 0) die("move fd");
   }
-  const int first_free = 3 + req.pass_fds;
+  for (size_t i = 0; i < count; ++i)
+    if (::dup2(moved[i], static_cast<int>(i)) < 0) die("place fd");
   exec_error_fd = ::dup3(exec_error_fd, first_free, O_CLOEXEC);  // gone at exec
   if (exec_error_fd < 0) ::_exit(127);
-  // IMPORTANT: nothing but stdin, stdout, stderr and the passed descriptors survives exec.
+  // IMPORTANT: nothing but stdin, stdout, stderr and the passed descriptors survives.
   if (::syscall(SYS_close_range, first_free + 1, ~0U, 0) != 0) die("close fds");
   linux::RlimitPlan plan{ctx.have_memory_cgroup, ctx.have_pids_cgroup};
   if (linux::ApplyRlimits(req.policy.limits, plan) >= 0) die("rlimits");
   if (::chdir(req.policy.workdir.c_str()) != 0) die("chdir");
   if (linux::DropPrivileges(req.sandbox_uid, req.sandbox_uid) != nullptr) die("credentials");
   if (req.layers.seccomp && linux::InstallSeccompProgram(*ctx.seccomp) != 0) die("seccomp");
+  if (in_process) {
+    ::close(exec_error_fd);  // "started": init stops waiting for an exec error
+    ctx.in_process->run(req);
+    ::_exit(127);
+  }
   ::execve(argv[0], argv, envp);
   int err[2] = {errno, 1};
   ssize_t ignored = ::write(exec_error_fd, err, sizeof err);
@@ -88,10 +103,37 @@ void Copy(char* dst, size_t size, const std::string& src) {
   ::_exit(127);
 }
 
+// The full request when init was handed only its header (the zygote keeps run contents out
+// of its own memory, which every later run inherits).
+bool ReadFullRequest(int fd, KeeperRequest* out, std::string* error) {
+  std::string text;
+  char buf[65536];
+  off_t offset = 0;
+  for (;;) {
+    ssize_t n = ::pread(fd, buf, sizeof buf, offset);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *error = std::strerror(errno);
+      return false;
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<size_t>(n));
+    offset += n;
+  }
+  return DecodeRequest(text, out, error);
+}
+
 }  // namespace
 
 void RunInit(const InitContext& ctx) {
-  const KeeperRequest& req = *ctx.request;
+  static KeeperRequest full;
+  if (ctx.request_memfd >= 0) {
+    std::string error;
+    if (!ReadFullRequest(ctx.request_memfd, &full, &error))
+      SetupFailed(ctx.report_fd, "read request", EINVAL, error);
+    ::close(ctx.request_memfd);
+  }
+  const KeeperRequest& req = ctx.request_memfd >= 0 ? full : *ctx.request;
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   // The program shares init's pid namespace: show it nothing of the grader (no path in
   // /proc/1/cmdline, no /proc/1/mem or environ access).
@@ -130,17 +172,20 @@ void RunInit(const InitContext& ctx) {
   for (std::string& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
 
+  const bool in_process = ctx.in_process != nullptr && ctx.in_process->accepts(req.argv);
   int exec_pipe[2];
   if (::pipe2(exec_pipe, O_CLOEXEC) != 0) SetupFailed(ctx.report_fd, "pipe", errno, "");
   pid_t main_pid = ::fork();
   if (main_pid < 0) SetupFailed(ctx.report_fd, "fork", errno, "");
   if (main_pid == 0) {
     ::close(exec_pipe[0]);
-    StartProgram(ctx, argv.data(), envp.data(), exec_pipe[1]);
+    StartProgram(ctx, req, in_process, argv.data(), envp.data(), exec_pipe[1]);
   }
   ::close(exec_pipe[1]);
-  ::close(ctx.stdin_fd);
-  for (int i = 0; i < req.pass_fds; ++i) ::close(kKeeperPassFdBase + i);
+  // Only the program may hold these, so that its peers see EOF when it ends.
+  for (int fd : {ctx.stdin_fd, ctx.stdout_fd, ctx.stderr_fd})
+    if (fd >= 0) ::close(fd);
+  for (int fd : ctx.pass_fds) ::close(fd);
   InitReport report;
   int exec_err[2] = {0, 0};
   if (::read(exec_pipe[0], exec_err, sizeof exec_err) == sizeof exec_err) {

@@ -10,15 +10,29 @@
 
 namespace proctor::sandbox::keeper {
 
+// A program run by the already-started process image instead of execve (the zygote's
+// preloaded Python). Both hooks run in the run's processes, never in the zygote.
+struct InProcessProgram {
+  // In init, before the program's fork: can this argv run in-process?
+  bool (*accepts)(const std::vector<std::string>& argv) = nullptr;
+  // In the program's process once every restriction is in place. Must not return.
+  void (*run)(const KeeperRequest& request) = nullptr;
+};
+
 struct InitContext {
-  const KeeperRequest* request = nullptr;
+  const KeeperRequest* request = nullptr;  // the full request, or only its header when
+  int request_memfd = -1;                  // this is set: init then decodes the full one
   const linux::SeccompProgram* seccomp = nullptr;
   int go_fd = -1;          // read end: the keeper writes one byte once id maps and cgroups are set
   int report_fd = -1;      // write end: InitReport
   int stdin_fd = -1;       // read-only memfd with the program's stdin
+  int stdout_fd = -1;      // -1: the program inherits fds 1 and 2
+  int stderr_fd = -1;
+  std::vector<int> pass_fds;    // become the program's 3, 4, ...
   std::vector<int> output_fds;  // host files receiving policy.outputs, in order
   bool have_memory_cgroup = false;
   bool have_pids_cgroup = false;
+  const InProcessProgram* in_process = nullptr;
   char* argv0 = nullptr;   // the keeper's argv[0], blanked in init so /proc/1/cmdline is bland
 };
 

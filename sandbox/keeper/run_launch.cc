@@ -1,0 +1,235 @@
+#include "sandbox/keeper/run_launch.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "sandbox/keeper/init_report.h"
+#include "sandbox/linux/credentials.h"
+#include "sandbox/linux/mounts.h"
+
+namespace proctor::sandbox::keeper {
+namespace {
+
+std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
+
+// Closes every descriptor but `keep` (and 0-2): init must not hold another run's pipes, or
+// that run's reader would wait for this one to end before seeing EOF.
+void CloseAllExcept(std::vector<int> keep) {
+  keep.push_back(2);
+  std::sort(keep.begin(), keep.end());
+  int next = 3;
+  for (int fd : keep) {
+    if (fd < next) continue;
+    if (fd > next) ::syscall(SYS_close_range, next, fd - 1, 0);
+    next = fd + 1;
+  }
+  ::syscall(SYS_close_range, next, ~0U, 0);
+}
+
+}  // namespace
+
+double MonotonicNow() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void RunLaunch::Fail(const std::string& message) {
+  if (cgroup_) {
+    cgroup_->KillAll();
+    cgroup_->Remove();
+    cgroup_.reset();
+  }
+  reply_.error = message;
+}
+
+bool RunLaunch::Start(const KeeperRequest& header, LaunchIo io,
+                      const linux::SeccompProgram* seccomp, const InProcessProgram* in_process,
+                      char* argv0) {
+  header_ = header;
+  std::vector<int> owned = io.pass_fds;
+  owned.insert(owned.end(), io.output_fds.begin(), io.output_fds.end());
+  for (int fd : {io.stdin_fd, io.stdout_fd, io.stderr_fd, io.request_memfd})
+    if (fd >= 0) owned.push_back(fd);
+  auto close_owned = [&] {
+    for (int fd : owned) ::close(fd);
+    owned.clear();
+  };
+
+  std::string error;
+  if (!header.layers.cgroup_version.empty()) {
+    cgroup_ = linux::CreateCgroup(header.layers.cgroup_version, header.layers.cgroup_v2_parent,
+                                  header.run_id, header.policy.limits, &error);
+    if (!cgroup_) {
+      close_owned();
+      Fail("cgroup: " + error);
+      return false;
+    }
+  }
+  if (header.layers.mount_ns) {
+    ::mkdir("/run/proctor", 0755);
+    if (::mkdir(linux::kNewRootMountPoint, 0755) != 0 && errno != EEXIST) {
+      close_owned();
+      Fail(Errno(std::string("mkdir ") + linux::kNewRootMountPoint));
+      return false;
+    }
+  }
+  int go[2], report[2];
+  if (::pipe2(go, O_CLOEXEC) != 0) {
+    close_owned();
+    Fail(Errno("pipe"));
+    return false;
+  }
+  if (::pipe2(report, O_CLOEXEC) != 0) {
+    ::close(go[0]);
+    ::close(go[1]);
+    close_owned();
+    Fail(Errno("pipe"));
+    return false;
+  }
+
+  unsigned long flags = SIGCHLD;
+  if (header.layers.user_ns) flags |= CLONE_NEWUSER;
+  if (header.layers.pid_ns) flags |= CLONE_NEWPID;
+  if (header.layers.mount_ns) flags |= CLONE_NEWNS;
+  if (header.layers.net_ns) flags |= CLONE_NEWNET;
+  if (header.layers.ipc_ns) flags |= CLONE_NEWIPC;
+  if (header.layers.uts_ns) flags |= CLONE_NEWUTS;
+
+  start_ = MonotonicNow();
+  init_ = static_cast<pid_t>(::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr));
+  if (init_ < 0) {
+    for (int fd : {go[0], go[1], report[0], report[1]}) ::close(fd);
+    close_owned();
+    Fail(Errno("clone"));
+    return false;
+  }
+  if (init_ == 0) {
+    std::vector<int> keep = owned;
+    keep.push_back(go[0]);
+    keep.push_back(report[1]);
+    CloseAllExcept(keep);
+    InitContext ctx;
+    ctx.request = &header_;
+    ctx.request_memfd = io.request_memfd;
+    ctx.seccomp = seccomp;
+    ctx.go_fd = go[0];
+    ctx.report_fd = report[1];
+    ctx.stdin_fd = io.stdin_fd;
+    ctx.stdout_fd = io.stdout_fd;
+    ctx.stderr_fd = io.stderr_fd;
+    ctx.pass_fds = io.pass_fds;
+    ctx.output_fds = io.output_fds;
+    ctx.have_memory_cgroup = cgroup_ != nullptr;
+    ctx.have_pids_cgroup = cgroup_ != nullptr;
+    ctx.in_process = in_process;
+    ctx.argv0 = argv0;
+    RunInit(ctx);
+  }
+  ::close(go[0]);
+  ::close(report[1]);
+  report_fd_ = report[0];
+  close_owned();
+
+  auto abort_start = [&](const std::string& message) {
+    Kill("request");
+    ::waitpid(init_, nullptr, __WALL);
+    ::close(go[1]);
+    ::close(report_fd_);
+    report_fd_ = -1;
+    init_ = -1;
+    Fail(message);
+    return false;
+  };
+  if (header.layers.user_ns && !linux::WriteIdMaps(init_, header.host_uid_base, &error))
+    return abort_start("user namespace id map: " + error);
+  if (cgroup_ && !cgroup_->AddProcess(init_, &error)) return abort_start("cgroup: " + error);
+  char byte = 1;
+  if (::write(go[1], &byte, 1) != 1) return abort_start(Errno("start init"));
+  ::close(go[1]);
+  return true;
+}
+
+void RunLaunch::Kill(const char* cause) {
+  if (init_ <= 0) return;
+  if (reply_.kill_cause.empty()) {
+    reply_.kill_cause = cause;
+    reply_.kill_at = MonotonicNow() - start_;
+  }
+  ::kill(init_, SIGKILL);
+  if (!header_.layers.pid_ns && cgroup_) cgroup_->KillAll();
+}
+
+void RunLaunch::CheckClocks(double now) {
+  const Limits& limits = header_.policy.limits;
+  if (now - start_ >= limits.wall_seconds) Kill("wall");
+  if (cgroup_ && cgroup_->CpuSeconds() >= limits.cpu_seconds) Kill("cpu");
+}
+
+KeeperReply RunLaunch::Finish(int init_status) {
+  const double end = MonotonicNow();
+  KeeperReply& reply = reply_;
+  InitReport init_report;
+  ::fcntl(report_fd_, F_SETFL, O_NONBLOCK);
+  bool have_report = ::read(report_fd_, &init_report, sizeof init_report) == sizeof init_report;
+  ::close(report_fd_);
+  report_fd_ = -1;
+  init_ = -1;
+
+  if (cgroup_) {
+    if (!cgroup_->KillAll()) reply.error = "cgroup: processes survived the run";
+    linux::CgroupUsage usage = cgroup_->Usage();
+    reply.cpu_seconds = usage.cpu_seconds;
+    reply.peak_memory_bytes = usage.peak_memory_bytes;
+    reply.oom_killed = usage.oom_killed;
+    reply.pids_limit_hit = usage.pids_limit_hit;
+    cgroup_->Remove();
+    cgroup_.reset();
+  }
+  reply.wall_seconds = end - start_;
+  if (have_report) {
+    if (init_report.setup_failed) {
+      reply.error = std::string(init_report.stage) + ": " + std::strerror(init_report.err);
+      if (init_report.detail[0]) reply.error += std::string(" (") + init_report.detail + ")";
+      return reply;
+    }
+    reply.started = init_report.exec_errno == 0;
+    if (init_report.exec_errno != 0)
+      reply.exec_error = std::string("exec ") + (header_.argv.empty() ? "" : header_.argv[0]) +
+                         ": " + std::strerror(init_report.exec_errno);
+    if (init_report.main_reaped) {
+      const int st = init_report.main_status;
+      reply.exited = WIFEXITED(st);
+      reply.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+      reply.term_signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+      reply.wall_seconds = init_report.main_exit_at - start_;
+      // The program ended on its own before any kill of ours: that kill is not its cause.
+      if (!reply.kill_cause.empty() && init_report.main_exit_at - start_ <= reply.kill_at) {
+        reply.kill_cause.clear();
+        reply.kill_at = 0;
+      }
+    }
+    if (init_report.violation_at >= 0) reply.violation_at = init_report.violation_at - start_;
+    reply.disk_full = init_report.disk_full != 0;
+    // A missing or oversized output file is left absent on the host; the caller checks for it
+    // (PreparedProgram::Prepare reports a compile that left no binary).
+  } else if (reply.kill_cause.empty()) {
+    // init died without a report and we did not kill it: Proctor's failure.
+    reply.error = "init ended without a report (status " + std::to_string(init_status) + ")";
+  } else {
+    reply.started = true;
+  }
+  return reply;
+}
+
+}  // namespace proctor::sandbox::keeper

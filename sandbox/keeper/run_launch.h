@@ -1,0 +1,58 @@
+// One run seen from outside its namespaces: its cgroup, its init (cloned into the run's new
+// namespaces), its clocks, and the reply once init is gone. proctor-keeper drives one of
+// these; proctor-zygote drives many at once from its preloaded interpreter.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sandbox/keeper/run_init.h"
+#include "sandbox/keeper_protocol.h"
+#include "sandbox/linux/cgroup.h"
+#include "sandbox/linux/seccomp_filter.h"
+
+namespace proctor::sandbox::keeper {
+
+double MonotonicNow();
+
+// Descriptors of one run, owned by the caller until Start() returns (then closed there).
+struct LaunchIo {
+  int stdin_fd = -1;                 // read-only, becomes the program's 0
+  int stdout_fd = -1;                // -1: the program inherits this process's 1 and 2
+  int stderr_fd = -1;
+  std::vector<int> pass_fds;         // become the program's 3, 4, ...
+  std::vector<int> output_fds;       // host files receiving policy.outputs, in order
+  int request_memfd = -1;            // the full request, decoded by init (see InitContext)
+};
+
+class RunLaunch {
+ public:
+  // `header` carries what the outside needs (id, limits, layers); init may read the full
+  // request from io.request_memfd. Returns false with reply().error set on failure.
+  bool Start(const KeeperRequest& header, LaunchIo io, const linux::SeccompProgram* seccomp,
+             const InProcessProgram* in_process, char* argv0);
+  pid_t init_pid() const { return init_; }
+  // Enforces the wall and CPU limits; call often (the keeper polls every 10 ms).
+  void CheckClocks(double now);
+  // Kills the whole run now; the first cause is the one reported.
+  void Kill(const char* cause);
+  // After init was reaped with `status`: reads init's report and the cgroup's usage, removes
+  // the cgroup, and returns the reply.
+  KeeperReply Finish(int init_status);
+  const KeeperReply& reply() const { return reply_; }
+
+ private:
+  void Fail(const std::string& message);
+
+  KeeperRequest header_;
+  std::unique_ptr<linux::Cgroup> cgroup_;
+  pid_t init_ = -1;
+  int report_fd_ = -1;
+  double start_ = 0;
+  KeeperReply reply_;
+};
+
+}  // namespace proctor::sandbox::keeper
