@@ -4,8 +4,9 @@
 //   Result r = sandbox->Run({{"/usr/bin/python3", "-I", "x.py"}, policy});
 //   sandbox->AsyncRun(io.get_executor(), spec, [](Result r) { ... });  // many at once
 //
-// Each run gets its own keeper process (proctor-keeper, spawned with Boost.Process v2) that
-// builds namespaces, cgroups, rlimits and seccomp around the program; this side drains its
+// Each run is built by a keeper: by default the long-lived proctor-zygote (fork server, Python
+// preloaded), else a fresh proctor-keeper process (spawned with Boost.Process v2); both build
+// the same namespaces, cgroups, rlimits and seccomp around the program. This side drains its
 // output concurrently, enforces the output caps and a backstop timer, and classifies.
 #pragma once
 
@@ -18,6 +19,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include "sandbox/cancel.h"
+#include "sandbox/fork_server.h"
 #include "sandbox/keeper_protocol.h"
 #include "sandbox/layers.h"
 #include "sandbox/policy.h"
@@ -38,6 +40,10 @@ struct SandboxConfig {
   // isolation; the CLI only fills it from --insecure-allow-missing=LAYER.
   std::set<std::string> insecure_allow_missing;
   std::string keeper_path;  // default: proctor-keeper beside the running executable
+  // Runs go through one long-lived proctor-zygote (a keeper with Python preloaded, see
+  // sandbox/zygote/) instead of a fresh keeper each: same layers, no interpreter start-up.
+  bool use_fork_server = true;
+  std::string zygote_path;  // default: proctor-zygote beside the keeper
 };
 
 class Sandbox {
@@ -52,13 +58,20 @@ class Sandbox {
 
   const HostLayers& host_layers() const { return host_; }
   const LayerPlan& plan() const { return plan_; }
+  // "fork server (proctor-zygote)" or "fresh keeper per run".
+  std::string launcher_name() const;
+  // Starts the fork server now (else at the first run); false with `error` if it cannot.
+  bool WarmUp(std::string* error);
 
  private:
-  Sandbox(HostLayers host, LayerPlan plan, std::string keeper_path)
-      : host_(std::move(host)), plan_(std::move(plan)), keeper_path_(std::move(keeper_path)) {}
+  Sandbox(HostLayers host, LayerPlan plan, std::string keeper_path,
+          std::unique_ptr<ForkServer> fork_server)
+      : host_(std::move(host)), plan_(std::move(plan)), keeper_path_(std::move(keeper_path)),
+        fork_server_(std::move(fork_server)) {}
   HostLayers host_;
   LayerPlan plan_;
   std::string keeper_path_;
+  std::unique_ptr<ForkServer> fork_server_;  // null: a fresh keeper per run
 };
 
 // Directory holding the running executable (to find proctor-keeper and bundled files).

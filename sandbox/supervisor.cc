@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "sandbox/classify.h"
+#include "sandbox/keeper/run_launch.h"
 #include "sandbox/linux/cgroup.h"
 #include "sandbox/process_v2.h"
 #include "sandbox/sandbox.h"
@@ -63,9 +64,10 @@ struct KeeperFds {
 class RunOp : public std::enable_shared_from_this<RunOp> {
  public:
   RunOp(asio::any_io_executor ex, const LayerPlan& plan, std::string keeper,
-        RunSpec spec, std::function<void(Result)> done)
-      : ex_(ex), plan_(plan), keeper_(std::move(keeper)), spec_(std::move(spec)),
-        done_(std::move(done)), out_(ex), err_(ex), reply_(ex), timer_(ex), cancel_timer_(ex) {}
+        ForkServer* fork_server, RunSpec spec, std::function<void(Result)> done)
+      : ex_(ex), plan_(plan), keeper_(std::move(keeper)), fork_server_(fork_server),
+        spec_(std::move(spec)), done_(std::move(done)), out_(ex), err_(ex), reply_(ex),
+        timer_(ex), cancel_timer_(ex) {}
 
   void Start() {
     request_.run_id = NewRunId();
@@ -73,6 +75,7 @@ class RunOp : public std::enable_shared_from_this<RunOp> {
     request_.policy = spec_.policy;
     request_.layers = plan_;
     request_.pass_fds = static_cast<int>(spec_.pass_fds.size());
+    if (fork_server_ != nullptr) return StartInZygote();
 
     int req_fd = ::memfd_create("proctor-request", MFD_CLOEXEC);
     if (req_fd < 0) return FailEarly(std::string("memfd_create: ") + std::strerror(errno));
@@ -104,15 +107,95 @@ class RunOp : public std::enable_shared_from_this<RunOp> {
     if (ec) return FailEarly("spawn " + keeper_ + ": " + ec.message());
 
     auto self = shared_from_this();
+    proc_->async_wait([self](bp::error_code, int status) {
+      self->keeper_status_ = status;
+      self->Step();
+    });
+    Watch();
+  }
+
+ private:
+  static constexpr int kPendingOps = 4;  // stdout, stderr, reply, keeper exit
+
+  // The same run handed to the long-lived zygote: no keeper process of its own, so its end is
+  // the reply pipe's end (3 pending operations) and kills go over the zygote's channel.
+  void StartInZygote() {
+    pending_ = kPendingOps - 1;
+    std::string error;
+    std::vector<int> fds;
+    auto close_all = [&] {
+      for (int fd : fds) ::close(fd);
+    };
+    int request_fd = ::memfd_create("proctor-request", MFD_CLOEXEC);
+    if (request_fd < 0) return FailEarly(std::string("memfd_create: ") + std::strerror(errno));
+    fds.push_back(request_fd);
+    const std::string encoded = EncodeRequest(request_);
+    if (::write(request_fd, encoded.data(), encoded.size()) !=
+        static_cast<ssize_t>(encoded.size())) {
+      close_all();
+      return FailEarly(std::string("writing run request: ") + std::strerror(errno));
+    }
+    int stdin_fd = keeper::MakeReadOnlyMemfd(spec_.policy.stdin_data, &error);
+    if (stdin_fd < 0) {
+      close_all();
+      return FailEarly("stdin: " + error);
+    }
+    fds.push_back(stdin_fd);
+    int out[2], err[2], reply[2];
+    if (::pipe2(out, O_CLOEXEC) != 0) {
+      close_all();
+      return FailEarly(std::string("pipe: ") + std::strerror(errno));
+    }
+    out_.assign(out[0]);
+    fds.push_back(out[1]);
+    if (::pipe2(err, O_CLOEXEC) != 0) {
+      close_all();
+      return FailEarly(std::string("pipe: ") + std::strerror(errno));
+    }
+    err_.assign(err[0]);
+    fds.push_back(err[1]);
+    if (::pipe2(reply, O_CLOEXEC) != 0) {
+      close_all();
+      return FailEarly(std::string("pipe: ") + std::strerror(errno));
+    }
+    reply_.assign(reply[0]);
+    fds.push_back(reply[1]);
+    for (const FileOut& o : spec_.policy.outputs) {
+      int fd = ::open(o.host_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                      0644);
+      if (fd < 0) {
+        error = "create output " + o.host_path + ": " + std::strerror(errno);
+        close_all();
+        return FailEarly(error);
+      }
+      fds.push_back(fd);
+    }
+    // Only the header reaches the zygote itself: no file contents, no stdin.
+    KeeperRequest header = request_;
+    header.policy.files.clear();
+    header.policy.stdin_data.clear();
+    std::vector<int> sent = fds;
+    sent.insert(sent.end(), spec_.pass_fds.begin(), spec_.pass_fds.end());
+    start_ = std::chrono::steady_clock::now();
+    bool ok = fork_server_->Submit(header, sent, &error);
+    close_all();  // the zygote holds its own copies now
+    if (!ok) {
+      out_.close();
+      err_.close();
+      reply_.close();
+      return FailEarly(error);
+    }
+    Watch();
+  }
+
+  // Drains stdout, stderr and the reply, and arms the cancel watch and the backstop timer.
+  void Watch() {
+    auto self = shared_from_this();
     ReadStream(out_, result_.stdout_data, spec_.policy.limits.stdout_bytes,
                result_.stdout_truncated);
     ReadStream(err_, result_.stderr_data, spec_.policy.limits.stderr_bytes,
                result_.stderr_truncated);
     ReadReply();
-    proc_->async_wait([self](bp::error_code, int status) {
-      self->keeper_status_ = status;
-      self->Step();
-    });
     if (spec_.cancel) WatchCancel();
     // Backstop: the keeper enforces the wall limit itself; this catches a keeper that hangs.
     timer_.expires_after(std::chrono::milliseconds(
@@ -120,12 +203,25 @@ class RunOp : public std::enable_shared_from_this<RunOp> {
     timer_.async_wait([self](bp::error_code ec) {
       if (ec || self->pending_ == 0) return;
       self->seen_.keeper_failure = "keeper did not finish (killed by the backstop timer)";
-      self->proc_->terminate(ec);
+      if (self->proc_) {
+        self->proc_->terminate(ec);
+      } else {
+        self->KillRun(SIGKILL);
+        self->out_.close(ec);
+        self->err_.close(ec);
+        self->reply_.close(ec);
+      }
     });
   }
 
- private:
-  static constexpr int kPendingOps = 4;  // stdout, stderr, reply, keeper exit
+  // Asks whoever watches the run (its keeper, or the zygote) to kill it now.
+  void KillRun(int keeper_signal) {
+    if (proc_) {
+      ::kill(proc_->id(), keeper_signal);
+    } else if (fork_server_ != nullptr) {
+      fork_server_->Kill(request_.run_id);
+    }
+  }
 
   void FailEarly(const std::string& message) {
     result_.status = Status::kSandboxError;
@@ -167,7 +263,7 @@ class RunOp : public std::enable_shared_from_this<RunOp> {
     if (seen_.output_limit_at >= 0) return;
     seen_.output_limit_at =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    ::kill(proc_->id(), SIGUSR1);
+    KillRun(SIGUSR1);
   }
 
   // Polls the cancel token; a cancelled run is killed through the keeper like an output cap.
@@ -178,7 +274,7 @@ class RunOp : public std::enable_shared_from_this<RunOp> {
       if (ec || self->pending_ == 0) return;
       if (self->spec_.cancel->load()) {
         self->seen_.cancelled = true;
-        ::kill(self->proc_->id(), SIGTERM);
+        self->KillRun(SIGTERM);
         return;
       }
       self->WatchCancel();
@@ -201,8 +297,10 @@ class RunOp : public std::enable_shared_from_this<RunOp> {
     KeeperReply reply;
     std::string error;
     if (seen_.keeper_failure.empty() && !DecodeReply(reply_text_, &reply, &error)) {
-      seen_.keeper_failure = "keeper exited with status " + std::to_string(keeper_status_) +
-                             " without a valid reply (" + error + ")";
+      seen_.keeper_failure = proc_ ? "keeper exited with status " +
+                                         std::to_string(keeper_status_) +
+                                         " without a valid reply (" + error + ")"
+                                   : "zygote ended the run without a valid reply (" + error + ")";
     }
     if (!seen_.keeper_failure.empty()) {
       // The keeper may have died before its own cleanup: make sure nothing of the run stays.
@@ -237,6 +335,7 @@ class RunOp : public std::enable_shared_from_this<RunOp> {
   asio::any_io_executor ex_;
   LayerPlan plan_;
   std::string keeper_;
+  ForkServer* fork_server_;
   RunSpec spec_;
   std::function<void(Result)> done_;
   KeeperRequest request_;
@@ -265,7 +364,28 @@ std::unique_ptr<Sandbox> Sandbox::Create(const SandboxConfig& config, std::strin
     *error = "keeper binary not executable: " + keeper + ": " + std::strerror(errno);
     return nullptr;
   }
-  return std::unique_ptr<Sandbox>(new Sandbox(std::move(host), std::move(plan), keeper));
+  std::unique_ptr<ForkServer> fork_server;
+  if (config.use_fork_server) {
+    // Beside the keeper: they are built and installed together.
+    std::string zygote = config.zygote_path.empty()
+                             ? keeper.substr(0, keeper.rfind('/') + 1) + "proctor-zygote"
+                             : config.zygote_path;
+    if (::access(zygote.c_str(), X_OK) != 0) {
+      *error = "zygote binary not executable: " + zygote + ": " + std::strerror(errno);
+      return nullptr;
+    }
+    fork_server = std::make_unique<ForkServer>(zygote);
+  }
+  return std::unique_ptr<Sandbox>(
+      new Sandbox(std::move(host), std::move(plan), keeper, std::move(fork_server)));
+}
+
+std::string Sandbox::launcher_name() const {
+  return fork_server_ ? "fork server (proctor-zygote)" : "fresh keeper per run";
+}
+
+bool Sandbox::WarmUp(std::string* error) {
+  return fork_server_ == nullptr || fork_server_->Warm(error);
 }
 
 void Sandbox::AsyncRun(asio::any_io_executor executor, RunSpec spec,
@@ -277,8 +397,8 @@ void Sandbox::AsyncRun(asio::any_io_executor executor, RunSpec spec,
     asio::post(executor, [done = std::move(done), r = std::move(r)]() mutable { done(r); });
     return;
   }
-  auto op = std::make_shared<RunOp>(executor, plan_, keeper_path_, std::move(spec),
-                                    std::move(done));
+  auto op = std::make_shared<RunOp>(executor, plan_, keeper_path_, fork_server_.get(),
+                                    std::move(spec), std::move(done));
   op->Start();
 }
 

@@ -56,29 +56,6 @@ std::string ReadAll(int fd) {
 
 std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
 
-// A read-only descriptor holding `data`, so the program can neither block us nor modify it.
-int MakeStdin(const std::string& data, std::string* error) {
-  int fd = ::memfd_create("proctor-stdin", MFD_CLOEXEC);
-  if (fd < 0) {
-    *error = Errno("memfd_create");
-    return -1;
-  }
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n <= 0) {
-      *error = Errno("write stdin");
-      return -1;
-    }
-    done += static_cast<size_t>(n);
-  }
-  std::string self = "/proc/self/fd/" + std::to_string(fd);
-  int ro = ::open(self.c_str(), O_RDONLY | O_CLOEXEC);
-  ::close(fd);
-  if (ro < 0) *error = Errno("reopen stdin read-only");
-  return ro;
-}
-
 int Run(char* argv0) {
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // the supervisor died: treated as a cancel
   ::signal(SIGPIPE, SIG_IGN);
@@ -111,7 +88,7 @@ int Run(char* argv0) {
     Finish(reply);
   }
   LaunchIo io;
-  io.stdin_fd = MakeStdin(request.policy.stdin_data, &error);
+  io.stdin_fd = MakeReadOnlyMemfd(request.policy.stdin_data, &error);
   if (io.stdin_fd < 0) {
     reply.error = "stdin: " + error;
     Finish(reply);

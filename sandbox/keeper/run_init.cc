@@ -172,7 +172,7 @@ void RunInit(const InitContext& ctx) {
   for (std::string& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
 
-  const bool in_process = ctx.in_process != nullptr && ctx.in_process->accepts(req.argv);
+  const bool in_process = ctx.in_process != nullptr && ctx.in_process->accepts(req);
   int exec_pipe[2];
   if (::pipe2(exec_pipe, O_CLOEXEC) != 0) SetupFailed(ctx.report_fd, "pipe", errno, "");
   pid_t main_pid = ::fork();

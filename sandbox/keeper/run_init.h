@@ -13,8 +13,8 @@ namespace proctor::sandbox::keeper {
 // A program run by the already-started process image instead of execve (the zygote's
 // preloaded Python). Both hooks run in the run's processes, never in the zygote.
 struct InProcessProgram {
-  // In init, before the program's fork: can this argv run in-process?
-  bool (*accepts)(const std::vector<std::string>& argv) = nullptr;
+  // In init, before the program's fork: can this run skip execve?
+  bool (*accepts)(const KeeperRequest& request) = nullptr;
   // In the program's process once every restriction is in place. Must not return.
   void (*run)(const KeeperRequest& request) = nullptr;
 };

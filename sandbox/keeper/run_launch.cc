@@ -1,6 +1,7 @@
 #include "sandbox/keeper/run_launch.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -37,6 +38,29 @@ void CloseAllExcept(std::vector<int> keep) {
 }
 
 }  // namespace
+
+// A read-only descriptor holding `data`, so the program can neither block us nor modify it.
+int MakeReadOnlyMemfd(const std::string& data, std::string* error) {
+  int fd = ::memfd_create("proctor-stdin", MFD_CLOEXEC);
+  if (fd < 0) {
+    *error = Errno("memfd_create");
+    return -1;
+  }
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n <= 0) {
+      *error = Errno("write stdin");
+      return -1;
+    }
+    done += static_cast<size_t>(n);
+  }
+  std::string self = "/proc/self/fd/" + std::to_string(fd);
+  int ro = ::open(self.c_str(), O_RDONLY | O_CLOEXEC);
+  ::close(fd);
+  if (ro < 0) *error = Errno("reopen stdin read-only");
+  return ro;
+}
 
 double MonotonicNow() {
   timespec ts;

@@ -18,6 +18,10 @@ namespace proctor::sandbox::keeper {
 
 double MonotonicNow();
 
+// A read-only descriptor holding `data` (a memfd), so the program can neither block the
+// writer nor modify it. -1 with `error` set on failure.
+int MakeReadOnlyMemfd(const std::string& data, std::string* error);
+
 // Descriptors of one run, owned by the caller until Start() returns (then closed there).
 struct LaunchIo {
   int stdin_fd = -1;                 // read-only, becomes the program's 0

@@ -1,0 +1,40 @@
+// The supervisor's handle on proctor-zygote (sandbox/zygote/): starts it on first use,
+// sends it runs and kill requests, and starts a new one if it died. Thread-safe.
+#pragma once
+
+#include <sys/types.h>
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "sandbox/keeper_protocol.h"
+
+namespace proctor::sandbox {
+
+class ForkServer {
+ public:
+  explicit ForkServer(std::string zygote_path) : path_(std::move(zygote_path)) {}
+  ~ForkServer();
+  ForkServer(const ForkServer&) = delete;
+  ForkServer& operator=(const ForkServer&) = delete;
+
+  // Hands a run to the zygote: `header` is the request without file contents or stdin, `fds`
+  // in zygote::StartFds order. On false (`error` set) nothing was started.
+  bool Submit(const KeeperRequest& header, const std::vector<int>& fds, std::string* error);
+  // Kills the run now (its reply still arrives, with kill_cause "request").
+  void Kill(const std::string& run_id);
+  // Starts the zygote now (else on the first Submit); false with `error` if it cannot start.
+  bool Warm(std::string* error);
+
+ private:
+  bool EnsureStartedLocked(std::string* error);
+  void StopLocked();
+
+  std::string path_;
+  std::mutex mu_;
+  int socket_ = -1;
+  pid_t pid_ = -1;
+};
+
+}  // namespace proctor::sandbox

@@ -1,0 +1,173 @@
+#include "sandbox/zygote/embedded_python.h"
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace proctor::sandbox::zygote {
+namespace {
+
+constexpr char kPython[] = "/usr/bin/python3";
+
+// The environment the interpreter was started with: a run may only skip exec when its own
+// would have made the same interpreter (locale and encoding are fixed at start-up).
+std::vector<std::string> StartupLocaleEnv() {
+  std::vector<std::string> out;
+  for (const char* key : {"LANG", "LC_ALL", "LC_CTYPE"}) {
+    const char* v = std::getenv(key);
+    out.push_back(std::string(key) + "=" + (v ? v : ""));
+  }
+  return out;
+}
+
+// Index of the script in `argv` when it is `python3 [-I|-S|-B]... SCRIPT ARGS...` with -I
+// and -S (the flags the zygote was started with), else 0.
+size_t ScriptIndex(const std::vector<std::string>& argv) {
+  if (argv.empty() || argv[0] != kPython) return 0;
+  bool isolated = false, no_site = false;
+  size_t i = 1;
+  for (; i < argv.size() && !argv[i].empty() && argv[i][0] == '-'; ++i) {
+    if (argv[i] == "-I") isolated = true;
+    else if (argv[i] == "-S") no_site = true;
+    else if (argv[i] != "-B") return 0;
+  }
+  return isolated && no_site && i < argv.size() ? i : 0;
+}
+
+bool Accepts(const KeeperRequest& request) {
+  if (ScriptIndex(request.argv) == 0) return false;
+  static const std::vector<std::string> startup = StartupLocaleEnv();
+  for (const std::string& kv : startup) {
+    const std::string key = kv.substr(0, kv.find('='));
+    auto it = request.policy.env.find(key);
+    if ((it == request.policy.env.end() ? key + "=" : key + "=" + it->second) != kv) return false;
+  }
+  return true;
+}
+
+[[noreturn]] void Exit(int status) {
+  std::fflush(nullptr);
+  ::_exit(status);
+}
+
+// Runs in the program's process (unprivileged, seccomp'd): what `python3 -I -S -B SCRIPT`
+// does after start-up. Any failure here is reported the way CPython reports it.
+[[noreturn]] void Run(const KeeperRequest& request) {
+  // Like after execve: the process is its own again (/proc/self readable by its uid).
+  ::prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+  PyOS_AfterFork_Child();  // fresh thread state, at-fork hooks (random reseeds itself)
+  // CPython ignores these at start-up; RunInit reset every handler to the default.
+  ::signal(SIGPIPE, SIG_IGN);
+  ::signal(SIGXFSZ, SIG_IGN);
+
+  const size_t script_at = ScriptIndex(request.argv);
+  const std::string& script = request.argv[script_at];
+  PyObject* argv = PyList_New(0);
+  PyObject* env = PyDict_New();
+  if (argv == nullptr || env == nullptr) Exit(120);
+  for (size_t i = script_at; i < request.argv.size(); ++i) {
+    PyObject* s = PyUnicode_DecodeFSDefault(request.argv[i].c_str());
+    if (s == nullptr || PyList_Append(argv, s) != 0) Exit(120);
+    Py_DECREF(s);
+  }
+  for (const auto& [k, v] : request.policy.env) {
+    PyObject* key = PyUnicode_DecodeFSDefault(k.c_str());
+    PyObject* value = PyUnicode_DecodeFSDefault(v.c_str());
+    if (key == nullptr || value == nullptr || PyDict_SetItem(env, key, value) != 0) Exit(120);
+    Py_DECREF(key);
+    Py_DECREF(value);
+  }
+  if (PySys_SetObject("argv", argv) != 0 || PySys_SetObject("_proctor_env", env) != 0) Exit(120);
+  Py_DECREF(argv);
+  Py_DECREF(env);
+  // The run's environment and SIGINT handler, as a fresh interpreter would have them. Runs in
+  // a scratch namespace so that the script's __main__ starts clean.
+  PyObject* scratch = PyDict_New();
+  PyDict_SetItemString(scratch, "__builtins__", PyEval_GetBuiltins());
+  PyObject* r = PyRun_String(
+      "import os, signal, sys\n"
+      "os.environ.clear()\n"
+      "os.environ.update(sys._proctor_env)\n"
+      "del sys._proctor_env\n"
+      "signal.signal(signal.SIGINT, signal.default_int_handler)\n",
+      Py_file_input, scratch, scratch);
+  if (r == nullptr) {
+    PyErr_Print();
+    Exit(120);
+  }
+  Py_DECREF(r);
+  Py_DECREF(scratch);
+
+  FILE* fp = std::fopen(script.c_str(), "rb");
+  if (fp == nullptr) {
+    const int err = errno;
+    std::fprintf(stderr, "%s: can't open file '%s': [Errno %d] %s\n", kPython, script.c_str(),
+                 err, std::strerror(err));
+    Exit(2);
+  }
+  // Like CPython's main: an uncaught exception is printed and gives 1, SystemExit exits with
+  // its code from inside, and a failed finalization (e.g. unflushable stdout) gives 120.
+  int status = PyRun_SimpleFileExFlags(fp, script.c_str(), 1, nullptr) == 0 ? 0 : 1;
+  if (Py_FinalizeEx() < 0 && status == 0) status = 120;
+  Exit(status);
+}
+
+bool AcceptsHook(const KeeperRequest& request) { return Accepts(request); }
+void RunHook(const KeeperRequest& request) { Run(request); }
+
+}  // namespace
+
+bool StartPython(const std::vector<std::string>& preload, std::string* error) {
+  PyConfig config;
+  // Exactly the command line's configuration (locale from LANG, like `python3`), then -I:
+  // no PYTHON* variables, no user site, the script's directory not on sys.path.
+  PyConfig_InitPythonConfig(&config);
+  config.isolated = 1;
+  config.use_environment = 0;
+  config.user_site_directory = 0;
+  config.safe_path = 1;
+  config.site_import = 0;                // -S
+  config.write_bytecode = 0;             // -B
+  config.install_signal_handlers = 1;
+  config.parse_argv = 0;
+  PyStatus status = PyConfig_SetBytesString(&config, &config.program_name, kPython);
+  if (!PyStatus_Exception(status)) status = Py_InitializeFromConfig(&config);
+  PyConfig_Clear(&config);
+  if (PyStatus_Exception(status)) {
+    *error = std::string("python start-up: ") + (status.err_msg ? status.err_msg : "failed");
+    return false;
+  }
+  for (const std::string& name : preload) {
+    PyObject* module = PyImport_ImportModule(name.c_str());
+    if (module == nullptr) {
+      PyErr_Clear();
+      *error = "python preload: cannot import " + name;
+      return false;
+    }
+    Py_DECREF(module);
+  }
+  // Everything allocated so far is shared with every run: keep the collector off it so that
+  // runs do not copy those pages just to walk them.
+  PyObject* gc = PyImport_ImportModule("gc");
+  if (gc != nullptr) {
+    PyObject* r = PyObject_CallMethod(gc, "freeze", nullptr);
+    Py_XDECREF(r);
+    Py_DECREF(gc);
+  }
+  PyErr_Clear();
+  return true;
+}
+
+const keeper::InProcessProgram& PythonInProcess() {
+  static const keeper::InProcessProgram hooks{&AcceptsHook, &RunHook};
+  return hooks;
+}
+
+}  // namespace proctor::sandbox::zygote

@@ -1,0 +1,217 @@
+// proctor-zygote: a long-lived keeper with CPython already started. For each run it does what
+// proctor-keeper does (cgroup, clone into new user/pid/mount/net/ipc/uts namespaces, init,
+// rlimits, credentials, seccomp, clocks) but the program process is forked from this image,
+// so a Python run skips the interpreter's start-up (see embedded_python.h).
+//
+// Started by the supervisor (sandbox/fork_server.cc) with fd 3 the control channel
+// (control_channel.h), an environment equal to the default policy's, stdout /dev/null.
+//
+// IMPORTANT: every run's processes are forked from this one, so its memory must never hold
+// another run's contents: it reads only request headers (limits, ids); files and stdin
+// travel in a memfd that only the run's own init reads.
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "sandbox/keeper/run_launch.h"
+#include "sandbox/keeper_protocol.h"
+#include "sandbox/linux/seccomp_filter.h"
+#include "sandbox/zygote/control_channel.h"
+#include "sandbox/zygote/embedded_python.h"
+
+namespace proctor::sandbox::zygote {
+namespace {
+
+// Modules preloaded once: what Proctor's runners and typical solutions import.
+const std::vector<std::string> kPreload = {
+    "os",        "sys",       "io",          "json",        "re",          "math",
+    "binascii",  "builtins",  "itertools",   "keyword",     "threading",   "types",
+    "select",    "time",      "linecache",   "importlib.util", "traceback", "collections",
+    "functools", "typing",    "string",      "heapq",       "bisect",      "random",
+    "hashlib",   "copy",      "operator",    "fractions",   "decimal",     "dataclasses",
+    "enum",      "abc",       "contextlib",  "inspect",     "unittest",    "statistics",
+    "datetime",  "textwrap",  "struct",      "signal",      "tokenize",    "ast"};
+
+struct ActiveRun {
+  std::string run_id;
+  keeper::RunLaunch launch;
+  int reply_fd = -1;
+};
+
+void WriteAll(int fd, const std::string& text) {
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    done += static_cast<size_t>(n);
+  }
+}
+
+void Reply(int fd, const KeeperReply& reply) {
+  WriteAll(fd, EncodeReply(reply));
+  ::close(fd);
+}
+
+class Zygote {
+ public:
+  Zygote(char* argv0, const linux::SeccompProgram* seccomp) : argv0_(argv0), seccomp_(seccomp) {}
+
+  // Starts the run described by a start message; failures are replied on its reply pipe.
+  void Start(const std::string& header_bytes, std::vector<int> fds) {
+    if (fds.size() < kFixedFdCount) {
+      for (int fd : fds) ::close(fd);
+      return;  // no reply pipe to answer on: the supervisor's backstop covers it
+    }
+    const int reply_fd = fds[kReply];
+    KeeperRequest header;
+    std::string error;
+    size_t outputs = 0, passed = 0;
+    bool ok = DecodeRequest(header_bytes, &header, &error);
+    if (ok) {
+      outputs = header.policy.outputs.size();
+      passed = static_cast<size_t>(header.pass_fds);
+      if (fds.size() != kFixedFdCount + outputs + passed) {
+        ok = false;
+        error = "start message carries " + std::to_string(fds.size()) + " descriptors";
+      }
+    }
+    if (!ok) {
+      for (size_t i = 0; i < fds.size(); ++i)
+        if (i != kReply) ::close(fds[i]);
+      KeeperReply reply;
+      reply.error = "zygote request: " + error;
+      Reply(reply_fd, reply);
+      return;
+    }
+    keeper::LaunchIo io;
+    io.request_memfd = fds[kRequestMemfd];
+    io.stdin_fd = fds[kStdin];
+    io.stdout_fd = fds[kStdout];
+    io.stderr_fd = fds[kStderr];
+    io.output_fds.assign(fds.begin() + kFixedFdCount, fds.begin() + kFixedFdCount + outputs);
+    io.pass_fds.assign(fds.begin() + kFixedFdCount + outputs, fds.end());
+    auto run = std::make_unique<ActiveRun>();
+    run->run_id = header.run_id;
+    run->reply_fd = reply_fd;
+    if (!run->launch.Start(header, io, seccomp_, &PythonInProcess(), argv0_)) {
+      Reply(reply_fd, run->launch.reply());
+      return;
+    }
+    runs_[run->launch.init_pid()] = std::move(run);
+  }
+
+  void Kill(const std::string& run_id) {
+    for (auto& [pid, run] : runs_)
+      if (run->run_id == run_id) run->launch.Kill("request");
+  }
+
+  void ReapFinished() {
+    for (;;) {
+      int status = 0;
+      pid_t pid = ::waitpid(-1, &status, WNOHANG | __WALL);
+      if (pid <= 0) return;
+      auto it = runs_.find(pid);
+      if (it == runs_.end()) continue;
+      Reply(it->second->reply_fd, it->second->launch.Finish(status));
+      runs_.erase(it);
+    }
+  }
+
+  void CheckClocks() {
+    const double now = keeper::MonotonicNow();
+    for (auto& [pid, run] : runs_) run->launch.CheckClocks(now);
+  }
+
+  // The supervisor is gone: nobody waits for these runs any more.
+  void KillAllAndWait() {
+    for (auto& [pid, run] : runs_) run->launch.Kill("request");
+    while (!runs_.empty()) {
+      int status = 0;
+      pid_t pid = ::waitpid(-1, &status, __WALL);
+      if (pid < 0) break;
+      auto it = runs_.find(pid);
+      if (it == runs_.end()) continue;
+      Reply(it->second->reply_fd, it->second->launch.Finish(status));
+      runs_.erase(it);
+    }
+  }
+
+  bool idle() const { return runs_.empty(); }
+
+ private:
+  char* argv0_;
+  const linux::SeccompProgram* seccomp_;
+  std::map<pid_t, std::unique_ptr<ActiveRun>> runs_;
+};
+
+int Main(char* argv0) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  ::prctl(PR_SET_NAME, "proctor-zygote");
+  ::signal(SIGPIPE, SIG_IGN);
+  sigset_t watched;
+  sigemptyset(&watched);
+  sigaddset(&watched, SIGCHLD);
+  ::sigprocmask(SIG_BLOCK, &watched, nullptr);
+  int sigfd = ::signalfd(-1, &watched, SFD_CLOEXEC | SFD_NONBLOCK);
+
+  std::string error;
+  linux::SeccompProgram seccomp;
+  if (sigfd < 0) error = std::string("signalfd: ") + std::strerror(errno);
+  if (error.empty() && !linux::BuildSeccompProgram(&seccomp, &error)) error = "seccomp: " + error;
+  if (error.empty()) StartPython(kPreload, &error);
+  if (!error.empty()) {
+    SendMessage(kControlFd, "E" + error, {});
+    return 1;
+  }
+  if (SendMessage(kControlFd, "R", {}) != 0) return 1;
+
+  Zygote zygote(argv0, &seccomp);
+  std::string message;
+  std::vector<int> fds;
+  for (;;) {
+    pollfd pfds[2] = {{kControlFd, POLLIN, 0}, {sigfd, POLLIN, 0}};
+    ::poll(pfds, 2, zygote.idle() ? -1 : 10);
+    if (pfds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      int rc = ReceiveMessage(kControlFd, &message, &fds);
+      if (rc == -1 || (rc != 0 && rc != EAGAIN && rc != EMSGSIZE)) {
+        zygote.KillAllAndWait();
+        return 0;
+      }
+      if (rc == 0 && !message.empty()) {
+        if (message[0] == 'S') {
+          zygote.Start(message.substr(1), std::move(fds));
+        } else if (message[0] == 'K') {
+          zygote.Kill(message.substr(1));
+        } else {
+          for (int fd : fds) ::close(fd);
+        }
+      }
+      // IMPORTANT: the header may name a run's paths; do not keep it around for the next fork.
+      std::fill(message.begin(), message.end(), '\0');
+      message.clear();
+      fds.clear();
+    }
+    signalfd_siginfo info;
+    while (::read(sigfd, &info, sizeof info) == sizeof info) {
+    }
+    zygote.ReapFinished();
+    zygote.CheckClocks();
+  }
+}
+
+}  // namespace
+}  // namespace proctor::sandbox::zygote
+
+int main(int argc, char** argv) {
+  return proctor::sandbox::zygote::Main(argc > 0 ? argv[0] : nullptr);
+}
