@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
+#include <cstdio>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -19,59 +20,77 @@ namespace {
 using nlohmann::json;
 const std::string kTestcases = PROCTOR_TESTCASES;
 
-class IsolationTest : public ::testing::Test {
+// Every property is checked on both launchers: the fork server (proctor-zygote, the default,
+// Python scripts run in-process) and a fresh proctor-keeper per run.
+enum class Launcher { kForkServer, kFreshKeeper };
+
+class IsolationTest : public ::testing::TestWithParam<Launcher> {
  protected:
   static void SetUpTestSuite() {
-    SandboxConfig config;
-    config.keeper_path = PROCTOR_KEEPER;
-    std::string error;
-    sandbox_ = Sandbox::Create(config, &error).release();
-    ASSERT_NE(sandbox_, nullptr) << error;
+    for (Launcher launcher : {Launcher::kForkServer, Launcher::kFreshKeeper}) {
+      SandboxConfig config;
+      config.keeper_path = PROCTOR_KEEPER;
+      config.use_fork_server = launcher == Launcher::kForkServer;
+      std::string error;
+      Sandbox* sandbox = Sandbox::Create(config, &error).release();
+      ASSERT_NE(sandbox, nullptr) << error;
+      sandboxes_[static_cast<int>(launcher)] = sandbox;
+    }
     grader::CompileOutcome compile;
     probe_ = grader::PreparedProgram::Prepare(
-                 *sandbox_, *grader::FindLanguage("cpp"),
+                 *sandboxes_[0], *grader::FindLanguage("cpp"),
                  testing::ReadFileOrEmpty(kTestcases + "/syscall_probe.cc"), &compile)
                  .release();
     ASSERT_NE(probe_, nullptr) << compile.message;
   }
   static void TearDownTestSuite() {
     delete probe_;
-    delete sandbox_;
+    for (Sandbox*& s : sandboxes_) {
+      delete s;
+      s = nullptr;
+    }
   }
 
-  static Result RunPython(const std::string& file, std::vector<std::string> extra_args = {},
-                          Limits limits = {}) {
+  Sandbox* sandbox() const { return sandboxes_[static_cast<int>(GetParam())]; }
+
+  Result RunPython(const std::string& file, std::vector<std::string> extra_args = {},
+                   Limits limits = {}) {
     grader::CompileOutcome compile;
     auto program = grader::PreparedProgram::Prepare(
-        *sandbox_, *grader::FindLanguage("python"),
+        *sandbox(), *grader::FindLanguage("python"),
         testing::ReadFileOrEmpty(kTestcases + "/" + file), &compile);
     RunSpec spec = program->MakeRunSpec(limits, "");
     spec.argv.insert(spec.argv.end(), extra_args.begin(), extra_args.end());
-    return sandbox_->Run(spec);
+    return sandbox()->Run(spec);
   }
-  static Result RunPythonCode(const std::string& code, Limits limits = {}) {
+  // As a script file, so that the fork server runs it in its preloaded interpreter.
+  RunSpec PythonCodeSpec(const std::string& code, Limits limits = {}) {
     RunSpec spec;
-    spec.argv = {"/usr/bin/python3", "-I", "-S", "-c", code};
+    spec.argv = {"/usr/bin/python3", "-I", "-S", "main.py"};
+    spec.policy.files = {{"main.py", code, false}};
     spec.policy.readonly_paths = grader::FindLanguage("python")->readonly_paths;
     spec.policy.limits = limits;
-    return sandbox_->Run(spec);
+    return spec;
   }
-  static Result RunProbe(const std::string& call) {
+  Result RunPythonCode(const std::string& code, Limits limits = {}) {
+    return sandbox()->Run(PythonCodeSpec(code, limits));
+  }
+  Result RunProbe(const std::string& call) {
     RunSpec spec = probe_->MakeRunSpec({}, "");
     spec.argv.push_back(call);
-    return sandbox_->Run(spec);
+    return sandbox()->Run(spec);
   }
 
-  static inline Sandbox* sandbox_ = nullptr;
+  static inline Sandbox* sandboxes_[2] = {nullptr, nullptr};
   static inline grader::PreparedProgram* probe_ = nullptr;
 };
 
-TEST_F(IsolationTest, EveryLayerIsActiveOnThisHost) {
-  for (const LayerState& l : sandbox_->host_layers().layers)
+TEST_P(IsolationTest, EveryLayerIsActiveOnThisHost) {
+  for (const LayerState& l : sandbox()->host_layers().layers)
     EXPECT_TRUE(l.active) << l.name << ": " << l.detail;
 }
 
-TEST_F(IsolationTest, ProgramSeesOnlyItsOwnWorld) {
+TEST_P(IsolationTest, ProgramSeesOnlyItsOwnWorld) {
   Result r = RunPython("isolation_probe.py");
   ASSERT_EQ(r.status, Status::kOk) << r.error << r.stderr_data;
   json p = json::parse(r.stdout_data);
@@ -113,7 +132,7 @@ TEST_F(IsolationTest, ProgramSeesOnlyItsOwnWorld) {
   EXPECT_EQ(p["env"], json::array({"HOME", "LANG", "PATH", "TMPDIR"}));
 }
 
-TEST_F(IsolationTest, SeccompKillsEachDangerousCall) {
+TEST_P(IsolationTest, SeccompKillsEachDangerousCall) {
   for (const char* call :
        {"ptrace", "process_vm_readv", "mount", "umount2", "pivot_root", "chroot", "unshare",
         "setns", "bpf", "perf_event_open", "keyctl", "add_key", "kexec_load", "init_module",
@@ -125,13 +144,13 @@ TEST_F(IsolationTest, SeccompKillsEachDangerousCall) {
   }
 }
 
-TEST_F(IsolationTest, Clone3IsRefusedSoLibcFallsBackToInspectableClone) {
+TEST_P(IsolationTest, Clone3IsRefusedSoLibcFallsBackToInspectableClone) {
   Result r = RunProbe("clone3");
   EXPECT_EQ(r.status, Status::kOk) << r.error;
   EXPECT_EQ(r.stdout_data, "REFUSED clone3 errno=38\n");  // ENOSYS
 }
 
-TEST_F(IsolationTest, FiftyMegabyteFloodStopsAtTheCapPromptly) {
+TEST_P(IsolationTest, FiftyMegabyteFloodStopsAtTheCapPromptly) {
   Result r = RunPythonCode(
       "import os\nb = b'x' * 65536\nfor _ in range(800): os.write(1, b)\n");
   EXPECT_EQ(r.status, Status::kOutputLimit);
@@ -140,7 +159,7 @@ TEST_F(IsolationTest, FiftyMegabyteFloodStopsAtTheCapPromptly) {
   EXPECT_LT(r.wall_seconds, 2.0);
 }
 
-TEST_F(IsolationTest, StdoutAndStderrAreDrainedConcurrently) {
+TEST_P(IsolationTest, StdoutAndStderrAreDrainedConcurrently) {
   Result r = RunPythonCode(
       "import sys\nsys.stderr.write('e' * 786432)\nsys.stdout.write('o' * 786432)\n");
   EXPECT_EQ(r.status, Status::kOk) << r.error;
@@ -148,7 +167,7 @@ TEST_F(IsolationTest, StdoutAndStderrAreDrainedConcurrently) {
   EXPECT_EQ(r.stderr_data.size(), 786432u);
 }
 
-TEST_F(IsolationTest, MemoryBombIsStoppedByTheCgroupWithoutSwap) {
+TEST_P(IsolationTest, MemoryBombIsStoppedByTheCgroupWithoutSwap) {
   Limits limits;
   limits.memory_bytes = 64 * kMiB;
   Result r = RunPythonCode("x = []\nwhile True: x.append(bytearray(8 << 20))\n", limits);
@@ -156,7 +175,7 @@ TEST_F(IsolationTest, MemoryBombIsStoppedByTheCgroupWithoutSwap) {
   EXPECT_LE(r.peak_memory_bytes, 64 * kMiB + kMiB);
 }
 
-TEST_F(IsolationTest, ForkBombIsBoundedByThePidsLimit) {
+TEST_P(IsolationTest, ForkBombIsBoundedByThePidsLimit) {
   Limits limits;
   limits.max_processes = 16;
   limits.wall_seconds = 3;
@@ -169,7 +188,7 @@ TEST_F(IsolationTest, ForkBombIsBoundedByThePidsLimit) {
   EXPECT_EQ(testing::LeftoverRunCgroups(), std::vector<std::string>{});
 }
 
-TEST_F(IsolationTest, CpuTimeCountsEveryThread) {
+TEST_P(IsolationTest, CpuTimeCountsEveryThread) {
   Limits limits;
   limits.cpu_seconds = 1;
   limits.wall_seconds = 10;
@@ -184,7 +203,7 @@ TEST_F(IsolationTest, CpuTimeCountsEveryThread) {
   EXPECT_LT(r.cpu_seconds, 1.5);
 }
 
-TEST_F(IsolationTest, WritableSpaceIsCappedInBytesAndInodes) {
+TEST_P(IsolationTest, WritableSpaceIsCappedInBytesAndInodes) {
   Limits limits;
   limits.disk_bytes = 4 * kMiB;
   limits.disk_inodes = 64;
@@ -198,11 +217,14 @@ TEST_F(IsolationTest, WritableSpaceIsCappedInBytesAndInodes) {
       "except OSError as e: print('inodes', e.errno, n < 64)\n",
       limits);
   EXPECT_EQ(r.status, Status::kOk) << r.error << r.stderr_data;
-  EXPECT_NE(r.stdout_data.find("big 27"), std::string::npos) << r.stdout_data;  // EFBIG
+  // EFBIG (the file-size rlimit) or ENOSPC (the tmpfs, which also holds main.py): capped.
+  EXPECT_TRUE(r.stdout_data.find("big 27") != std::string::npos ||
+              r.stdout_data.find("big 28") != std::string::npos)
+      << r.stdout_data;
   EXPECT_NE(r.stdout_data.find("inodes 28 True"), std::string::npos) << r.stdout_data;
 }
 
-TEST_F(IsolationTest, SetsidAndDoubleForkSurvivorsDieWithTheRun) {
+TEST_P(IsolationTest, SetsidAndDoubleForkSurvivorsDieWithTheRun) {
   std::random_device rd;
   const std::string token = "proctor-survivor-" + std::to_string(rd());
   Result r = RunPython("survivors.py", {token});
@@ -220,17 +242,14 @@ TEST_F(IsolationTest, SetsidAndDoubleForkSurvivorsDieWithTheRun) {
   EXPECT_EQ(testing::LeftoverRunCgroups(), std::vector<std::string>{});
 }
 
-TEST_F(IsolationTest, ConcurrentRunsOnOneEventLoopDoNotMix) {
+TEST_P(IsolationTest, ConcurrentRunsOnOneEventLoopDoNotMix) {
   boost::asio::io_context io;
   std::vector<Result> results(8);
   for (int i = 0; i < 8; ++i) {
-    RunSpec spec;
-    spec.argv = {"/usr/bin/python3", "-I", "-S", "-c",
-                 "import os, time; time.sleep(0.2); print(%d, len([p for p in os.listdir('/proc') "
-                 "if p.isdigit()]))"};
-    spec.argv[4].replace(spec.argv[4].find("%d"), 2, std::to_string(i));
-    spec.policy.readonly_paths = grader::FindLanguage("python")->readonly_paths;
-    sandbox_->AsyncRun(io.get_executor(), spec, [&results, i](Result r) { results[i] = r; });
+    RunSpec spec = PythonCodeSpec(
+        "import os, time; time.sleep(0.2); print(" + std::to_string(i) +
+        ", len([p for p in os.listdir('/proc') if p.isdigit()]))");
+    sandbox()->AsyncRun(io.get_executor(), spec, [&results, i](Result r) { results[i] = r; });
   }
   io.run();
   for (int i = 0; i < 8; ++i) {
@@ -239,17 +258,102 @@ TEST_F(IsolationTest, ConcurrentRunsOnOneEventLoopDoNotMix) {
   }
 }
 
-TEST_F(IsolationTest, MissingProgramIsSandboxErrorNotTheProgramsFault) {
+// Two runs at the same time: what one leaves or attempts (files in /tmp and /dev/shm, an
+// abstract socket, SysV shared memory, kill(-1)) is invisible to and harmless for the other.
+TEST_P(IsolationTest, ConcurrentRunsCannotSeeOrAffectEachOther) {
+  const std::string attacker = R"(
+import os, socket, time, ctypes
+open('/tmp/planted', 'w').write('x')
+open('/dev/shm/planted', 'w').write('x')
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind('\0proctor-planted'); s.listen(1)
+libc = ctypes.CDLL(None, use_errno=True)
+print('shm', libc.shmget(0x5eed, 4096, 0o1666))
+time.sleep(1.0)
+print('attacker done', flush=True)
+os.kill(-1, 9)
+)";
+  const std::string victim = R"(
+import os, socket, time, ctypes
+time.sleep(0.4)
+seen = []
+for path in ('/tmp/planted', '/dev/shm/planted'):
+    if os.path.exists(path): seen.append(path)
+try:
+    socket.socket(socket.AF_UNIX, socket.SOCK_STREAM).connect('\0proctor-planted')
+    seen.append('socket')
+except OSError:
+    pass
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.shmget(0x5eed, 0, 0o666) >= 0: seen.append('shm')
+time.sleep(1.2)
+print('victim alive, saw', seen)
+)";
+  boost::asio::io_context io;
+  Result a, b;
+  sandbox()->AsyncRun(io.get_executor(), PythonCodeSpec(attacker), [&a](Result r) { a = r; });
+  sandbox()->AsyncRun(io.get_executor(), PythonCodeSpec(victim), [&b](Result r) { b = r; });
+  io.run();
+  EXPECT_NE(a.stdout_data.find("attacker done"), std::string::npos) << a.stdout_data << a.stderr_data;
+  EXPECT_NE(a.stdout_data.find("shm "), std::string::npos);
+  EXPECT_EQ(b.status, Status::kOk) << b.stderr_data;
+  EXPECT_EQ(b.stdout_data, "victim alive, saw []\n");
+}
+
+// A run starts from the launcher's memory image (the zygote's, forked): nothing of an earlier
+// run's files may be in it. The first run's secret is searched for in the second's memory.
+TEST_P(IsolationTest, LaterRunsFindNothingOfEarlierRunsInTheirMemory) {
+  std::mt19937_64 rng(std::random_device{}());
+  char token[33];
+  std::snprintf(token, sizeof token, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+                static_cast<unsigned long long>(rng()));
+  const std::string secret = std::string("ZYGSECRET-") + token;
+  Result first = RunPythonCode("SECRET = '" + secret + "'\nprint(len(SECRET))\n");
+  ASSERT_EQ(first.status, Status::kOk) << first.stderr_data;
+  // The scanner knows only the secret's hash, so its own memory holds no copy of the secret.
+  // Positive control: a second secret the scanner builds at run time must be found.
+  const std::string control_token = std::string(token).substr(16) + std::string(token).substr(0, 16);
+  const std::string scanner = R"(
+import hashlib, re
+CONTROL = 'ZYGSECRET-' + CONTROL_TOKEN
+pattern = re.compile(rb'ZYGSECRET-[0-9a-f]{32}')
+found = control = 0
+with open('/proc/self/maps') as maps, open('/proc/self/mem', 'rb', 0) as mem:
+    for line in maps:
+        addr, perms = line.split()[:2]
+        if 'r' not in perms or '[vvar]' in line or '[vsyscall]' in line: continue
+        lo, hi = (int(x, 16) for x in addr.split('-'))
+        try:
+            mem.seek(lo); data = mem.read(hi - lo)
+        except OSError:
+            continue
+        for m in pattern.finditer(data):
+            digest = hashlib.sha256(m.group()).hexdigest()
+            found += digest == HASH
+            control += digest == CONTROL_HASH
+print('found', found, 'control found', control > 0)
+)";
+  Result hashes = RunPythonCode("import hashlib\nfor s in (b'" + secret + "', b'ZYGSECRET-" +
+                                control_token + "'):\n  print(hashlib.sha256(s).hexdigest())\n");
+  ASSERT_EQ(hashes.stdout_data.size(), 130u) << hashes.stdout_data << hashes.stderr_data;
+  Result second = RunPythonCode("HASH = '" + hashes.stdout_data.substr(0, 64) +
+                                "'\nCONTROL_HASH = '" + hashes.stdout_data.substr(65, 64) +
+                                "'\nCONTROL_TOKEN = '" + control_token + "'\n" + scanner);
+  EXPECT_EQ(second.status, Status::kOk) << second.stderr_data;
+  EXPECT_EQ(second.stdout_data, "found 0 control found True\n");
+}
+
+TEST_P(IsolationTest, MissingProgramIsSandboxErrorNotTheProgramsFault) {
   RunSpec spec;
   spec.argv = {"/usr/bin/does-not-exist"};
-  Result r = sandbox_->Run(spec);
+  Result r = sandbox()->Run(spec);
   EXPECT_EQ(r.status, Status::kSandboxError);
   EXPECT_NE(r.error.find("No such file"), std::string::npos) << r.error;
 }
 
-TEST_F(IsolationTest, CompileErrorIsReportedWithTheCompilersMessage) {
+TEST_P(IsolationTest, CompileErrorIsReportedWithTheCompilersMessage) {
   grader::CompileOutcome compile;
-  auto program = grader::PreparedProgram::Prepare(*sandbox_, *grader::FindLanguage("cpp"),
+  auto program = grader::PreparedProgram::Prepare(*sandbox(), *grader::FindLanguage("cpp"),
                                                   "int main() { return undefined_name; }\n",
                                                   &compile);
   EXPECT_EQ(program, nullptr);
@@ -260,24 +364,24 @@ TEST_F(IsolationTest, CompileErrorIsReportedWithTheCompilersMessage) {
       << compile.message;
 }
 
-TEST_F(IsolationTest, SameCppSourceCompilesOnceThenComesFromTheCache) {
+TEST_P(IsolationTest, SameCppSourceCompilesOnceThenComesFromTheCache) {
   // A source no earlier run can have cached: a fresh random constant.
   const std::string token = std::to_string(std::random_device{}());
   const std::string source = "#include <cstdio>\nint main() { std::puts(\"" + token + "\"); }\n";
   grader::CompileOutcome first, second;
-  auto a = grader::PreparedProgram::Prepare(*sandbox_, *grader::FindLanguage("cpp"), source, &first);
-  auto b = grader::PreparedProgram::Prepare(*sandbox_, *grader::FindLanguage("cpp"), source, &second);
+  auto a = grader::PreparedProgram::Prepare(*sandbox(), *grader::FindLanguage("cpp"), source, &first);
+  auto b = grader::PreparedProgram::Prepare(*sandbox(), *grader::FindLanguage("cpp"), source, &second);
   ASSERT_NE(a, nullptr);
   ASSERT_NE(b, nullptr);
   EXPECT_FALSE(first.cached);
   EXPECT_TRUE(second.cached);
-  Result r = sandbox_->Run(b->MakeRunSpec({}, ""));
+  Result r = sandbox()->Run(b->MakeRunSpec({}, ""));
   EXPECT_EQ(r.status, Status::kOk) << r.error;
   EXPECT_EQ(r.stdout_data, token + "\n");
   // A compile error is never cached: reported exactly, every time.
   grader::CompileOutcome bad1, bad2;
-  grader::PreparedProgram::Prepare(*sandbox_, *grader::FindLanguage("cpp"), "int main( {", &bad1);
-  grader::PreparedProgram::Prepare(*sandbox_, *grader::FindLanguage("cpp"), "int main( {", &bad2);
+  grader::PreparedProgram::Prepare(*sandbox(), *grader::FindLanguage("cpp"), "int main( {", &bad1);
+  grader::PreparedProgram::Prepare(*sandbox(), *grader::FindLanguage("cpp"), "int main( {", &bad2);
   EXPECT_FALSE(bad2.cached);
   EXPECT_EQ(bad1.message, bad2.message);
   EXPECT_NE(bad2.message.find("error"), std::string::npos);
@@ -296,6 +400,13 @@ TEST(LayerPlan, MissingLayerIsAStartupErrorNamingIt) {
   EXPECT_FALSE(plan.seccomp);
   EXPECT_TRUE(plan.pid_ns);
 }
+
+INSTANTIATE_TEST_SUITE_P(Launchers, IsolationTest,
+                         ::testing::Values(Launcher::kForkServer, Launcher::kFreshKeeper),
+                         [](const ::testing::TestParamInfo<Launcher>& info) {
+                           return info.param == Launcher::kForkServer ? "ForkServer"
+                                                                      : "FreshKeeper";
+                         });
 
 }  // namespace
 }  // namespace proctor::sandbox
