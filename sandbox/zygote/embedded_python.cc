@@ -57,11 +57,85 @@ bool Accepts(const KeeperRequest& request) {
   ::_exit(status);
 }
 
+// What CPython's main does once the script has run or raised, without the interpreter's
+// teardown: that walks every object of the preloaded image (copying each page from the
+// zygote) for nothing, since the process ends right after. Kept: SystemExit codes, the
+// traceback and status 1 of an uncaught exception, death by SIGINT for KeyboardInterrupt,
+// then waiting for non-daemon threads, atexit callbacks, and flushing stdio (120 if that fails).
+int ExitStatusAfterMain(bool ok) {
+  int status = 0;
+  bool interrupted = false;
+  if (!ok) {
+    if (PyErr_ExceptionMatches(PyExc_SystemExit)) {
+      PyObject *type, *value, *tb;
+      PyErr_Fetch(&type, &value, &tb);
+      PyErr_NormalizeException(&type, &value, &tb);
+      PyObject* code = value ? PyObject_GetAttrString(value, "code") : nullptr;
+      PyErr_Clear();
+      if (code == nullptr || code == Py_None) {
+        status = 0;
+      } else if (PyLong_Check(code)) {
+        status = static_cast<int>(PyLong_AsLong(code));
+        PyErr_Clear();
+      } else {
+        PyObject* sys_stderr = PySys_GetObject("stderr");
+        if (sys_stderr != nullptr && sys_stderr != Py_None) {
+          PyFile_WriteObject(code, sys_stderr, Py_PRINT_RAW);
+          PyFile_WriteString("\n", sys_stderr);
+        }
+        PyErr_Clear();
+        status = 1;
+      }
+      Py_XDECREF(code);
+      Py_XDECREF(type);
+      Py_XDECREF(value);
+      Py_XDECREF(tb);
+    } else {
+      interrupted = PyErr_ExceptionMatches(PyExc_KeyboardInterrupt);
+      PyErr_Print();
+      status = 1;
+    }
+  }
+  // Py_FinalizeEx's first steps, in its order.
+  PyObject* threading = PyImport_GetModule(PyUnicode_FromString("threading"));
+  if (threading != nullptr) {
+    PyObject* r = PyObject_CallMethod(threading, "_shutdown", nullptr);
+    if (r == nullptr) PyErr_WriteUnraisable(threading);
+    Py_XDECREF(r);
+    Py_DECREF(threading);
+  }
+  PyErr_Clear();
+  PyObject* atexit = PyImport_ImportModule("atexit");
+  if (atexit != nullptr) {
+    PyObject* r = PyObject_CallMethod(atexit, "_run_exitfuncs", nullptr);
+    Py_XDECREF(r);
+    Py_DECREF(atexit);
+  }
+  PyErr_Clear();
+  for (const char* name : {"stdout", "stderr"}) {
+    PyObject* stream = PySys_GetObject(name);
+    if (stream == nullptr || stream == Py_None) continue;
+    PyObject* r = PyObject_CallMethod(stream, "flush", nullptr);
+    if (r == nullptr) {
+      PyErr_Clear();
+      if (status == 0 && name[3] == 'o') status = 120;
+    }
+    Py_XDECREF(r);
+  }
+  if (interrupted) {
+    std::fflush(nullptr);
+    ::signal(SIGINT, SIG_DFL);
+    ::kill(::getpid(), SIGINT);
+  }
+  return status & 0xff;
+}
+
 // Runs in the program's process (unprivileged, seccomp'd): what `python3 -I -S -B SCRIPT`
 // does after start-up. Any failure here is reported the way CPython reports it.
 [[noreturn]] void Run(const KeeperRequest& request) {
   // Like after execve: the process is its own again (/proc/self readable by its uid).
   ::prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+  ::prctl(PR_SET_NAME, "python3", 0, 0, 0);
   PyOS_AfterFork_Child();  // fresh thread state, at-fork hooks (random reseeds itself)
   // CPython ignores these at start-up; RunInit reset every handler to the default.
   ::signal(SIGPIPE, SIG_IGN);
@@ -112,13 +186,18 @@ bool Accepts(const KeeperRequest& request) {
                  err, std::strerror(err));
     Exit(2);
   }
-  // Like CPython's main: an uncaught exception is printed and gives 1, SystemExit exits with
-  // its code from inside, and a failed finalization (e.g. unflushable stdout) gives 120.
-  int status = PyRun_SimpleFileExFlags(fp, script.c_str(), 1, nullptr) == 0 ? 0 : 1;
-  if (Py_FinalizeEx() < 0 && status == 0) status = 120;
-  Exit(status);
+  // What PyRun_SimpleFile does, minus its exit path (which finalizes the interpreter).
+  PyObject* main_module = PyImport_AddModule("__main__");
+  PyObject* globals = main_module ? PyModule_GetDict(main_module) : nullptr;
+  PyObject* file = PyUnicode_DecodeFSDefault(script.c_str());
+  if (globals == nullptr || file == nullptr || PyDict_SetItemString(globals, "__file__", file) != 0 ||
+      PyDict_SetItemString(globals, "__cached__", Py_None) != 0)
+    Exit(120);
+  PyObject* result = PyRun_FileExFlags(fp, script.c_str(), Py_file_input, globals, globals, 1,
+                                       nullptr);
+  Py_XDECREF(result);
+  Exit(ExitStatusAfterMain(result != nullptr));
 }
-
 bool AcceptsHook(const KeeperRequest& request) { return Accepts(request); }
 void RunHook(const KeeperRequest& request) { Run(request); }
 

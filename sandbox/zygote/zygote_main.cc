@@ -9,6 +9,7 @@
 // IMPORTANT: every run's processes are forked from this one, so its memory must never hold
 // another run's contents: it reads only request headers (limits, ids); files and stdin
 // travel in a memfd that only the run's own init reads.
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -16,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -157,6 +159,9 @@ class Zygote {
 int Main(char* argv0) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   ::prctl(PR_SET_NAME, "proctor-zygote");
+  // No malloc fastbins: otherwise the first allocation in each run's init or program walks
+  // and consolidates the zygote's freed chunks, a copy-on-write fault per page touched.
+  ::mallopt(M_MXFAST, 0);
   ::signal(SIGPIPE, SIG_IGN);
   sigset_t watched;
   sigemptyset(&watched);
@@ -169,6 +174,7 @@ int Main(char* argv0) {
   if (sigfd < 0) error = std::string("signalfd: ") + std::strerror(errno);
   if (error.empty() && !linux::BuildSeccompProgram(&seccomp, &error)) error = "seccomp: " + error;
   if (error.empty()) StartPython(kPreload, &error);
+  ::malloc_trim(0);
   if (!error.empty()) {
     SendMessage(kControlFd, "E" + error, {});
     return 1;
@@ -198,7 +204,6 @@ int Main(char* argv0) {
       }
       // IMPORTANT: the header may name a run's paths; do not keep it around for the next fork.
       std::fill(message.begin(), message.end(), '\0');
-      message.clear();
       fds.clear();
     }
     signalfd_siginfo info;
