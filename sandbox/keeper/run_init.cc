@@ -1,6 +1,7 @@
 #include "sandbox/keeper/run_init.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -151,6 +152,14 @@ void RunInit(const InitContext& ctx) {
   // so files created in the run's tmpfs have an owner that exists inside.
   if (req.layers.user_ns && (::setresgid(0, 0, 0) != 0 || ::setresuid(0, 0, 0) != 0))
     SetupFailed(ctx.report_fd, "become namespace root", errno, "");
+  // IMPORTANT: a credential change clears the parent-death signal; re-arm it, then make sure
+  // the keeper did not die in between (its end of the report pipe would be closed). Without
+  // it a run outlives a dead keeper or zygote until someone sweeps its cgroup.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  {
+    pollfd keeper_alive = {ctx.report_fd, POLLOUT, 0};
+    if (::poll(&keeper_alive, 1, 0) == 1 && (keeper_alive.revents & POLLERR)) ::_exit(1);
+  }
 
   if (req.layers.uts_ns && ::sethostname(req.policy.hostname.data(),
                                          req.policy.hostname.size()) != 0)

@@ -1,11 +1,14 @@
 // Each isolation layer, proven by a tiny program run through the real sandbox: what it can see,
 // which calls kill it, which limits stop it, and that nothing of a run outlives it.
 #include <dirent.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -341,6 +344,49 @@ print('found', found, 'control found', control > 0)
                                 "'\nCONTROL_TOKEN = '" + control_token + "'\n" + scanner);
   EXPECT_EQ(second.status, Status::kOk) << second.stderr_data;
   EXPECT_EQ(second.stdout_data, "found 0 control found True\n");
+}
+
+// The fork server dying mid-run is Proctor's failure (sandbox_error, never the program's
+// fault), leaves nothing behind, and the next run gets a new fork server.
+TEST_P(IsolationTest, ADeadForkServerFailsItsRunsAsSandboxErrorAndIsReplaced) {
+  if (GetParam() != Launcher::kForkServer) GTEST_SKIP() << "fork server only";
+  ASSERT_EQ(RunPythonCode("print('warm')").status, Status::kOk);
+  auto zygotes = [] {
+    std::vector<pid_t> out;
+    DIR* d = ::opendir("/proc");
+    while (dirent* e = ::readdir(d)) {
+      pid_t pid = static_cast<pid_t>(std::atoi(e->d_name));
+      if (pid <= 0) continue;
+      std::string stat = testing::ReadFileOrEmpty("/proc/" + std::string(e->d_name) + "/stat");
+      // "pid (comm) state ppid ...": our own fork servers only.
+      size_t close = stat.rfind(')');
+      if (stat.find("(proctor-zygote)") == std::string::npos || close == std::string::npos)
+        continue;
+      if (std::atoi(stat.c_str() + close + 4) == ::getpid()) out.push_back(pid);
+    }
+    ::closedir(d);
+    return out;
+  };
+  std::vector<pid_t> before = zygotes();
+  ASSERT_EQ(before.size(), 1u);
+  boost::asio::io_context io;
+  Result sleeper;
+  sandbox()->AsyncRun(io.get_executor(), PythonCodeSpec("import time\ntime.sleep(30)\n"),
+                      [&sleeper](Result r) { sleeper = r; });
+  io.run_for(std::chrono::milliseconds(500));
+  ::kill(before[0], SIGKILL);
+  auto start = std::chrono::steady_clock::now();
+  io.run();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_EQ(sleeper.status, Status::kSandboxError);
+  EXPECT_NE(sleeper.error.find("zygote"), std::string::npos) << sleeper.error;
+  Result next = RunPythonCode("print('again')");
+  EXPECT_EQ(next.status, Status::kOk) << next.error;
+  EXPECT_EQ(next.stdout_data, "again\n");
+  std::vector<pid_t> after = zygotes();
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_NE(after[0], before[0]);
+  EXPECT_EQ(testing::LeftoverRunCgroups(), std::vector<std::string>{});
 }
 
 TEST_P(IsolationTest, MissingProgramIsSandboxErrorNotTheProgramsFault) {
