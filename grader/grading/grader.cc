@@ -61,6 +61,29 @@ const task::Task* Grader::FindTask(const std::string& id) const {
 
 SubmissionReport Grader::Grade(const task::Task& task, const Submission& submission) {
   auto start = std::chrono::steady_clock::now();
+  SubmissionReport report = GradeWithRetries(task, submission);
+  // A time limit may be the machine's load, not the program's: grade once more (compiles come
+  // from the cache) and report that grading. Limits are per run, so the re-run is judged by
+  // exactly the same rules; a program that is really too slow is time_limit again.
+  if (config_.time_limit_reruns > 0 && report.reward && report.HasTimeLimit()) {
+    Rerun rerun;
+    rerun.first_reward = report.reward;
+    for (const TestOutcome& t : report.tests)
+      rerun.first_time_limits += t.verdict == Verdict::kTimeLimit ? 1 : 0;
+    SubmissionReport again = GradeWithRetries(task, submission);
+    if (again.reward) {
+      report = std::move(again);
+    } else {
+      rerun.reported_first = true;  // Proctor failed on the re-run: the first grading stands
+    }
+    report.rerun = rerun;
+  }
+  report.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+SubmissionReport Grader::GradeWithRetries(const task::Task& task, const Submission& submission) {
   SubmissionReport report;
   for (int attempt = 0; attempt <= config_.infra_retries; ++attempt) {
     report = GradeOnce(task, submission);
@@ -74,8 +97,6 @@ SubmissionReport Grader::Grade(const task::Task& task, const Submission& submiss
         break;
       }
   }
-  report.wall_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }
 
@@ -138,6 +159,8 @@ SubmissionReport Grader::GradeOnce(const task::Task& task, const Submission& sub
     } else {
       report.compiled = false;
       report.compile_message = CapText(compile.message, 16 * 1024);
+      report.compile_timed_out = compile.result.status == sandbox::Status::kWallTimeout ||
+                                 compile.result.status == sandbox::Status::kCpuTimeout;
       fill_all(Verdict::kCompileError, "");
     }
     report.reward = ComputeReward(task.scoring.mode, report.tests);

@@ -26,6 +26,10 @@ struct GraderConfig {
   // Folder with the trusted Python runners (grader/python); bound read-only into sandboxes.
   std::string python_runtime_dir;
   int infra_retries = 1;  // extra attempts when Proctor itself failed
+  // Gradings that ended in time_limit (or a compile stopped by its time limit) are graded
+  // once more before being reported, since a busy machine can push a run over its wall
+  // clock; the report then says so ("rerun"). 0 disables; at most 1 is used.
+  int time_limit_reruns = 1;
 };
 
 // Where the runners are by default: $PROCTOR_PYTHON_DIR, else the source tree's folder.
@@ -41,6 +45,7 @@ class Grader {
 
  private:
   SubmissionReport GradeOnce(const task::Task& task, const Submission& submission);
+  SubmissionReport GradeWithRetries(const task::Task& task, const Submission& submission);
 
   sandbox::Sandbox& sandbox_;
   const task::Pack& pack_;

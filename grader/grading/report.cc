@@ -28,6 +28,13 @@ bool SubmissionReport::HasInfraError() const {
   return false;
 }
 
+bool SubmissionReport::HasTimeLimit() const {
+  if (compile_timed_out) return true;
+  for (const TestOutcome& t : tests)
+    if (t.verdict == Verdict::kTimeLimit) return true;
+  return false;
+}
+
 nlohmann::json SubmissionReport::ToJson() const {
   nlohmann::json tests_json = nlohmann::json::array();
   for (size_t i = 0; i < tests.size(); ++i) {
@@ -68,6 +75,14 @@ nlohmann::json SubmissionReport::ToJson() const {
   };
   if (!reward) out["ungradeable_reason"] = Text(ungradeable_reason);
   if (!compiled) out["compile_message"] = Text(compile_message);
+  if (rerun) {
+    out["rerun"] = {
+        {"reason", rerun->reason},
+        {"first_reward",
+         rerun->first_reward ? nlohmann::json(*rerun->first_reward) : nlohmann::json(nullptr)},
+        {"first_time_limit_tests", rerun->first_time_limits},
+        {"reported", rerun->reported_first ? "first" : "second"}};
+  }
   return out;
 }
 

@@ -36,6 +36,16 @@ struct TestOutcome {
   std::string infra_reason;          // kInfraError: what failed
 };
 
+// A second grading made because the first ended in time_limit (a busy machine can push a
+// run over its wall clock): at most one per submission.
+struct Rerun {
+  std::string reason = "time_limit";
+  std::optional<double> first_reward;  // of the first grading
+  int first_time_limits = 0;           // tests with time_limit in the first grading
+  bool reported_first = false;         // the re-run itself failed (Proctor's failure): the
+                                       // first grading is reported
+};
+
 struct SubmissionReport {
   std::string task_id;
   std::string language;
@@ -49,8 +59,13 @@ struct SubmissionReport {
   std::string pack_name, pack_version, pack_hash;
   nlohmann::json limits;
   double wall_seconds = 0;           // of the whole grading
+  std::optional<Rerun> rerun;        // set when the submission was graded twice
+  bool compile_timed_out = false;    // the compile step hit its time limit (not in the JSON)
 
   bool HasInfraError() const;
+  // Whether a limit of time decided anything: a time_limit test, or a compile stopped by
+  // its time limit.
+  bool HasTimeLimit() const;
   nlohmann::json ToJson() const;
 };
 

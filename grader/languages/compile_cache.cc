@@ -15,10 +15,6 @@
 namespace proctor::grader {
 namespace fs = std::filesystem;
 
-namespace {
-
-// Which compiler: the resolved g++ and cc1plus binaries, by path, size and modification time
-// (a package upgrade changes them).
 std::string CompilerIdentity() {
   std::string id;
   for (const char* path : {"/usr/bin/g++", "/usr/bin/as", "/usr/bin/ld"}) {
@@ -30,6 +26,8 @@ std::string CompilerIdentity() {
   }
   return id;
 }
+
+namespace {
 
 bool CopyFile(const std::string& from, const std::string& to, mode_t mode) {
   int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);

@@ -13,6 +13,10 @@
 
 namespace proctor::grader {
 
+// Which compiler: the resolved g++, as and ld binaries by path, size and modification time
+// (a package upgrade changes them).
+std::string CompilerIdentity();
+
 class CompileCache {
  public:
   static CompileCache& Default();

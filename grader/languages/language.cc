@@ -27,8 +27,15 @@ std::vector<Language> MakeTable() {
   Language cpp;
   cpp.name = "cpp";
   cpp.source_file = "solution.cpp";
-  cpp.compile_argv = {"/usr/bin/g++", "-std=c++20", "-O2", "-pipe", "-pthread",
-                      "-o",           "solution",   "solution.cpp"};
+  // One list of flags for the compile and its precompiled header (they must be identical).
+  const std::vector<std::string> cpp_flags = {"-std=c++20", "-O2", "-pipe", "-pthread"};
+  cpp.compile_argv = {"/usr/bin/g++"};
+  cpp.compile_argv.insert(cpp.compile_argv.end(), cpp_flags.begin(), cpp_flags.end());
+  cpp.compile_argv.insert(cpp.compile_argv.end(), {"-o", "solution", "solution.cpp"});
+  cpp.pch_header = "bits/stdc++.h";
+  cpp.pch_argv = {"/usr/bin/g++"};
+  cpp.pch_argv.insert(cpp.pch_argv.end(), cpp_flags.begin(), cpp_flags.end());
+  cpp.pch_argv.insert(cpp.pch_argv.end(), {"-x", "c++-header", "{header}", "-o", "{output}"});
   cpp.binary_file = "solution";
   cpp.run_argv = {"{binary}"};
   cpp.readonly_paths = {"/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/etc/ld.so.cache"};

@@ -21,7 +21,17 @@ struct Language {
   std::vector<std::string> readonly_paths;    // host paths the run needs (toolchain, runtime)
   std::vector<std::string> compile_readonly_paths;
   sandbox::Limits compile_limits;             // the compile step's own limits
+  // A precompiled header (C++: <bits/stdc++.h>), empty: none. `pch_header` is the include
+  // name; `pch_argv` builds it, "{header}" replaced by the header's absolute path and
+  // "{output}" by the .gch file. IMPORTANT: pch_argv must carry exactly the flags of
+  // compile_argv (g++ silently ignores a PCH built with other flags).
+  std::string pch_header;
+  std::vector<std::string> pch_argv;
 };
+
+// Where a precompiled header's directory is bound read-only inside compile sandboxes; compiles
+// that use it get -I<kPchMount> so that <pch_header> resolves to <kPchMount>/<pch_header>.gch.
+inline constexpr char kPchMount[] = "/pch";
 
 // Where a compiled binary is bound read-only inside run sandboxes.
 inline constexpr char kBinaryMount[] = "/prog/solution";

@@ -1,6 +1,7 @@
 #include "grader/languages/program.h"
 
 #include "grader/languages/compile_cache.h"
+#include "grader/languages/pch.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,6 +20,12 @@ std::vector<std::string> Expand(const std::vector<std::string>& argv, const std:
   for (const std::string& a : argv)
     out.push_back(a == "{source}" ? source : a == "{binary}" ? binary : a);
   return out;
+}
+
+// The compile succeeded and left a binary.
+bool Compiled(const sandbox::Result& r, const std::string& binary) {
+  struct stat st;
+  return r.status == sandbox::Status::kOk && ::stat(binary.c_str(), &st) == 0 && st.st_size > 0;
 }
 
 }  // namespace
@@ -51,23 +58,58 @@ std::unique_ptr<PreparedProgram> PreparedProgram::Prepare(sandbox::Sandbox& sand
   // The run's init reads the binary as an unprivileged host uid: traversal only, no listing.
   ::chmod(program->temp_dir_.c_str(), 0711);
   program->binary_path_ = program->temp_dir_ + "/" + language.binary_file;
-  sandbox::RunSpec spec;
-  spec.argv = extras.argv.empty() ? language.compile_argv : extras.argv;
-  spec.argv.insert(spec.argv.end(), extras.extra_sources.begin(), extras.extra_sources.end());
-  spec.policy.limits = extras.limits ? *extras.limits : language.compile_limits;
-  spec.policy.readonly_paths = language.compile_readonly_paths;
-  spec.policy.files = {{language.source_file, source, false}};
-  spec.policy.files.insert(spec.policy.files.end(), extras.files.begin(), extras.files.end());
-  spec.policy.outputs = {{language.binary_file, program->binary_path_, 256 * sandbox::kMiB}};
+  // <bits/stdc++.h> and the like come precompiled when the source names them (same flags,
+  // so the binary is the same; only the compile is faster).
+  const std::string pch_dir = extras.argv.empty() && PchCache::Wants(language, source)
+                                  ? PchCache::Default().Ensure(sandbox, language)
+                                  : "";
+  auto make_spec = [&](bool with_pch) {
+    sandbox::RunSpec spec;
+    if (extras.argv.empty()) {
+      spec.argv = language.compile_argv;
+      spec.argv.insert(spec.argv.begin() + 1, extras.flags.begin(), extras.flags.end());
+      if (with_pch) {
+        spec.argv.insert(spec.argv.begin() + 1, std::string("-I") + kPchMount);
+        spec.policy.binds.push_back({pch_dir, kPchMount, false});
+      }
+    } else {
+      spec.argv = extras.argv;
+    }
+    spec.argv.insert(spec.argv.end(), extras.extra_sources.begin(), extras.extra_sources.end());
+    spec.policy.limits = extras.limits ? *extras.limits : language.compile_limits;
+    spec.policy.readonly_paths = language.compile_readonly_paths;
+    spec.policy.files = {{language.source_file, source, false}};
+    spec.policy.files.insert(spec.policy.files.end(), extras.files.begin(), extras.files.end());
+    spec.policy.outputs = {{language.binary_file, program->binary_path_, 256 * sandbox::kMiB}};
+    return spec;
+  };
+  sandbox::RunSpec spec = make_spec(!pch_dir.empty());
   // Compiled before with the same compiler, command and inputs: reuse the binary.
   CompileCache& cache = CompileCache::Default();
   const std::string key = cache.Key(spec.argv, spec.policy.files);
   if (cache.Fetch(key, program->binary_path_)) {
     outcome->cached = true;
+    outcome->pch = !pch_dir.empty();
     outcome->result.status = sandbox::Status::kOk;
     return program;
   }
   outcome->result = sandbox.Run(spec);
+  outcome->pch = !pch_dir.empty();
+  if (outcome->pch && outcome->result.status == sandbox::Status::kNonzeroExit) {
+    // With the PCH, g++ prints include chains through the header without their last line
+    // ("from solution.cpp:1:"), and a compiler crash might be the PCH's doing: compile such
+    // failures again without it so that the report is exactly the plain compiler's. Errors
+    // in the submission's own lines read the same either way. (Limits are not retried: the
+    // PCH compile is the faster and smaller one.)
+    const std::string message = outcome->result.stderr_data + outcome->result.stdout_data;
+    if (message.find(language.pch_header) != std::string::npos ||
+        message.find("internal compiler error") != std::string::npos) {
+      ::unlink(program->binary_path_.c_str());  // the failed run's (empty) output
+      outcome->result = sandbox.Run(make_spec(false));
+      outcome->pch = false;
+      outcome->pch_recompiled = true;
+    }
+  }
   const sandbox::Result& r = outcome->result;
   if (r.status == sandbox::Status::kSandboxError) {
     outcome->ok = false;
@@ -75,9 +117,7 @@ std::unique_ptr<PreparedProgram> PreparedProgram::Prepare(sandbox::Sandbox& sand
     outcome->message = "compile step failed inside Proctor: " + r.error;
     return nullptr;
   }
-  struct stat st;
-  if (r.status != sandbox::Status::kOk || ::stat(program->binary_path_.c_str(), &st) != 0 ||
-      st.st_size == 0) {
+  if (!Compiled(r, program->binary_path_)) {
     outcome->ok = false;
     std::string message = r.stderr_data + r.stdout_data;
     if (message.size() > kCompilerMessageCap) message.resize(kCompilerMessageCap);

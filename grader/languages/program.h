@@ -17,6 +17,9 @@ struct CompileOutcome {
   bool ok = true;              // no compile step, or it succeeded
   bool infra_error = false;    // Proctor failed (sandbox_error), not the compiler
   bool cached = false;         // the binary came from the compile cache (no compile ran)
+  bool pch = false;            // the compile that decided it used the precompiled header
+  bool pch_recompiled = false; // it failed with the PCH and was compiled again without it,
+                               // so that the message is exactly the plain compiler's
   sandbox::Result result;      // the compile run, when there was one
   std::string message;         // compiler diagnostics (capped) or the infra error
 };
@@ -26,6 +29,9 @@ struct CompileExtras {
   std::vector<sandbox::FileIn> files;        // placed beside the source
   std::vector<std::string> extra_sources;    // appended to the compile command
   std::vector<std::string> argv;             // replaces the whole compile command when set
+                                             // (then no precompiled header is used)
+  std::vector<std::string> flags;            // added after the compiler of the language's own
+                                             // command (e.g. -H); ignored with `argv`
   std::optional<sandbox::Limits> limits;     // overrides the language's compile limits
 };
 
