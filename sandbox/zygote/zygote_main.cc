@@ -157,7 +157,9 @@ class Zygote {
 };
 
 int Main(char* argv0) {
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // The supervisor died: SIGTERM, handled below like the end of the control channel (kill
+  // every run, remove its cgroups, then exit), so nothing of a run is left behind.
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
   ::prctl(PR_SET_NAME, "proctor-zygote");
   // No malloc fastbins: otherwise the first allocation in each run's init or program walks
   // and consolidates the zygote's freed chunks, a copy-on-write fault per page touched.
@@ -165,7 +167,7 @@ int Main(char* argv0) {
   ::signal(SIGPIPE, SIG_IGN);
   sigset_t watched;
   sigemptyset(&watched);
-  sigaddset(&watched, SIGCHLD);
+  for (int sig : {SIGCHLD, SIGTERM, SIGINT}) sigaddset(&watched, sig);
   ::sigprocmask(SIG_BLOCK, &watched, nullptr);
   int sigfd = ::signalfd(-1, &watched, SFD_CLOEXEC | SFD_NONBLOCK);
 
@@ -207,7 +209,12 @@ int Main(char* argv0) {
       fds.clear();
     }
     signalfd_siginfo info;
-    while (::read(sigfd, &info, sizeof info) == sizeof info) {
+    bool stop = false;
+    while (::read(sigfd, &info, sizeof info) == sizeof info)
+      stop |= info.ssi_signo == SIGTERM || info.ssi_signo == SIGINT;
+    if (stop) {
+      zygote.KillAllAndWait();
+      return 0;
     }
     zygote.ReapFinished();
     zygote.CheckClocks();
