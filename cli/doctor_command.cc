@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/smoke_test.h"
 #include "sandbox/layers.h"
 
 namespace proctor::cli {
@@ -15,10 +16,11 @@ int DoctorCommand(const std::vector<std::string>& args) {
     return 2;
   }
   if (flags.Has("help")) {
-    std::cout << HelpText("proctor doctor [--insecure-allow-missing=LAYER ...]",
+    std::cout << HelpText("proctor doctor [--insecure-allow-missing=LAYER ...] [--keeper-path FILE]",
                           "Prints each isolation layer and whether it is active on this host, "
-                          "then runs a smoke test\nthrough the sandbox. Exits 0 when every "
-                          "required layer is active and the smoke test passes.",
+                          "then runs a smoke test\nthrough the sandbox (the same one `proctor serve` "
+                          "runs before listening). Exits 0 when\nevery required layer is active "
+                          "and the smoke test passes.",
                           specs);
     return 0;
   }
@@ -31,17 +33,15 @@ int DoctorCommand(const std::vector<std::string>& args) {
   }
   auto sb = MakeSandbox(flags, false);
   if (!sb) return 1;
-  sandbox::RunSpec spec;
-  spec.argv = {"/usr/bin/python3", "-I", "-S", "-c",
-               "import os; print(os.getpid(), os.getuid(), sum(p.isdigit() for p in os.listdir('/proc')))"};
-  spec.policy.readonly_paths = {"/usr/bin", "/usr/lib", "/usr/lib64", "/etc/ld.so.cache"};
-  sandbox::Result r = sb->Run(spec);
-  std::cout << "smoke test (python3 in the sandbox): " << sandbox::StatusName(r.status);
+  SmokeTest t = RunSmokeTest(*sb);
+  const sandbox::Result& r = t.result;
+  std::cout << "smoke test (" << kSmokeTestWhat << "): " << sandbox::StatusName(r.status);
   if (!r.error.empty()) std::cout << " (" << r.error << ")";
   std::cout << ", pid, uid, processes visible: " << r.stdout_data;
-  if (r.stdout_data.empty()) std::cout << "\n";
+  if (r.stdout_data.empty() || r.stdout_data.back() != '\n') std::cout << "\n";
   std::cout << "wall " << r.wall_seconds << " s, cpu " << r.cpu_seconds << " s\n";
-  return r.status == sandbox::Status::kOk ? 0 : 1;
+  if (!t.passed) std::cout << "smoke test FAILED: " << t.failure << "\n";
+  return t.passed ? 0 : 1;
 }
 
 }  // namespace proctor::cli

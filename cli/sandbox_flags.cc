@@ -8,7 +8,11 @@ std::vector<FlagSpec> SandboxFlags() {
   return {{"insecure-allow-missing", true, true,
            "IMPORTANT: run even though isolation LAYER is unavailable (repeatable; names as "
            "`proctor doctor` prints them). Without it a missing layer is a startup error.",
-           "LAYER"}};
+           "LAYER"},
+          {"keeper-path", true, false,
+           "the keeper binary (default: proctor-keeper beside this proctor binary); the fork "
+           "server proctor-zygote is taken from the same folder",
+           "FILE"}};
 }
 
 std::unique_ptr<sandbox::Sandbox> MakeSandbox(const Flags& flags, bool announce) {
@@ -22,6 +26,7 @@ std::unique_ptr<sandbox::Sandbox> MakeSandbox(const Flags& flags, bool announce)
     }
     config.insecure_allow_missing.insert(layer);
   }
+  if (auto keeper = flags.Get("keeper-path")) config.keeper_path = *keeper;
   std::string error;
   auto sb = sandbox::Sandbox::Create(config, &error);
   if (!sb) {

@@ -1,7 +1,9 @@
+#include <cmath>
 #include <iostream>
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/smoke_test.h"
 #include "grader/task/pack_loader.h"
 #include "harness/server.h"
 
@@ -31,8 +33,9 @@ int ServeCommand(const std::vector<std::string>& args) {
     std::cout << HelpText("proctor serve [--config FILE] [--pack DIR ...] [--host A] [--port N]",
                           "Serves gym-style environments and batch grading over newline-delimited "
                           "JSON-RPC 2.0\n(docs/protocol.md) and HTTP. With no arguments: the "
-                          "bundled packs on 127.0.0.1:7070\n(HTTP on 7071). SIGTERM or SIGINT "
-                          "drain in-flight work and exit.",
+                          "bundled packs on 127.0.0.1:7070\n(HTTP on 7071). Before listening it runs "
+                          "`proctor doctor`'s smoke test and exits 1 when it\nfails. SIGTERM or "
+                          "SIGINT drain in-flight work and exit.",
                           specs);
     return 0;
   }
@@ -85,6 +88,18 @@ int ServeCommand(const std::vector<std::string>& args) {
   }
   auto sb = MakeSandbox(flags, true);
   if (!sb) return 1;
+  // Every layer answering its probe does not prove that a run works (a container runtime's
+  // seccomp filter passes every probe and fails every run): run doctor's smoke test and refuse
+  // to serve when it fails, rather than answer every grading as ungradeable.
+  SmokeTest smoke = RunSmokeTest(*sb);
+  if (!smoke.passed) {
+    std::cerr << "proctor serve: smoke test FAILED (" << kSmokeTestWhat << "): " << smoke.failure
+              << "\nproctor serve: refusing to start: every grading would be ungradeable. "
+                 "Run `proctor doctor`; in a container see docs/container.md.\n";
+    return 1;
+  }
+  std::cerr << "proctor serve: smoke test passed (" << kSmokeTestWhat << ", "
+            << std::lround(smoke.seconds * 1000) << " ms)\n";
   std::string names;
   size_t tasks = 0;
   for (const auto& p : packs) {

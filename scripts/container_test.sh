@@ -7,16 +7,41 @@
 # locally once with debootstrap + `podman import` (kept in podman's storage: later runs skip it).
 # Prints a PASS/FAIL line per check and `container: N passed, M failed`; exits 1 on any failure.
 #
+# It is part of the test command: `scripts/test.sh` runs it as the ctest test `container`
+# (label `container`; `ctest -LE container` leaves it out). Runs of it are serialized by a lock,
+# and each run first removes what a killed earlier run left (its containers, host cgroups and
+# debootstrap folder), so no run can break the next. Not root: exits 77 (ctest: skipped).
+#
 # Environment: PROCTOR_IMAGE (default localhost/proctor:test), DEBIAN_MIRROR (default
 # http://deb.debian.org/debian), KEEP_IMAGE=0 removes the built image at the end.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+SCRIPT=$(readlink -f "$0")
+cd "$(dirname "$SCRIPT")/.."
 ROOT=$PWD
+START=$SECONDS
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "container: SKIPPED: needs root (rootful podman, host cgroups); CI runs it as root" >&2
+  exit 77
+fi
+
+# One run at a time: the script re-runs itself under flock(1). `-o` keeps the lock's fd out of
+# the script, so the detached containers' conmon processes cannot inherit it and hold the lock.
+# (PROCTOR_CONTAINER_TEST_LOCKED only marks the re-run.)
+LOCK=/run/lock/proctor-container-test.lock
+if [[ ${PROCTOR_CONTAINER_TEST_LOCKED:-} != 1 ]]; then
+  if ! flock -n "$LOCK" true; then
+    echo "container: waiting for another container test run to finish ($(date +%T))" >&2
+  fi
+  PROCTOR_CONTAINER_TEST_LOCKED=1 exec flock -o -w 3600 "$LOCK" bash "$SCRIPT" "$@"
+fi
 
 IMAGE=${PROCTOR_IMAGE:-localhost/proctor:test}
 BASE=debian:bookworm-slim
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 NAME=proctor-ct-$$
+# Every container this script starts carries this label, so a later run can find leftovers.
+LABEL=org.proctor.container-test
 LOG_DIR=$(mktemp -d /tmp/proctor-container.XXXXXX)
 
 # Podman on these machines: crun refuses the hybrid cgroup v1/v2 layout, so runc; root cannot
@@ -52,9 +77,11 @@ failed=0
 pass() { echo "PASS $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1${2:+: $2}"; failed=$((failed + 1)); }
 step() { echo "container: $* ($(date +%T))" >&2; }
+summary() { echo "container: $passed passed, $failed failed ($((SECONDS - START)) s)"; }
 
 cleanup() {
-  podman rm -f --ignore -t 5 "$NAME" "$NAME-noflags" "$NAME-privileged" >/dev/null 2>&1 || true
+  podman rm -f --ignore -t 5 "$NAME" "$NAME-noflags" "$NAME-privileged" "$NAME-seccomp" \
+    >/dev/null 2>&1 || true
   local d
   for d in "${CGROUP_DIRS[@]}"; do  # the sandbox leaves an empty proctor/ below each
     if [[ -d $d ]]; then find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
@@ -65,6 +92,24 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# --- 0. Clear what a killed run left behind -----------------------------------------------------
+# A run killed without its trap (SIGKILL, e.g. a ctest timeout) leaves its detached containers
+# (conmon keeps them alive), its host cgroups, its log folder and maybe a debootstrap folder.
+# Under the lock no other run is alive, so every such leftover is stale.
+if command -v podman >/dev/null; then
+  stale=$(podman ps -a -q --filter "label=$LABEL" 2>/dev/null || true)
+  if [[ -n $stale ]]; then
+    step "removing containers left by an earlier run"
+    # shellcheck disable=SC2086
+    podman rm -f -t 5 $stale >/dev/null 2>&1 || true
+  fi
+fi
+for d in /sys/fs/cgroup/{memory,pids,cpuacct}/proctor-ct-*; do
+  if [[ -d $d ]]; then find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
+done
+rm -rf /var/tmp/proctor-rootfs.*
+for d in /tmp/proctor-container.*; do [[ $d == "$LOG_DIR" ]] || rm -rf "$d"; done
 
 # --- 1. Host packages -------------------------------------------------------------------------
 PACKAGES=(podman runc debootstrap python3)
@@ -84,7 +129,11 @@ if ((${#missing[@]})); then
 fi
 
 # --- 2. Base image (once) ---------------------------------------------------------------------
-if ! podman image exists "$BASE"; then
+# A run killed between the import and the tag leaves only localhost/$BASE: tag it again.
+if podman image exists "localhost/$BASE" && ! podman image exists "docker.io/library/$BASE"; then
+  podman tag "localhost/$BASE" "docker.io/library/$BASE"
+fi
+if ! podman image exists "docker.io/library/$BASE"; then
   step "making $BASE with debootstrap (once; a few minutes)"
   ROOTFS=$(mktemp -d /var/tmp/proctor-rootfs.XXXXXX)
   if ! debootstrap --variant=minbase bookworm "$ROOTFS" "$MIRROR" >"$LOG_DIR/debootstrap.log" 2>&1; then
@@ -128,14 +177,14 @@ if podman build --pull=never "${RUNTIME[@]}" "${ULIMITS[@]}" -t "$IMAGE" -f Dock
 else
   tail -n 40 "$LOG_DIR/build.log"
   fail "image builds" "podman build failed (log above)"
-  echo "container: $passed passed, $failed failed"
+  summary
   exit 1
 fi
 
 # --- 4. Without the sandbox flags: doctor names what is missing, serve refuses to start ---------
 step "doctor without the sandbox flags"
 set +e
-podman run --rm --name "$NAME-noflags" "${RUNTIME[@]}" "${ULIMITS[@]}" \
+podman run --rm --name "$NAME-noflags" --label "$LABEL=$$" "${RUNTIME[@]}" "${ULIMITS[@]}" \
   --entrypoint /opt/proctor/build/proctor "$IMAGE" doctor >"$LOG_DIR/doctor-noflags.txt" 2>&1
 rc=$?
 set -e
@@ -146,7 +195,7 @@ else
   fail "doctor without the sandbox flags" "exit $rc, expected non-zero with MISSING layers"
 fi
 set +e
-timeout 120 podman run --rm --name "$NAME-noflags" "${RUNTIME[@]}" "${ULIMITS[@]}" "$IMAGE" \
+timeout 120 podman run --rm --name "$NAME-noflags" --label "$LABEL=$$" "${RUNTIME[@]}" "${ULIMITS[@]}" "$IMAGE" \
   >"$LOG_DIR/serve-noflags.txt" 2>&1
 rc=$?
 set -e
@@ -159,7 +208,7 @@ fi
 
 # --- 5. --privileged, the blunt alternative, also gives every layer -----------------------------
 set +e
-podman run --rm --name "$NAME-privileged" "${RUNTIME[@]}" "${ULIMITS[@]}" --privileged \
+podman run --rm --name "$NAME-privileged" --label "$LABEL=$$" "${RUNTIME[@]}" "${ULIMITS[@]}" --privileged \
   --entrypoint /opt/proctor/build/proctor "$IMAGE" doctor >"$LOG_DIR/doctor-privileged.txt" 2>&1
 rc=$?
 set -e
@@ -173,11 +222,40 @@ fi
 # --- 6. With the sandbox flags: serve on published loopback ports -----------------------------
 sandbox_flags
 echo "container: sandbox flags: ${SANDBOX_FLAGS[*]}" >&2
+
+# --- 6a. The runtime's default seccomp filter: every layer detects, every run fails -----------
+# serve must run doctor's smoke test before listening and refuse to start, naming it.
+if [[ ${SANDBOX_FLAGS[0]} != --privileged ]]; then
+  NO_SECCOMP_FLAGS=()
+  for f in "${SANDBOX_FLAGS[@]}"; do
+    [[ $f == seccomp=unconfined ]] && { unset 'NO_SECCOMP_FLAGS[-1]'; continue; }
+    NO_SECCOMP_FLAGS+=("$f")
+  done
+  step "serve with the runtime's default seccomp filter"
+  set +e
+  timeout 120 podman run --rm --name "$NAME-seccomp" --label "$LABEL=$$" "${RUNTIME[@]}" \
+    "${ULIMITS[@]}" "${NO_SECCOMP_FLAGS[@]}" "$IMAGE" >"$LOG_DIR/serve-seccomp.txt" 2>&1
+  rc=$?
+  set -e
+  sed 's/^/  | /' "$LOG_DIR/serve-seccomp.txt"
+  if ((rc == 1)) && grep -q 'smoke test FAILED' "$LOG_DIR/serve-seccomp.txt" \
+     && ! grep -q '^listening' "$LOG_DIR/serve-seccomp.txt"; then
+    pass "serve with the runtime's seccomp filter: smoke test fails, refuses to start (exit 1)"
+  else
+    fail "serve with the runtime's seccomp filter" \
+      "exit $rc, expected 1 with 'smoke test FAILED' and no 'listening'"
+  fi
+  for d in "${CGROUP_DIRS[@]}"; do  # what that sandbox left, before the server uses them
+    find "$d" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null || true
+  done
+else
+  echo "container: --privileged fallback: no runtime seccomp filter to check against" >&2
+fi
 step "starting the server"
-if ! podman run -d --name "$NAME" "${RUNTIME[@]}" "${ULIMITS[@]}" "${SANDBOX_FLAGS[@]}" \
+if ! podman run -d --name "$NAME" --label "$LABEL=$$" "${RUNTIME[@]}" "${ULIMITS[@]}" "${SANDBOX_FLAGS[@]}" \
      -p 127.0.0.1::7070 -p 127.0.0.1::7071 "$IMAGE" >/dev/null; then
   fail "the server container starts" "podman run failed"
-  echo "container: $passed passed, $failed failed"
+  summary
   exit 1
 fi
 port=$(podman port "$NAME" 7070/tcp | head -n1)
@@ -303,5 +381,5 @@ else
   fail "podman stop" "exit code $code"
 fi
 
-echo "container: $passed passed, $failed failed"
+summary
 ((failed == 0))
