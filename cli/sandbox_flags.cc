@@ -12,7 +12,11 @@ std::vector<FlagSpec> SandboxFlags() {
           {"keeper-path", true, false,
            "the keeper binary (default: proctor-keeper beside this proctor binary); the fork "
            "server proctor-zygote is taken from the same folder",
-           "FILE"}};
+           "FILE"},
+          {"no-fork-server", false, false,
+           "start a fresh keeper process per run instead of forking runs from the long-lived "
+           "proctor-zygote (same isolation layers; slower: every run starts its interpreter)",
+           ""}};
 }
 
 std::unique_ptr<sandbox::Sandbox> MakeSandbox(const Flags& flags, bool announce) {
@@ -27,6 +31,7 @@ std::unique_ptr<sandbox::Sandbox> MakeSandbox(const Flags& flags, bool announce)
     config.insecure_allow_missing.insert(layer);
   }
   if (auto keeper = flags.Get("keeper-path")) config.keeper_path = *keeper;
+  config.use_fork_server = !flags.Has("no-fork-server");
   std::string error;
   auto sb = sandbox::Sandbox::Create(config, &error);
   if (!sb) {
@@ -38,6 +43,7 @@ std::unique_ptr<sandbox::Sandbox> MakeSandbox(const Flags& flags, bool announce)
     for (const auto& l : sb->host_layers().layers)
       (l.active ? active : missing) += (l.active ? " " : " ") + l.name;
     std::cerr << "proctor: isolation layers active:" << active << "\n";
+    std::cerr << "proctor: runs launched by: " << sb->launcher_name() << "\n";
     if (!missing.empty())
       std::cerr << "proctor: WARNING: running WITHOUT:" << missing
                 << " (allowed by --insecure-allow-missing)\n";
