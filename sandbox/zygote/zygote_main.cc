@@ -157,9 +157,10 @@ class Zygote {
 };
 
 int Main(char* argv0) {
-  // The supervisor died: SIGTERM, handled below like the end of the control channel (kill
-  // every run, remove its cgroups, then exit), so nothing of a run is left behind.
-  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  // No parent-death signal: it would fire when the supervisor *thread* that happened to start
+  // this process ends (a grading worker), not the supervisor. The supervisor's death closes
+  // the control channel instead, handled below like SIGTERM: every run is killed and its
+  // cgroups removed before this process exits.
   ::prctl(PR_SET_NAME, "proctor-zygote");
   // No malloc fastbins: otherwise the first allocation in each run's init or program walks
   // and consolidates the zygote's freed chunks, a copy-on-write fault per page touched.
