@@ -356,6 +356,7 @@ class Bench:
         self.notes = []
         self.targets = []
         self.layers = None
+        self.launcher = "not printed by this proctor build (see the helper processes in the notes)"
         self.env = dict(os.environ)
 
     # ---- plumbing ----------------------------------------------------------------------------
@@ -377,7 +378,12 @@ class Bench:
                        "--jobs", str(self.jobs), "--no-progress", "--out", out,
                        "--summary-json", summary], stdout=subprocess.DEVNULL, stderr=e,
                       env=self.env)
-            rc = p.wait()
+            while True:  # progress: proctor grade's own bar needs a terminal
+                try:
+                    rc = p.wait(5)
+                    break
+                except subprocess.TimeoutExpired:
+                    sys.stderr.write(f"    {label.upper()}: running, {time.monotonic() - t0:.0f} s\n")
             _started.remove(p)
         seconds = time.monotonic() - t0
         cpu = children_cpu() - before
@@ -408,6 +414,9 @@ class Bench:
                              + open(err.name).read()[-3000:])
         port = int(line.split()[1])
         log(f"proctor serve pid {p.pid} on 127.0.0.1:{port} ({self.jobs} workers)")
+        for text in open(err.name, errors="replace"):
+            if "runs launched by:" in text:
+                self.launcher = text.split("runs launched by:", 1)[1].strip()
         return p, port
 
     def drive(self, port, requests, connections, label):
@@ -473,6 +482,14 @@ class Bench:
         helpers = tree_pids(server.pid)
         if helpers:
             row.extra["helper_rss_mb"] = sum(status_kb(p, "VmRSS") for p in helpers) / 1024
+            names = {}
+            for p in helpers:
+                try:
+                    name = open(f"/proc/{p}/comm").read().strip()
+                except OSError:
+                    continue
+                names[name] = names.get(name, 0) + 1
+            row.extra["helpers"] = names
         return out
 
     # ---- machine -----------------------------------------------------------------------------
@@ -953,8 +970,13 @@ class Bench:
 
         helpers = [r.extra["helper_rss_mb"] for r in self.rows if "helper_rss_mb" in r.extra]
         if helpers:
-            extra.append(f"- Server rows: the server's live helper processes (e.g. fork servers) "
-                         f"held up to {max(helpers):.1f} MB RSS at the end of a row (not in the "
+            names = {}
+            for r in self.rows:
+                for k, v in r.extra.get("helpers", {}).items():
+                    names[k] = max(names.get(k, 0), v)
+            named = ", ".join(f"{k} x{v}" for k, v in sorted(names.items()))
+            extra.append(f"- Server rows: the server's live helper processes ({named}) held up "
+                         f"to {max(helpers):.1f} MB RSS at the end of a row (not in the "
                          f"server's VmHWM).")
         for key in ("GB1", "GB2"):
             b = self.cpp_base[key]
@@ -976,6 +998,7 @@ class Bench:
 | git commit | {m['commit']} |
 | toolchain | {m['gxx']}; Python {m['python']} (driver) |
 | isolation layers (server `health`) | {layers} |
+| runs launched by | {self.launcher} |
 | parallelism | baselines {self.jobs} at a time; `proctor grade --jobs {self.jobs}`; `proctor serve --workers {self.jobs}` |
 
 ## Rows
@@ -997,14 +1020,22 @@ class Bench:
         self.evaluate_targets()
         text = self.report()
         print(text)
-        if self.failures:
-            print("\nBENCHMARK FAILED: rewards wrong:\n  " + "\n  ".join(self.failures),
-                  file=sys.stderr)
-            print("(no results file written)", file=sys.stderr)
-            return 1
         out = self.args.out
         if out is None and not self.args.quick:
             out = os.path.join(ROOT, "bench", "RESULTS.md")
+        if self.failures:
+            print("\nBENCHMARK FAILED: rewards wrong:\n  " + "\n  ".join(self.failures),
+                  file=sys.stderr)
+            if out:
+                # Never over a good results file: beside it, marked invalid.
+                out = re.sub(r"(\.md)?$", ".failed.md", out, count=1)
+                banner = ("**INVALID RUN: rewards wrong; the figures below do not count.**\n\n"
+                          + "".join(f"- {f}\n" for f in self.failures) + "\n")
+                with open(out, "w") as f:
+                    f.write(RESULTS_HEAD + banner + text + RESULTS_TAIL)
+                print(f"(written to {os.path.relpath(out)}, not to the results file)",
+                      file=sys.stderr)
+            return 1
         if out:
             with open(out, "w") as f:
                 f.write(RESULTS_HEAD + text + RESULTS_TAIL)
