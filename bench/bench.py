@@ -1037,9 +1037,17 @@ class Bench:
                       file=sys.stderr)
             return 1
         if out:
+            # Hand-written notes below the marker survive a re-run.
+            kept = KEEP_MARKER + "\n"
+            try:
+                old = open(out).read()
+                if KEEP_MARKER in old:
+                    kept = old[old.index(KEEP_MARKER):]
+            except OSError:
+                pass
             with open(out, "w") as f:
-                f.write(RESULTS_HEAD + text + RESULTS_TAIL)
-            log(f"wrote {os.path.relpath(out)}")
+                f.write(RESULTS_HEAD + text + RESULTS_TAIL + "\n" + kept)
+            log(f"wrote {out}")
         return 0
 
 
@@ -1049,6 +1057,9 @@ Written by `bash bench/run.sh` (bench/bench.py); every row was measured in the s
 machine below. What each row and column means: [README.md](README.md).
 
 """
+
+KEEP_MARKER = ("<!-- bench/run.sh rewrites everything above this line and keeps everything "
+               "below it (notes written by hand). -->")
 
 RESULTS_TAIL = """
 Columns: `subs/s` submissions (completions) per second over the row's wall time; `tests/s`
