@@ -518,7 +518,9 @@ class Bench:
             dirty = subprocess.run(["git", "-C", source, "status", "--porcelain",
                                     "--untracked-files=no"], capture_output=True,
                                    text=True).stdout.splitlines()
-            status = f" ({len(dirty)} tracked files modified in the tree)" if dirty else ""
+            names = [line[3:] for line in dirty]
+            status = (f" (modified in the tree: {', '.join(names)})" if 0 < len(names) <= 5 else
+                      f" ({len(names)} tracked files modified in the tree)" if names else "")
         elif self.args.commit:
             commit, status = self.args.commit, ""
         else:
