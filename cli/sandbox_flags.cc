@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "grader/grading/grader.h"
 
 namespace proctor::cli {
 
@@ -32,6 +33,7 @@ std::unique_ptr<sandbox::Sandbox> MakeSandbox(const Flags& flags, bool announce)
   }
   if (auto keeper = flags.Get("keeper-path")) config.keeper_path = *keeper;
   config.use_fork_server = !flags.Has("no-fork-server");
+  config.python_runtime = grader::RunnersPreload();
   std::string error;
   auto sb = sandbox::Sandbox::Create(config, &error);
   if (!sb) {

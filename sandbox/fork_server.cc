@@ -64,10 +64,13 @@ bool ForkServer::EnsureStartedLocked(std::string* error) {
   std::vector<char*> envp;
   for (std::string& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
-  std::string argv0 = path_;
-  char* argv[] = {argv0.data(), nullptr};
+  std::vector<std::string> args = {path_};
+  for (std::string& a : zygote::PythonRuntimeArgs(runtime_)) args.push_back(std::move(a));
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
   pid_t pid = -1;
-  int rc = ::posix_spawn(&pid, path_.c_str(), &actions, nullptr, argv, envp.data());
+  int rc = ::posix_spawn(&pid, path_.c_str(), &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   ::close(pair[1]);
   if (rc != 0) {

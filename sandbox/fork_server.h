@@ -9,12 +9,15 @@
 #include <vector>
 
 #include "sandbox/keeper_protocol.h"
+#include "sandbox/zygote/python_runtime.h"
 
 namespace proctor::sandbox {
 
 class ForkServer {
  public:
-  explicit ForkServer(std::string zygote_path) : path_(std::move(zygote_path)) {}
+  // `runtime`: the Python files the zygote preloads for every run (none when host_dir is empty).
+  ForkServer(std::string zygote_path, zygote::PythonRuntime runtime)
+      : path_(std::move(zygote_path)), runtime_(std::move(runtime)) {}
   ~ForkServer();
   ForkServer(const ForkServer&) = delete;
   ForkServer& operator=(const ForkServer&) = delete;
@@ -32,6 +35,7 @@ class ForkServer {
   void StopLocked();
 
   std::string path_;
+  zygote::PythonRuntime runtime_;
   std::mutex mu_;
   int socket_ = -1;
   pid_t pid_ = -1;

@@ -44,6 +44,9 @@ struct SandboxConfig {
   // sandbox/zygote/) instead of a fresh keeper each: same layers, no interpreter start-up.
   bool use_fork_server = true;
   std::string zygote_path;  // default: proctor-zygote beside the keeper
+  // Python files the fork server compiles once for all runs (the grader's runners); a run
+  // uses them only where its own copy of a file is byte-for-byte the same.
+  zygote::PythonRuntime python_runtime;
 };
 
 class Sandbox {

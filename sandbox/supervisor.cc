@@ -374,7 +374,7 @@ std::unique_ptr<Sandbox> Sandbox::Create(const SandboxConfig& config, std::strin
       *error = "zygote binary not executable: " + zygote + ": " + std::strerror(errno);
       return nullptr;
     }
-    fork_server = std::make_unique<ForkServer>(zygote);
+    fork_server = std::make_unique<ForkServer>(zygote, config.python_runtime);
   }
   return std::unique_ptr<Sandbox>(
       new Sandbox(std::move(host), std::move(plan), keeper, std::move(fork_server)));

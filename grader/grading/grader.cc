@@ -14,6 +14,11 @@ std::string DefaultPythonRuntimeDir() {
   return PROCTOR_PYTHON_RUNTIME_DIR;
 }
 
+sandbox::zygote::PythonRuntime RunnersPreload() {
+  return {DefaultPythonRuntimeDir(), kRuntimeMount,
+          {"proctor_wire", "proctor_channel", "harness_proxy", "proctor_options"}};
+}
+
 sandbox::Limits ToSandboxLimits(const task::Limits& l) {
   sandbox::Limits s;
   s.wall_seconds = l.wall_seconds;

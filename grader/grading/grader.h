@@ -34,6 +34,9 @@ struct GraderConfig {
 
 // Where the runners are by default: $PROCTOR_PYTHON_DIR, else the source tree's folder.
 std::string DefaultPythonRuntimeDir();
+// What the fork server preloads for the runners: the runtime folder as runs see it, and the
+// library modules the runners load (their _load_sibling) executed once.
+sandbox::zygote::PythonRuntime RunnersPreload();
 
 class Grader {
  public:

@@ -46,6 +46,11 @@ MESSAGE_CAP = 2000
 
 def _load_sibling(name):
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), name + ".py")
+    # Under the fork server: its copy, executed once from these very bytes (checked there).
+    zygote = sys.modules.get("_proctor_zygote")
+    module = zygote.preloaded_module(path) if zygote is not None else None
+    if module is not None:
+        return module
     spec = importlib.util.spec_from_file_location("_proctor_" + name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -57,39 +57,100 @@ bool Accepts(const KeeperRequest& request) {
   ::_exit(status);
 }
 
-// The script's code from a valid timestamp .pyc beside it (__pycache__, as `compileall`
-// writes: Proctor's own runners are compiled at build time), else nullptr: compiling the
-// runners was most of a run's own CPU. A submission's files have no .pyc and are compiled.
-PyObject* CachedCode(PyObject* path) {
-  static const char kLoader[] =
-      "def _proctor_cached_code(path):\n"
-      "    import importlib.util, marshal, os\n"
-      "    try:\n"
-      "        st = os.stat(path)\n"
-      "        with open(importlib.util.cache_from_source(path), 'rb') as f:\n"
-      "            data = f.read()\n"
-      "    except (OSError, ValueError):\n"
-      "        return None\n"
-      "    if (data[:4] != importlib.util.MAGIC_NUMBER or data[4:8] != bytes(4) or\n"
-      "            int.from_bytes(data[8:12], 'little') != int(st.st_mtime) & 0xFFFFFFFF or\n"
-      "            int.from_bytes(data[12:16], 'little') != st.st_size & 0xFFFFFFFF):\n"
-      "        return None\n"
-      "    return marshal.loads(data[16:])\n";
-  PyObject* scratch = PyDict_New();
-  if (scratch == nullptr) return nullptr;
-  PyDict_SetItemString(scratch, "__builtins__", PyEval_GetBuiltins());
-  PyObject* code = nullptr;
-  PyObject* r = PyRun_String(kLoader, Py_file_input, scratch, scratch);
-  PyObject* fn = r ? PyDict_GetItemString(scratch, "_proctor_cached_code") : nullptr;
-  if (fn != nullptr) code = PyObject_CallOneArg(fn, path);
-  Py_XDECREF(r);
-  Py_DECREF(scratch);
-  PyErr_Clear();
-  if (code == Py_None || (code != nullptr && !PyCode_Check(code))) {
-    Py_DECREF(code);
-    code = nullptr;
+// Module _proctor_zygote: the Python half of starting a run, compiled once in the zygote (a
+// run that compiled it again would copy the zygote's pages for every string it interns).
+constexpr char kZygoteModule[] = R"PY(
+import importlib.util, marshal, os, signal, sys, types
+
+_scripts = {}  # path as runs see it -> (source bytes, code)
+_modules = {}  # path as runs see it -> (source bytes, module executed at start-up)
+
+
+def _read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def load_runtime(host_dir, sandbox_dir, module_stems):
+    for name in sorted(os.listdir(host_dir)):
+        if not name.endswith(".py"):
+            continue
+        source = _read(os.path.join(host_dir, name))
+        path = sandbox_dir.rstrip("/") + "/" + name
+        code = compile(source, path, "exec", dont_inherit=True)
+        _scripts[path] = (source, code)
+        if name[:-3] in module_stems:
+            module = types.ModuleType("_proctor_" + name[:-3])
+            module.__file__ = path
+            exec(code, module.__dict__)
+            _modules[path] = (source, module)
+    missing = set(module_stems) - {os.path.basename(p)[:-3] for p in _modules}
+    if missing:
+        raise ImportError("not in %s: %s" % (host_dir, ", ".join(sorted(missing))))
+
+
+def _if_unchanged(entry, path):
+    # IMPORTANT: only when the run's own file has exactly the preloaded bytes.
+    if entry is None:
+        return None
+    try:
+        source = _read(path)
+    except OSError:
+        return None
+    return entry[1] if source == entry[0] else None
+
+
+def script_code(path):
+    """The compiled script at `path` (as the run sees it), or None."""
+    return _if_unchanged(_scripts.get(path), path)
+
+
+def preloaded_module(path):
+    """A fresh copy (this process's own) of the library module at `path`, or None."""
+    return _if_unchanged(_modules.get(path), path)
+
+
+def cached_code(path):
+    """The code of a valid timestamp .pyc beside `path` (as compileall writes), or None."""
+    try:
+        st = os.stat(path)
+        with open(importlib.util.cache_from_source(path), "rb") as f:
+            data = f.read()
+    except (OSError, ValueError):
+        return None
+    if (data[:4] != importlib.util.MAGIC_NUMBER or data[4:8] != bytes(4) or
+            int.from_bytes(data[8:12], "little") != int(st.st_mtime) & 0xFFFFFFFF or
+            int.from_bytes(data[12:16], "little") != st.st_size & 0xFFFFFFFF):
+        return None
+    return marshal.loads(data[16:])
+
+
+def prepare_run(env):
+    """The run's environment and SIGINT handler, as a fresh interpreter would have them."""
+    os.environ.clear()
+    os.environ.update(env)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+)PY";
+
+PyObject* g_zygote_module = nullptr;  // _proctor_zygote's dict
+
+// _proctor_zygote.<name>(arg): a new reference, or nullptr with the error cleared.
+PyObject* CallHelper(const char* name, PyObject* arg) {
+  PyObject* fn = g_zygote_module ? PyDict_GetItemString(g_zygote_module, name) : nullptr;
+  PyObject* r = fn ? PyObject_CallOneArg(fn, arg) : nullptr;
+  if (r == nullptr) PyErr_Clear();
+  return r;
+}
+
+// The script's code: preloaded (Proctor's runners), else from a valid .pyc beside it, else
+// nullptr (a submission's files are compiled by the caller).
+PyObject* ScriptCode(PyObject* path) {
+  for (const char* source : {"script_code", "cached_code"}) {
+    PyObject* code = CallHelper(source, path);
+    if (code != nullptr && PyCode_Check(code)) return code;
+    Py_XDECREF(code);
   }
-  return code;
+  return nullptr;
 }
 
 // What CPython's main does once the script has run or raised, without the interpreter's
@@ -193,26 +254,15 @@ int ExitStatusAfterMain(bool ok) {
     Py_DECREF(key);
     Py_DECREF(value);
   }
-  if (PySys_SetObject("argv", argv) != 0 || PySys_SetObject("_proctor_env", env) != 0) Exit(120);
+  if (PySys_SetObject("argv", argv) != 0) Exit(120);
   Py_DECREF(argv);
-  Py_DECREF(env);
-  // The run's environment and SIGINT handler, as a fresh interpreter would have them. Runs in
-  // a scratch namespace so that the script's __main__ starts clean.
-  PyObject* scratch = PyDict_New();
-  PyDict_SetItemString(scratch, "__builtins__", PyEval_GetBuiltins());
-  PyObject* r = PyRun_String(
-      "import os, signal, sys\n"
-      "os.environ.clear()\n"
-      "os.environ.update(sys._proctor_env)\n"
-      "del sys._proctor_env\n"
-      "signal.signal(signal.SIGINT, signal.default_int_handler)\n",
-      Py_file_input, scratch, scratch);
-  if (r == nullptr) {
-    PyErr_Print();
+  PyObject* ready = CallHelper("prepare_run", env);
+  if (ready == nullptr) {
+    std::fprintf(stderr, "proctor-zygote: the run's environment could not be set\n");
     Exit(120);
   }
-  Py_DECREF(r);
-  Py_DECREF(scratch);
+  Py_DECREF(ready);
+  Py_DECREF(env);
 
   FILE* fp = std::fopen(script.c_str(), "rb");
   if (fp == nullptr) {
@@ -228,7 +278,7 @@ int ExitStatusAfterMain(bool ok) {
   if (globals == nullptr || file == nullptr || PyDict_SetItemString(globals, "__file__", file) != 0 ||
       PyDict_SetItemString(globals, "__cached__", Py_None) != 0)
     Exit(120);
-  PyObject* code = CachedCode(file);
+  PyObject* code = ScriptCode(file);
   PyObject* result = nullptr;
   if (code != nullptr) {
     std::fclose(fp);
@@ -245,7 +295,52 @@ void RunHook(const KeeperRequest& request) { Run(request); }
 
 }  // namespace
 
-bool StartPython(const std::vector<std::string>& preload, std::string* error) {
+namespace {
+
+// Builds _proctor_zygote (in sys.modules, where the runners look for their preloaded modules)
+// and loads `runtime` into it.
+bool LoadZygoteModule(const PythonRuntime& runtime, std::string* error) {
+  PyObject* module = PyImport_AddModule("_proctor_zygote");  // borrowed, kept by sys.modules
+  PyObject* dict = module ? PyModule_GetDict(module) : nullptr;
+  PyObject* r = dict ? PyRun_String(kZygoteModule, Py_file_input, dict, dict) : nullptr;
+  if (r == nullptr) {
+    PyErr_Print();
+    *error = "python preload: _proctor_zygote did not compile";
+    return false;
+  }
+  Py_DECREF(r);
+  g_zygote_module = dict;
+  if (runtime.host_dir.empty()) return true;
+  PyObject* stems = PyFrozenSet_New(nullptr);
+  for (const std::string& m : runtime.modules) {
+    PyObject* s = PyUnicode_FromString(m.c_str());
+    PySet_Add(stems, s);
+    Py_DECREF(s);
+  }
+  r = PyObject_CallMethod(module, "load_runtime", "ssO", runtime.host_dir.c_str(),
+                          runtime.sandbox_dir.c_str(), stems);
+  Py_DECREF(stems);
+  if (r == nullptr) {
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyObject* text = value ? PyObject_Str(value) : nullptr;
+    const char* utf8 = text ? PyUnicode_AsUTF8(text) : nullptr;
+    *error = "python runtime " + runtime.host_dir + ": " + (utf8 ? utf8 : "load failed");
+    Py_XDECREF(text);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    PyErr_Clear();
+    return false;
+  }
+  Py_DECREF(r);
+  return true;
+}
+
+}  // namespace
+
+bool StartPython(const std::vector<std::string>& preload, const PythonRuntime& runtime,
+                 std::string* error) {
   PyConfig config;
   // Exactly the command line's configuration (locale from LANG, like `python3`), then -I:
   // no PYTHON* variables, no user site, the script's directory not on sys.path.
@@ -274,6 +369,7 @@ bool StartPython(const std::vector<std::string>& preload, std::string* error) {
     }
     Py_DECREF(module);
   }
+  if (!LoadZygoteModule(runtime, error)) return false;
   // Everything allocated so far is shared with every run: keep the collector off it so that
   // runs do not copy those pages just to walk them.
   PyObject* gc = PyImport_ImportModule("gc");

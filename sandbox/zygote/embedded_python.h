@@ -7,11 +7,14 @@
 #include <vector>
 
 #include "sandbox/keeper/run_init.h"
+#include "sandbox/zygote/python_runtime.h"
 
 namespace proctor::sandbox::zygote {
 
-// Initializes the interpreter (isolated, no site, no bytecode) and imports `preload`.
-bool StartPython(const std::vector<std::string>& preload, std::string* error);
+// Initializes the interpreter (isolated, no site, no bytecode), imports `preload` and loads
+// `runtime` (none when its host_dir is empty).
+bool StartPython(const std::vector<std::string>& preload, const PythonRuntime& runtime,
+                 std::string* error);
 
 // The hooks RunInit uses: which runs can skip execve, and how they run.
 const keeper::InProcessProgram& PythonInProcess();

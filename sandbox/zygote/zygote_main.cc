@@ -29,6 +29,7 @@
 #include "sandbox/linux/seccomp_filter.h"
 #include "sandbox/zygote/control_channel.h"
 #include "sandbox/zygote/embedded_python.h"
+#include "sandbox/zygote/python_runtime.h"
 
 namespace proctor::sandbox::zygote {
 namespace {
@@ -156,7 +157,7 @@ class Zygote {
   std::map<pid_t, std::unique_ptr<ActiveRun>> runs_;
 };
 
-int Main(char* argv0) {
+int Main(char* argv0, const std::vector<std::string>& args) {
   // No parent-death signal: it would fire when the supervisor *thread* that happened to start
   // this process ends (a grading worker), not the supervisor. The supervisor's death closes
   // the control channel instead, handled below like SIGTERM: every run is killed and its
@@ -176,7 +177,9 @@ int Main(char* argv0) {
   linux::SeccompProgram seccomp;
   if (sigfd < 0) error = std::string("signalfd: ") + std::strerror(errno);
   if (error.empty() && !linux::BuildSeccompProgram(&seccomp, &error)) error = "seccomp: " + error;
-  if (error.empty()) StartPython(kPreload, &error);
+  PythonRuntime runtime;
+  if (error.empty() && !ParsePythonRuntimeArgs(args, &runtime, &error)) error = "usage: " + error;
+  if (error.empty()) StartPython(kPreload, runtime, &error);
   ::malloc_trim(0);
   if (!error.empty()) {
     SendMessage(kControlFd, "E" + error, {});
@@ -226,5 +229,8 @@ int Main(char* argv0) {
 }  // namespace proctor::sandbox::zygote
 
 int main(int argc, char** argv) {
-  return proctor::sandbox::zygote::Main(argc > 0 ? argv[0] : nullptr);
+  std::vector<std::string> args(argv + (argc > 0), argv + argc);
+  // IMPORTANT: every run's init shows this memory as /proc/1/cmdline: keep host paths out.
+  for (int i = 1; i < argc; ++i) std::memset(argv[i], 0, std::strlen(argv[i]));
+  return proctor::sandbox::zygote::Main(argc > 0 ? argv[0] : nullptr, args);
 }
