@@ -274,6 +274,12 @@ TEST(Server, HostileBytesGetErrorsAndTheConnectionLivesOn) {
     half.SendRaw("{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"hea");
   }
   EXPECT_EQ(c.Call("health", json::object())["result"]["status"], "ok");
+  // Made-up method names (one would break a /metrics label) are counted, not remembered.
+  for (int i = 0; i < 200; ++i) c.Send(100 + i, "made.up." + std::to_string(i) + "\"}\n", json::object());
+  for (int i = 0; i < 200; ++i) EXPECT_EQ(c.Read()["error"]["code"], -32601);
+  json by_method = c.Call("stats", json::object())["result"]["requests_by_method"];
+  EXPECT_LE(by_method.size(), 10u) << by_method.dump();
+  EXPECT_GE(by_method.value("(unknown)", 0), 201) << by_method.dump();
   fs::remove(config);
 }
 
