@@ -12,6 +12,7 @@
 #include <iostream>
 
 #include "grader/languages/compile_cache.h"
+#include "grader/languages/compiler_preload.h"
 #include "grader/task/sha256.h"
 
 namespace proctor::grader {
@@ -248,6 +249,7 @@ bool PchCache::Build(sandbox::Sandbox& sandbox, const Language& language, const 
   probe.policy.readonly_paths = language.compile_readonly_paths;
   probe.policy.limits = language.compile_limits;
   probe.policy.binds = {{tmp, kPchMount, false}};
+  PreloadHugepages(&probe);  // as every compile that uses it
   probe.policy.files = {
       {language.source_file, "#include <" + language.pch_header + ">\nint main() { return 0; }\n",
        false}};

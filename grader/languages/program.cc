@@ -1,6 +1,7 @@
 #include "grader/languages/program.h"
 
 #include "grader/languages/compile_cache.h"
+#include "grader/languages/compiler_preload.h"
 #include "grader/languages/pch.h"
 
 #include <sys/stat.h>
@@ -81,6 +82,7 @@ std::unique_ptr<PreparedProgram> PreparedProgram::Prepare(sandbox::Sandbox& sand
     spec.policy.files = {{language.source_file, source, false}};
     spec.policy.files.insert(spec.policy.files.end(), extras.files.begin(), extras.files.end());
     spec.policy.outputs = {{language.binary_file, program->binary_path_, 256 * sandbox::kMiB}};
+    PreloadHugepages(&spec);
     return spec;
   };
   sandbox::RunSpec spec = make_spec(!pch_dir.empty());

@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "grader/languages/compiler_preload.h"
 #include "grader/languages/pch.h"
 #include "grader/languages/program.h"
 #include "sandbox/sandbox.h"
@@ -153,6 +154,42 @@ TEST_F(PchTest, BitsProgramCompilesWithThePchAndRunsCorrectly) {
                                      "#include <cstdio>\nint main() { std::puts(\"hi\"); }\n", &plain);
   ASSERT_NE(program, nullptr) << plain.message;
   EXPECT_FALSE(plain.pch);
+}
+
+// sha256 of a prepared program's binary, computed inside a run that sees it.
+std::string BinaryDigest(sandbox::Sandbox& sandbox, const PreparedProgram& program) {
+  sandbox::RunSpec spec = program.MakeRunSpec({}, "");
+  spec.argv = {"/usr/bin/sha256sum", kBinaryMount};
+  spec.policy.readonly_paths.push_back("/usr/bin/sha256sum");
+  sandbox::Result r = sandbox.Run(spec);
+  EXPECT_EQ(r.status, sandbox::Status::kOk) << r.error << r.stderr_data;
+  return r.stdout_data.substr(0, 64);
+}
+
+TEST_F(PchTest, CompilesPreloadTheHugePagesLibraryAndItChangesNoByteOfTheBinary) {
+  ASSERT_FALSE(HugepagesLibrary().empty());
+  // Every process of a compile has it mapped.
+  CompileExtras probe;
+  probe.argv = {"/bin/sh", "-c", "grep -c libproctor-hugepages /proc/self/maps >&2; exit 1"};
+  CompileOutcome seen;
+  EXPECT_EQ(PreparedProgram::Prepare(*sandbox_, Cpp(), kBitsProgram, &seen, probe), nullptr);
+  EXPECT_EQ(seen.message.substr(0, 1).find_first_of("123456789"), 0u) << seen.message;
+
+  // The production compile (PCH and the library) against g++ with neither.
+  CompileOutcome fast;
+  auto with = PreparedProgram::Prepare(*sandbox_, Cpp(), kBitsProgram, &fast);
+  ASSERT_NE(with, nullptr) << fast.message;
+  EXPECT_TRUE(fast.pch);
+  CompileExtras bare;
+  bare.argv = {"/usr/bin/env", "-u", "LD_PRELOAD"};
+  bare.argv.insert(bare.argv.end(), Cpp().compile_argv.begin(), Cpp().compile_argv.end());
+  CompileOutcome slow;
+  auto without = PreparedProgram::Prepare(*sandbox_, Cpp(), kBitsProgram, &slow, bare);
+  ASSERT_NE(without, nullptr) << slow.message;
+  EXPECT_FALSE(slow.pch);
+  const std::string digest = BinaryDigest(*sandbox_, *with);
+  EXPECT_EQ(digest.size(), 64u);
+  EXPECT_EQ(digest, BinaryDigest(*sandbox_, *without));
 }
 
 TEST_F(PchTest, CompileErrorsReadExactlyAsWithoutThePch) {

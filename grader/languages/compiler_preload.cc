@@ -1,0 +1,28 @@
+#include "grader/languages/compiler_preload.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace proctor::grader {
+
+const std::string& HugepagesLibrary() {
+  static const std::string path = [] {
+    const char* env = std::getenv("PROCTOR_HUGEPAGES_LIB");
+    if (env != nullptr && *env) return std::string(std::string(env) == "off" ? "" : env);
+    for (const std::string& candidate :
+         {sandbox::ExecutableDir() + "/libproctor-hugepages.so", std::string(PROCTOR_HUGEPAGES_LIB)})
+      if (::access(candidate.c_str(), R_OK) == 0) return candidate;
+    return std::string();
+  }();
+  return path;
+}
+
+void PreloadHugepages(sandbox::RunSpec* spec) {
+  const std::string& library = HugepagesLibrary();
+  if (library.empty()) return;
+  spec->policy.binds.push_back({library, kHugepagesMount, false});
+  spec->policy.env["LD_PRELOAD"] = kHugepagesMount;
+}
+
+}  // namespace proctor::grader
