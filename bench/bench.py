@@ -534,7 +534,12 @@ class Bench:
         except OSError:
             os_name = ""
         load = os.getloadavg()
+        # What a page and a fork cost here: the unit in which every sandboxed run pays.
+        probe = os.path.join(self.build, "bench_page_costs")
+        page_costs = (subprocess.run([probe], capture_output=True, text=True).stdout.strip()
+                      if os.access(probe, os.X_OK) else f"not measured ({probe} not built)")
         self.machine_info = {
+            "page_costs": page_costs,
             "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
             "cpu": cpu, "cores": os.cpu_count(), "kernel": platform.release(), "os": os_name,
             "memory": mem, "load": f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}",
@@ -999,6 +1004,7 @@ class Bench:
 | load average at start | {m['load']} |
 | git commit | {m['commit']} |
 | toolchain | {m['gxx']}; Python {m['python']} (driver) |
+| page costs (`bench_page_costs`) | {m['page_costs']} |
 | isolation layers (server `health`) | {layers} |
 | runs launched by | {self.launcher} |
 | parallelism | baselines {self.jobs} at a time; `proctor grade --jobs {self.jobs}`; `proctor serve --workers {self.jobs}` |
