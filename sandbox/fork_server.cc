@@ -61,6 +61,10 @@ bool ForkServer::EnsureStartedLocked(std::string* error) {
   // encoding of every run's stdio); runs then get their own os.environ.
   std::vector<std::string> env_strings;
   for (const auto& [k, v] : Policy{}.env) env_strings.push_back(k + "=" + v);
+  // Every symbol resolved once here: lazily, each run's init and program would look up and
+  // patch (a copy-on-write fault per page of the tables) every library call the zygote
+  // itself never made (mount, pivot_root, ...). Runs get their own environment.
+  env_strings.push_back("LD_BIND_NOW=1");
   std::vector<char*> envp;
   for (std::string& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
