@@ -191,12 +191,14 @@ TestOutcome RunCppUnit(const TestContext& ctx, const task::UnitTest& unit) {
   extras.files = {{"unit_test.cpp", unit.code.text, false},
                   {"proctor_main.cpp", kCppMain, false}};
   // The test's main() is compiled as main (so falling off its end still returns 0), then
-  // renamed in the object file so that ours runs it and vouches for its return.
+  // renamed in the object file so that ours runs it and vouches for its return. {pch}: the
+  // precompiled <bits/stdc++.h> when a source names it (the language's flags exactly).
   extras.argv = {"/bin/sh", "-c",
-                 "set -e; g++ -std=c++20 -O2 -pipe -c unit_test.cpp -o /tmp/unit_test.o; "
+                 "set -e; g++ {pch} -std=c++20 -O2 -pipe -pthread -c unit_test.cpp "
+                 "-o /tmp/unit_test.o; "
                  "objcopy --redefine-sym main=proctor_test_main /tmp/unit_test.o; "
-                 "g++ -std=c++20 -O2 -pipe -pthread -o solution solution.cpp /tmp/unit_test.o "
-                 "proctor_main.cpp"};
+                 "g++ {pch} -std=c++20 -O2 -pipe -pthread -o solution solution.cpp "
+                 "/tmp/unit_test.o proctor_main.cpp"};
   sandbox::Limits compile_limits = FindLanguage("cpp")->compile_limits;
   compile_limits.wall_seconds = ctx.task.limits.compile_wall_seconds;
   compile_limits.memory_bytes =

@@ -40,6 +40,10 @@ std::string MakeTempDir(const std::string& prefix) {
   return buf.data();
 }
 
+namespace {
+constexpr char kPchPlaceholder[] = "{pch}";
+}  // namespace
+
 std::unique_ptr<PreparedProgram> PreparedProgram::Prepare(sandbox::Sandbox& sandbox,
                                                           const Language& language,
                                                           const std::string& source,
@@ -61,7 +65,12 @@ std::unique_ptr<PreparedProgram> PreparedProgram::Prepare(sandbox::Sandbox& sand
   program->binary_path_ = program->temp_dir_ + "/" + language.binary_file;
   // <bits/stdc++.h> and the like come precompiled when the source names them (same flags,
   // so the binary is the same; only the compile is faster).
-  const std::string pch_dir = extras.argv.empty() && PchCache::Wants(language, source)
+  bool wants_pch = PchCache::Wants(language, source);
+  for (const sandbox::FileIn& f : extras.files) wants_pch |= PchCache::Wants(language, f.contents);
+  bool argv_takes_pch = extras.argv.empty();
+  for (const std::string& a : extras.argv)
+    argv_takes_pch |= a.find(kPchPlaceholder) != std::string::npos;
+  const std::string pch_dir = argv_takes_pch && wants_pch
                                   ? PchCache::Default().Ensure(sandbox, language)
                                   : "";
   auto make_spec = [&](bool with_pch) {
@@ -75,6 +84,12 @@ std::unique_ptr<PreparedProgram> PreparedProgram::Prepare(sandbox::Sandbox& sand
       }
     } else {
       spec.argv = extras.argv;
+      const std::string pch_flag = with_pch ? std::string("-I") + kPchMount : "";
+      for (std::string& a : spec.argv)
+        for (size_t at = a.find(kPchPlaceholder); at != std::string::npos;
+             at = a.find(kPchPlaceholder, at + pch_flag.size()))
+          a.replace(at, std::string(kPchPlaceholder).size(), pch_flag);
+      if (with_pch) spec.policy.binds.push_back({pch_dir, kPchMount, false});
     }
     spec.argv.insert(spec.argv.end(), extras.extra_sources.begin(), extras.extra_sources.end());
     spec.policy.limits = extras.limits ? *extras.limits : language.compile_limits;
@@ -97,14 +112,19 @@ std::unique_ptr<PreparedProgram> PreparedProgram::Prepare(sandbox::Sandbox& sand
   }
   outcome->result = sandbox.Run(spec);
   outcome->pch = !pch_dir.empty();
-  if (outcome->pch && outcome->result.status == sandbox::Status::kNonzeroExit) {
+  const sandbox::Status status = outcome->result.status;
+  if (outcome->pch &&
+      (status == sandbox::Status::kNonzeroExit || status == sandbox::Status::kMemoryLimit)) {
     // With the PCH, g++ prints include chains through the header without their last line
     // ("from solution.cpp:1:"), and a compiler crash might be the PCH's doing: compile such
     // failures again without it so that the report is exactly the plain compiler's. Errors
-    // in the submission's own lines read the same either way. (Limits are not retried: the
-    // PCH compile is the faster and smaller one.)
+    // in the submission's own lines read the same either way. The memory limit too: the
+    // header's image is in the compiler's own memory (see compiler_preload.h), so a tight
+    // compile_memory_mb gets the plain compiler's verdict. (Time limits are not retried: the
+    // PCH compile is the faster one.)
     const std::string message = outcome->result.stderr_data + outcome->result.stdout_data;
-    if (message.find(language.pch_header) != std::string::npos ||
+    if (status == sandbox::Status::kMemoryLimit ||
+        message.find(language.pch_header) != std::string::npos ||
         message.find("internal compiler error") != std::string::npos) {
       ::unlink(program->binary_path_.c_str());  // the failed run's (empty) output
       outcome->result = sandbox.Run(make_spec(false));

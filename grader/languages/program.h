@@ -28,8 +28,10 @@ struct CompileOutcome {
 struct CompileExtras {
   std::vector<sandbox::FileIn> files;        // placed beside the source
   std::vector<std::string> extra_sources;    // appended to the compile command
-  std::vector<std::string> argv;             // replaces the whole compile command when set
-                                             // (then no precompiled header is used)
+  std::vector<std::string> argv;             // replaces the whole compile command when set;
+                                             // "{pch}" in it becomes -I<kPchMount> when the
+                                             // source or a file names the PCH header (the
+                                             // header then comes precompiled), else nothing
   std::vector<std::string> flags;            // added after the compiler of the language's own
                                              // command (e.g. -H); ignored with `argv`
   std::optional<sandbox::Limits> limits;     // overrides the language's compile limits

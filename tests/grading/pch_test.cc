@@ -156,6 +156,33 @@ TEST_F(PchTest, BitsProgramCompilesWithThePchAndRunsCorrectly) {
   EXPECT_FALSE(plain.pch);
 }
 
+TEST_F(PchTest, ACompileScriptGetsThePchWhereItSaysPchAndASourceNamesTheHeader) {
+  // As cpp_asserts compiles: a whole command of the caller's, "{pch}" where the flag goes.
+  CompileExtras extras;
+  extras.files = {{"helper.cpp", "#include <bits/stdc++.h>\nint helper() { return 1; }\n", false}};
+  extras.argv = {"/bin/sh", "-c",
+                 "g++ {pch} -H -Winvalid-pch -std=c++20 -O2 -pipe -pthread -o solution "
+                 "solution.cpp helper.cpp"};
+  CompileOutcome outcome;
+  auto program = PreparedProgram::Prepare(
+      *sandbox_, Cpp(), "int helper();\nint main() { return helper() - 1; }\n", &outcome, extras);
+  ASSERT_NE(program, nullptr) << outcome.message;
+  EXPECT_TRUE(outcome.pch);
+  EXPECT_NE(outcome.result.stderr_data.find("! /pch/bits/stdc++.h.gch"), std::string::npos)
+      << outcome.result.stderr_data.substr(0, 2000);
+  EXPECT_EQ(sandbox_->Run(program->MakeRunSpec({}, "")).status, sandbox::Status::kOk);
+
+  // No source names the header: "{pch}" is dropped, nothing is bound.
+  extras.files = {{"helper.cpp", "int helper() { return 1; }\n", false}};
+  CompileOutcome plain;
+  program = PreparedProgram::Prepare(*sandbox_, Cpp(),
+                                     "int helper();\nint main() { return helper() - 1; }\n",
+                                     &plain, extras);
+  ASSERT_NE(program, nullptr) << plain.message;
+  EXPECT_FALSE(plain.pch);
+  EXPECT_EQ(plain.result.stderr_data.find("/pch"), std::string::npos);
+}
+
 // sha256 of a prepared program's binary, computed inside a run that sees it.
 std::string BinaryDigest(sandbox::Sandbox& sandbox, const PreparedProgram& program) {
   sandbox::RunSpec spec = program.MakeRunSpec({}, "");
