@@ -17,6 +17,7 @@ void Metrics::CountGrading(const grader::SubmissionReport& report, double second
                         : *report.reward > 0.0    ? "partial"
                                                   : "zero";
   ++gradings_[outcome];
+  if (report.rerun) ++time_limit_reruns_;
   size_t b = 0;
   while (b < kBuckets.size() && seconds > kBuckets[b]) ++b;
   ++latency_buckets_[b];
@@ -37,6 +38,7 @@ nlohmann::json Metrics::ToJson(size_t queue_depth, int in_flight, size_t session
           {"verdicts", test_verdicts_},
           {"infra_errors", gradings_.count("ungradeable") ? gradings_.at("ungradeable") : 0},
           {"overloaded", overloaded_.load()},
+          {"time_limit_reruns", time_limit_reruns_},
           {"queue_depth", queue_depth},
           {"in_flight", in_flight},
           {"sessions", sessions},
@@ -63,6 +65,9 @@ std::string Metrics::ToPrometheus(size_t queue_depth, int in_flight, size_t sess
   o << "# HELP proctor_infra_errors_total Submissions Proctor could not grade.\n"
     << "# TYPE proctor_infra_errors_total counter\n"
     << "proctor_infra_errors_total " << (gradings_.count("ungradeable") ? gradings_.at("ungradeable") : 0) << "\n"
+    << "# HELP proctor_time_limit_reruns_total Submissions graded again after a time limit.\n"
+    << "# TYPE proctor_time_limit_reruns_total counter\n"
+    << "proctor_time_limit_reruns_total " << time_limit_reruns_ << "\n"
     << "# HELP proctor_overloaded_total Requests refused because the queue was full.\n"
     << "# TYPE proctor_overloaded_total counter\n"
     << "proctor_overloaded_total " << overloaded_.load() << "\n"

@@ -36,6 +36,7 @@ class Metrics {
   std::array<uint64_t, kBuckets.size() + 1> latency_buckets_{};
   double latency_sum_ = 0;
   uint64_t latency_count_ = 0;
+  uint64_t time_limit_reruns_ = 0;  // submissions graded a second time (see Grader::Grade)
   std::atomic<uint64_t> overloaded_{0};
 };
 

@@ -360,6 +360,18 @@ TEST(Server, HttpGradeHealthzAndPrometheusMetrics) {
   EXPECT_GT(samples, 10);
   EXPECT_NE(text.find("proctor_gradings_total{outcome=\"full\"} 1"), std::string::npos) << text;
   EXPECT_NE(text.find("proctor_grading_seconds_count 1"), std::string::npos);
+  EXPECT_NE(text.find("proctor_time_limit_reruns_total 0"), std::string::npos) << text;
+
+  // A time limit is graded a second time before it is reported, and counted.
+  Client c(server.port());
+  json spin = c.Call("grade", {{"pack", "adversarial"}, {"task_id", "T1"},
+                               {"submissions", {{{"code", "while True:\n    pass\n"}}}}});
+  ASSERT_TRUE(spin.contains("result")) << spin.dump();
+  EXPECT_EQ(spin["result"]["group"]["rewards"][0], 0.0);
+  EXPECT_TRUE(spin["result"]["results"][0].contains("rerun")) << spin.dump();
+  EXPECT_EQ(c.Call("stats", json::object())["result"]["time_limit_reruns"], 1);
+  metrics = raw("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(metrics.find("proctor_time_limit_reruns_total 1"), std::string::npos) << metrics;
 }
 
 TEST(Server, SigtermDrainsInFlightWorkThenExits) {
