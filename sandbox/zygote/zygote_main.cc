@@ -73,7 +73,9 @@ class Zygote {
   void Start(const std::string& header_bytes, std::vector<int> fds) {
     if (fds.size() < kFixedFdCount) {
       for (int fd : fds) ::close(fd);
-      return;  // no reply pipe to answer on: the supervisor's backstop covers it
+      // No reply pipe among them: nobody holds its write end any more, so the supervisor
+      // reads EOF at once and fails the run ("ended the run without a valid reply").
+      return;
     }
     const int reply_fd = fds[kReply];
     KeeperRequest header;
