@@ -1,10 +1,55 @@
+#include <sys/stat.h>
+
+#include <fstream>
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/smoke_test.h"
+#include "grader/grading/grader.h"
+#include "grader/languages/compiler_preload.h"
+#include "grader/languages/pch.h"
 #include "sandbox/layers.h"
 
 namespace proctor::cli {
+namespace {
+
+// "[madvise]" of /sys/kernel/mm/transparent_hugepage/enabled, or why there is none.
+std::string HugePagesMode() {
+  std::ifstream f("/sys/kernel/mm/transparent_hugepage/enabled");
+  std::string line;
+  if (!std::getline(f, line)) return "unknown (no /sys/kernel/mm/transparent_hugepage)";
+  const size_t open = line.find('['), close = line.find(']');
+  return open == std::string::npos || close < open ? line
+                                                    : line.substr(open + 1, close - open - 1);
+}
+
+// What decides grading speed here: who launches runs, what is preloaded, what compiles use.
+void PrintSpeedSetup(const sandbox::Sandbox& sb) {
+  std::cout << "speed:\n  runs launched by   " << sb.launcher_name() << "\n";
+  const sandbox::zygote::PythonRuntime runtime = grader::RunnersPreload();
+  const bool fork_server = sb.launcher_name().rfind("fork server", 0) == 0;
+  std::cout << "  runner code        " << runtime.host_dir << " (seen by runs at "
+            << runtime.sandbox_dir
+            << (fork_server ? "; compiled once in the fork server)\n"
+                            : "; compiled by every run: no fork server)\n");
+  const std::string& library = grader::HugepagesLibrary();
+  const std::string mode = HugePagesMode();
+  std::cout << "  compiler preload   "
+            << (library.empty() ? std::string("none (compiles run without huge pages)")
+                                : library + " (transparent huge pages: " + mode +
+                                      (mode == "never" ? ", so it changes nothing)" : ")"))
+            << "\n";
+  const grader::PchCache& pch = grader::PchCache::Default();
+  struct stat st;
+  std::cout << "  precompiled header "
+            << (!pch.enabled() ? std::string("off ($PROCTOR_PCH_CACHE)")
+                : ::stat(pch.root().c_str(), &st) == 0
+                    ? pch.root() + " (<bits/stdc++.h>, built on first use)"
+                    : pch.root() + " (not writable here: compiles run without it)")
+            << "\n";
+}
+
+}  // namespace
 
 int DoctorCommand(const std::vector<std::string>& args) {
   std::vector<FlagSpec> specs = SandboxFlags();
@@ -19,8 +64,10 @@ int DoctorCommand(const std::vector<std::string>& args) {
     std::cout << HelpText("proctor doctor [--insecure-allow-missing=LAYER ...] [--keeper-path FILE]",
                           "Prints each isolation layer and whether it is active on this host, "
                           "then runs a smoke test\nthrough the sandbox (the same one `proctor serve` "
-                          "runs before listening). Exits 0 when\nevery required layer is active "
-                          "and the smoke test passes.",
+                          "runs before listening),\nthen what decides grading speed here (the "
+                          "launcher, the preloaded runner code, the compilers'\nhuge-pages "
+                          "preload, the precompiled header).\nExits 0 when every required "
+                          "layer is active and the smoke test passes.",
                           specs);
     return 0;
   }
@@ -41,6 +88,7 @@ int DoctorCommand(const std::vector<std::string>& args) {
   if (r.stdout_data.empty() || r.stdout_data.back() != '\n') std::cout << "\n";
   std::cout << "wall " << r.wall_seconds << " s, cpu " << r.cpu_seconds << " s\n";
   if (!t.passed) std::cout << "smoke test FAILED: " << t.failure << "\n";
+  PrintSpeedSetup(*sb);
   return t.passed ? 0 : 1;
 }
 

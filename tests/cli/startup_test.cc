@@ -86,6 +86,23 @@ TEST(DoctorStartup, SameSmokeTestFailsDoctorToo) {
   EXPECT_NE(out.out.find("smoke test FAILED"), std::string::npos) << out.out;
 }
 
+TEST(DoctorStartup, SaysWhatDecidesGradingSpeedOnThisHost) {
+  auto out = RunCommand({kProctor, "doctor"});
+  EXPECT_EQ(out.exit_code, 0) << out.out << out.err;
+  EXPECT_NE(out.out.find("speed:\n  runs launched by   fork server (proctor-zygote)"),
+            std::string::npos) << out.out;
+  EXPECT_NE(out.out.find("compiled once in the fork server"), std::string::npos) << out.out;
+  EXPECT_NE(out.out.find("libproctor-hugepages.so (transparent huge pages: "), std::string::npos)
+      << out.out;
+  EXPECT_NE(out.out.find("precompiled header "), std::string::npos) << out.out;
+  auto fresh = RunCommand({kProctor, "doctor", "--no-fork-server"});
+  EXPECT_EQ(fresh.exit_code, 0) << fresh.out << fresh.err;
+  EXPECT_NE(fresh.out.find("runs launched by   fresh keeper per run"), std::string::npos)
+      << fresh.out;
+  EXPECT_NE(fresh.out.find("compiled by every run: no fork server"), std::string::npos)
+      << fresh.out;
+}
+
 TEST(ServeStartup, ReportsThePassedSmokeTestBeforeListening) {
   int err[2], out[2];
   ASSERT_EQ(::pipe(err), 0);
