@@ -66,6 +66,8 @@ asio::awaitable<void> Connection::ReadLoop() {
       }
       discarding = false;
       line.clear();
+      // One big message must not pin its buffer for the connection's life.
+      if (line.capacity() > sizeof chunk) std::string().swap(line);
       start = i + 1;
     }
     if (!discarding) {
