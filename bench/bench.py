@@ -94,6 +94,14 @@ def children_cpu():
     return r.ru_utime + r.ru_stime
 
 
+def timed_map(fn, items, jobs):
+    """[fn(item)] run `jobs` at a time, with the wall seconds and child CPU seconds it took."""
+    cpu0, t0 = children_cpu(), time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+        out = list(pool.map(fn, items))
+    return out, time.monotonic() - t0, children_cpu() - cpu0
+
+
 def proc_table():
     """pid -> (ppid, own + waited-for children's CPU seconds) for every process."""
     table = {}
@@ -621,10 +629,7 @@ class Bench:
             progress.step()
             return rc, time.monotonic() - t
 
-        cpu0, t0 = children_cpu(), time.monotonic()
-        with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
-            out = list(pool.map(run_prog, progs))
-        b1.seconds, b1.cpu = time.monotonic() - t0, children_cpu() - cpu0
+        out, b1.seconds, b1.cpu = timed_map(run_prog, progs, self.jobs)
         b1.latencies = [s for _, s in out]
         b1.tests = n
         passed = sum(1 for rc, _ in out if rc == 0)
@@ -690,10 +695,7 @@ class Bench:
                 progress.step()
                 return ok, time.monotonic() - t
 
-            cpu0, t0 = children_cpu(), time.monotonic()
-            with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
-                out = list(pool.map(build_and_run, group))
-            row.seconds, row.cpu = time.monotonic() - t0, children_cpu() - cpu0
+            out, row.seconds, row.cpu = timed_map(build_and_run, group, self.jobs)
             row.latencies = [s for _, s in out]
             row.tests = 3 * len(group)
             ok = sum(1 for o, _ in out if o)

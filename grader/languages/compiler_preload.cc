@@ -3,13 +3,20 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <iostream>
 
 namespace proctor::grader {
 
 const std::string& HugepagesLibrary() {
   static const std::string path = [] {
     const char* env = std::getenv("PROCTOR_HUGEPAGES_LIB");
-    if (env != nullptr && *env) return std::string(std::string(env) == "off" ? "" : env);
+    if (env != nullptr && *env) {
+      const std::string named = env;
+      if (named == "off" || ::access(named.c_str(), R_OK) == 0) return named == "off" ? "" : named;
+      std::cerr << "proctor: PROCTOR_HUGEPAGES_LIB=" << named
+                << " is not a readable file; compiles run without it\n";
+      return std::string();
+    }
     for (const std::string& candidate :
          {sandbox::ExecutableDir() + "/libproctor-hugepages.so", std::string(PROCTOR_HUGEPAGES_LIB)})
       if (::access(candidate.c_str(), R_OK) == 0) return candidate;

@@ -12,8 +12,9 @@ namespace proctor::grader {
 // Where runs see the library.
 inline constexpr char kHugepagesMount[] = "/proctor/lib/libproctor-hugepages.so";
 
-// The library on the host: $PROCTOR_HUGEPAGES_LIB ("off": none), else beside the running
-// executable, else the build tree's; empty when there is none.
+// The library on the host: $PROCTOR_HUGEPAGES_LIB ("off": none; a path that is not readable:
+// none, with a warning), else beside the running executable, else the build tree's; empty
+// when there is none.
 const std::string& HugepagesLibrary();
 
 // Binds the library read-only into `spec` and preloads it into every process of the run.

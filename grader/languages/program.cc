@@ -8,12 +8,15 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <string_view>
 #include <vector>
 
 namespace proctor::grader {
 namespace {
 
 constexpr size_t kCompilerMessageCap = 16 * 1024;
+// Where a caller's own compile command (CompileExtras::argv) takes -I<kPchMount>.
+constexpr std::string_view kPchPlaceholder = "{pch}";
 
 std::vector<std::string> Expand(const std::vector<std::string>& argv, const std::string& source,
                                 const std::string& binary) {
@@ -39,10 +42,6 @@ std::string MakeTempDir(const std::string& prefix) {
   if (::mkdtemp(buf.data()) == nullptr) return "";
   return buf.data();
 }
-
-namespace {
-constexpr char kPchPlaceholder[] = "{pch}";
-}  // namespace
 
 std::unique_ptr<PreparedProgram> PreparedProgram::Prepare(sandbox::Sandbox& sandbox,
                                                           const Language& language,
@@ -75,22 +74,19 @@ std::unique_ptr<PreparedProgram> PreparedProgram::Prepare(sandbox::Sandbox& sand
                                   : "";
   auto make_spec = [&](bool with_pch) {
     sandbox::RunSpec spec;
+    const std::string pch_flag = with_pch ? std::string("-I") + kPchMount : "";
     if (extras.argv.empty()) {
       spec.argv = language.compile_argv;
       spec.argv.insert(spec.argv.begin() + 1, extras.flags.begin(), extras.flags.end());
-      if (with_pch) {
-        spec.argv.insert(spec.argv.begin() + 1, std::string("-I") + kPchMount);
-        spec.policy.binds.push_back({pch_dir, kPchMount, false});
-      }
+      if (with_pch) spec.argv.insert(spec.argv.begin() + 1, pch_flag);
     } else {
       spec.argv = extras.argv;
-      const std::string pch_flag = with_pch ? std::string("-I") + kPchMount : "";
       for (std::string& a : spec.argv)
         for (size_t at = a.find(kPchPlaceholder); at != std::string::npos;
              at = a.find(kPchPlaceholder, at + pch_flag.size()))
-          a.replace(at, std::string(kPchPlaceholder).size(), pch_flag);
-      if (with_pch) spec.policy.binds.push_back({pch_dir, kPchMount, false});
+          a.replace(at, kPchPlaceholder.size(), pch_flag);
     }
+    if (with_pch) spec.policy.binds.push_back({pch_dir, kPchMount, false});
     spec.argv.insert(spec.argv.end(), extras.extra_sources.begin(), extras.extra_sources.end());
     spec.policy.limits = extras.limits ? *extras.limits : language.compile_limits;
     spec.policy.readonly_paths = language.compile_readonly_paths;

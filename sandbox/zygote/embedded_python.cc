@@ -193,7 +193,9 @@ int ExitStatusAfterMain(bool ok) {
     }
   }
   // Py_FinalizeEx's first steps, in its order.
-  PyObject* threading = PyImport_GetModule(PyUnicode_FromString("threading"));
+  PyObject* threading_name = PyUnicode_FromString("threading");
+  PyObject* threading = threading_name ? PyImport_GetModule(threading_name) : nullptr;
+  Py_XDECREF(threading_name);
   if (threading != nullptr) {
     PyObject* r = PyObject_CallMethod(threading, "_shutdown", nullptr);
     if (r == nullptr) PyErr_WriteUnraisable(threading);

@@ -105,22 +105,11 @@ TEST(DoctorStartup, SaysWhatDecidesGradingSpeedOnThisHost) {
 
 TEST(ServeStartup, ReportsThePassedSmokeTestBeforeListening) {
   int err[2], out[2];
-  ASSERT_EQ(::pipe(err), 0);
-  ASSERT_EQ(::pipe(out), 0);
+  ASSERT_EQ(::pipe2(err, O_CLOEXEC), 0);
+  ASSERT_EQ(::pipe2(out, O_CLOEXEC), 0);
   std::vector<std::string> argv = {kProctor, "serve", "--port", "0", "--http-port", "-1",
                                    "--pack", kTasks + "/adversarial"};
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(out[1], 1);
-    ::dup2(err[1], 2);
-    ::close(out[0]);
-    ::close(err[0]);
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
-  }
+  pid_t pid = proctor::testing::Spawn(argv, out[1], err[1]);
   ::close(out[1]);
   ::close(err[1]);
   // stdout's "listening" line comes after every startup line on stderr.

@@ -39,22 +39,12 @@ class ServerProcess {
  public:
   explicit ServerProcess(std::vector<std::string> extra = {}) {
     int out[2];
-    EXPECT_EQ(::pipe(out), 0);
+    EXPECT_EQ(::pipe2(out, O_CLOEXEC), 0);
     std::vector<std::string> argv = {kProctor, "serve", "--port", "0", "--http-port", "0",
                                      "--pack", kTasks + "/adversarial", "--pack",
                                      kTasks + "/basics"};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(out[1], 1);
-      int null = ::open("/dev/null", O_WRONLY);
-      ::dup2(null, 2);
-      std::vector<char*> args;
-      for (auto& a : argv) args.push_back(a.data());
-      args.push_back(nullptr);
-      ::execv(args[0], args.data());
-      ::_exit(127);
-    }
+    pid_ = proctor::testing::Spawn(argv, out[1], -1);
     ::close(out[1]);
     std::string line;
     char ch;

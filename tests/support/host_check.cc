@@ -75,23 +75,28 @@ std::vector<std::string> LeftoverRunCgroups() {
   return found;
 }
 
-CommandOutput RunCommand(const std::vector<std::string>& argv) {
-  CommandOutput result;
-  char out_path[] = "/tmp/proctor-test-outXXXXXX";
-  char err_path[] = "/tmp/proctor-test-errXXXXXX";
-  int out_fd = ::mkstemp(out_path), err_fd = ::mkstemp(err_path);
+pid_t Spawn(const std::vector<std::string>& argv, int stdout_fd, int stderr_fd) {
   pid_t pid = ::fork();
   if (pid == 0) {
-    ::dup2(out_fd, 1);
-    ::dup2(err_fd, 2);
-    int null = ::open("/dev/null", O_RDONLY);
+    int null = ::open("/dev/null", O_RDWR);
     ::dup2(null, 0);
+    ::dup2(stdout_fd >= 0 ? stdout_fd : null, 1);
+    ::dup2(stderr_fd >= 0 ? stderr_fd : null, 2);
     std::vector<char*> args;
     for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     ::execv(args[0], args.data());
     ::_exit(127);
   }
+  return pid;
+}
+
+CommandOutput RunCommand(const std::vector<std::string>& argv) {
+  CommandOutput result;
+  char out_path[] = "/tmp/proctor-test-outXXXXXX";
+  char err_path[] = "/tmp/proctor-test-errXXXXXX";
+  int out_fd = ::mkstemp(out_path), err_fd = ::mkstemp(err_path);
+  pid_t pid = Spawn(argv, out_fd, err_fd);
   int status = 0;
   ::waitpid(pid, &status, 0);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

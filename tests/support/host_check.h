@@ -2,6 +2,8 @@
 // shared/adversarial/README.md, "Conventions for checking the host").
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
 
@@ -21,6 +23,9 @@ struct CommandOutput {
 };
 // Runs argv (no shell) and captures both streams.
 CommandOutput RunCommand(const std::vector<std::string>& argv);
+// Starts argv (no shell) with stdin on /dev/null and stdout, stderr on the given descriptors
+// (-1: /dev/null); returns its pid without waiting.
+pid_t Spawn(const std::vector<std::string>& argv, int stdout_fd, int stderr_fd);
 
 std::string ReadFileOrEmpty(const std::string& path);
 
