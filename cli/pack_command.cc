@@ -13,8 +13,7 @@
 #include "cli/commands.h"
 #include "cli/parallel.h"
 #include "grader/grading/grader.h"
-#include "grader/importers/humaneval.h"
-#include "grader/importers/mbpp.h"
+#include "grader/importers/registry.h"
 #include "grader/task/pack_loader.h"
 
 namespace proctor::cli {
@@ -173,10 +172,15 @@ int PackCheck(const std::vector<std::string>& args) {
 }
 
 int PackImport(const std::vector<std::string>& args) {
+  namespace importers = grader::importers;
   std::vector<FlagSpec> specs = {
       {"out", true, false, "folder to write the pack into (must be absent or empty)", "DIR"},
       {"wrong", true, false, "humaneval: JSONL of known-wrong completions (task_id, completion)",
        "FILE"},
+      {"name", true, false, "the pack's name (default: the format's name)", "NAME"},
+      {"version", true, false, "the pack's version (default 1)", "V"},
+      {"time-scale", true, false,
+       "multiply published per-problem time limits by X (default 1; docs/importers.md)", "X"},
       {"help", false, false, "show this help"},
   };
   Flags flags;
@@ -186,11 +190,15 @@ int PackImport(const std::vector<std::string>& args) {
     return 2;
   }
   if (flags.Has("help")) {
-    std::cout << HelpText("proctor pack import humaneval|mbpp FILE --out DIR [--wrong FILE]",
-                          "Converts a public benchmark's JSONL into a task pack "
-                          "(docs/task-format.md). HumanEval:\nfields task_id, prompt, "
-                          "canonical_solution, test, entry_point. MBPP: task_id, text, code,\n"
-                          "test_list, test_setup_code, challenge_test_list.",
+    std::string formats;
+    for (const importers::Importer& i : importers::Importers())
+      formats += "  " + std::string(i.name) + std::string(12 - std::min<size_t>(11, i.name.size()), ' ') +
+                 std::string(i.summary) + "\n";
+    std::cout << HelpText("proctor pack import FORMAT FILE --out DIR [flags]",
+                          "Converts a public benchmark's JSONL (or .jsonl.gz) into a task pack "
+                          "(docs/task-format.md),\nin one streaming pass; every bad record is "
+                          "named by line and field (docs/importers.md).\nFormats:\n" +
+                              formats,
                           specs);
     return 0;
   }
@@ -199,23 +207,36 @@ int PackImport(const std::vector<std::string>& args) {
     return 2;
   }
   const std::string& format = flags.positionals()[0];
-  const std::string& file = flags.positionals()[1];
-  bool ok;
-  if (format == "humaneval") {
-    grader::importers::HumanEvalOptions options;
-    if (auto w = flags.Get("wrong")) options.wrong_solutions_jsonl = *w;
-    ok = grader::importers::ImportHumanEval(file, *flags.Get("out"), &error, options);
-  } else if (format == "mbpp") {
-    ok = grader::importers::ImportMbpp(file, *flags.Get("out"), &error);
-  } else {
-    std::cerr << "proctor pack import: unknown format '" << format << "' (humaneval, mbpp)\n";
+  const importers::Importer* importer = importers::FindImporter(format);
+  if (importer == nullptr) {
+    std::cerr << "proctor pack import: unknown format '" << format << "' ("
+              << importers::ImporterNames() << ")\n";
     return 2;
   }
-  if (!ok) {
+  importers::ImportRequest request;
+  request.input = flags.positionals()[1];
+  request.out_dir = *flags.Get("out");
+  if (auto w = flags.Get("wrong")) request.wrong_jsonl = *w;
+  if (auto n = flags.Get("name")) request.pack_name = *n;
+  if (auto v = flags.Get("version")) request.version = *v;
+  if (!flags.GetDouble("time-scale", &request.time_scale, &error) || request.time_scale <= 0) {
+    std::cerr << "proctor pack import: "
+              << (error.empty() ? "--time-scale must be a number > 0" : error) << "\n";
+    return 2;
+  }
+  importers::ImportReport report;
+  if (!importer->run(request, &report, &error)) {
     std::cerr << "proctor pack import: " << error << "\n";
     return 2;
   }
-  std::cout << "wrote " << *flags.Get("out") << "\n";
+  for (const std::string& note : report.notes) std::cout << note << "\n";
+  std::cout << "wrote " << request.out_dir;
+  if (report.records > 0) {
+    std::cout << " (" << report.tasks << " tasks from " << report.records << " records";
+    if (report.skipped > 0) std::cout << ", " << report.skipped << " skipped";
+    std::cout << ")";
+  }
+  std::cout << "\n";
   return 0;
 }
 
@@ -224,7 +245,7 @@ int PackImport(const std::vector<std::string>& args) {
 int PackCommand(const std::vector<std::string>& args) {
   const std::string usage =
       "usage: proctor pack check DIR [flags]\n"
-      "       proctor pack import humaneval|mbpp FILE --out DIR\n"
+      "       proctor pack import FORMAT FILE --out DIR\n"
       "(proctor pack SUBCOMMAND --help for details)\n";
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     (args.empty() ? std::cerr : std::cout) << usage;

@@ -6,6 +6,8 @@
 //   if (!records[0].GetString("prompt", &prompt, &error)) return false;
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -29,7 +31,27 @@ struct JsonlRecord {
                      std::string* error) const;
 };
 
-// Reads every non-blank line of `path` as a JSON object. On failure returns false with
+// Called once per record by ForEachJsonl; returning false stops the pass with *error set.
+using JsonlVisitor = std::function<bool(const JsonlRecord& record, std::string* error)>;
+
+struct JsonlStreamOptions {
+  // A progress line on stderr ("apps: 1200 records, 310 MiB read") when stderr is a terminal.
+  std::string progress_label;
+  // A record line longer than this is an error naming its line (CodeContests rows with
+  // generated tests reach tens of MiB; the cap bounds memory, not the number of records).
+  size_t max_line_bytes = size_t{1} << 30;
+};
+
+// One streaming pass over `path`, plain JSONL or gzip-compressed (any name; detected by the
+// gzip magic, so `.jsonl.gz` works): each non-blank line is parsed, checked to be an object
+// and handed to `visit`, then dropped, so memory is bounded by the longest line. On failure
+// returns false with "path:line: message" (or "path: message"). Never throws; exceptions
+// from `visit` are turned into an error naming the record's line. *records_out, when given,
+// gets the number of records visited.
+bool ForEachJsonl(const std::string& path, const JsonlVisitor& visit, std::string* error,
+                  const JsonlStreamOptions& options = {}, int64_t* records_out = nullptr);
+
+// Reads every non-blank line of `path` as a JSON object (plain or gzip, via ForEachJsonl). On failure returns false with
 // "path:line: message" (or "path: message" when the file cannot be read). Never throws.
 bool ReadJsonl(const std::string& path, std::vector<JsonlRecord>* records, std::string* error);
 

@@ -27,7 +27,7 @@ std::string PackYaml(std::string_view name, std::string_view version,
   return w.Take();
 }
 
-bool WritePack(const std::string& out_dir, const std::vector<PackFile>& files, std::string* error) {
+bool PackWriter::Open(const std::string& out_dir, std::string* error) {
   std::error_code ec;
   fs::path root(out_dir);
   if (fs::exists(root, ec)) {
@@ -40,27 +40,68 @@ bool WritePack(const std::string& out_dir, const std::vector<PackFile>& files, s
       return false;
     }
   }
-  for (const PackFile& file : files) {
-    fs::path path = root / file.path;
-    fs::create_directories(path.parent_path(), ec);
-    if (ec) {
-      *error = path.parent_path().string() + ": cannot create directory: " + ec.message();
-      return false;
-    }
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << file.contents;
-    out.close();
-    if (!out) {
-      *error = path.string() + ": cannot write";
-      return false;
-    }
+  fs::create_directories(root, ec);
+  if (ec) {
+    *error = out_dir + ": cannot create directory: " + ec.message();
+    return false;
   }
-  auto pack = task::LoadPack(out_dir);
+  root_ = out_dir;
+  return true;
+}
+
+bool PackWriter::Add(const PackFile& file, std::string* error) {
+  if (file.path.empty() || file.path[0] == '/' || file.path.find("..") != std::string::npos) {
+    *error = "internal: bad pack file path \"" + file.path + "\"";
+    return false;
+  }
+  std::error_code ec;
+  fs::path path = fs::path(root_) / file.path;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) {
+    *error = path.parent_path().string() + ": cannot create directory: " + ec.message();
+    return false;
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << file.contents;
+  out.close();
+  if (!out) {
+    *error = path.string() + ": cannot write";
+    return false;
+  }
+  ++files_written_;
+  return true;
+}
+
+bool PackWriter::Finish(std::string* error) {
+  auto pack = task::LoadPack(root_);
   if (!pack) {
     *error = "the imported pack does not load: " + pack.error().ToString();
     return false;
   }
   return true;
+}
+
+bool WritePack(const std::string& out_dir, const std::vector<PackFile>& files, std::string* error) {
+  PackWriter writer;
+  if (!writer.Open(out_dir, error)) return false;
+  for (const PackFile& file : files)
+    if (!writer.Add(file, error)) return false;
+  return writer.Finish(error);
+}
+
+std::string MapTaskId(std::string_view original) {
+  if (IsTaskId(original)) return std::string(original);
+  std::string id;
+  for (char c : original) {
+    bool ok = IsAlpha(c) || IsDigit(c) || c == '_' || c == '.' || c == '/' || c == '-';
+    if (ok) {
+      if (id.empty() && (c == '.' || c == '/' || c == '-')) continue;
+      id += c;
+    } else if (id.empty() || id.back() != '_') {
+      id += '_';
+    }
+  }
+  return id.empty() ? "task" : id;
 }
 
 bool TaskIds::Add(const JsonlRecord& record, const std::string& id, std::string* error) {

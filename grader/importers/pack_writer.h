@@ -20,6 +20,29 @@ struct PackFile {
 // pack.yaml text: name, version and description; no defaults (the built-in ones apply).
 std::string PackYaml(std::string_view name, std::string_view version, std::string_view description);
 
+// Writes a pack one file at a time, so an import of a large dataset holds only the record at
+// hand in memory:
+//
+//   PackWriter writer;
+//   if (!writer.Open(out_dir, &error)) return false;          // absent or empty folder
+//   if (!writer.Add({"pack.yaml", PackYaml(...)}, &error)) return false;
+//   ... writer.Add({"tasks/apps-0001.yaml", yaml}, &error) per record ...
+//   if (!writer.Finish(&error)) return false;                 // LoadPack must accept it
+class PackWriter {
+ public:
+  bool Open(const std::string& out_dir, std::string* error);
+  // Writes `file` now (its folders created). Paths are pack-relative and never absolute.
+  bool Add(const PackFile& file, std::string* error);
+  // Loads the written pack with LoadPack; false with its error ("the imported pack does not
+  // load: file:line:col: ...") if it does not.
+  bool Finish(std::string* error);
+  int files_written() const { return files_written_; }
+
+ private:
+  std::string root_;
+  int files_written_ = 0;
+};
+
 // Writes `files` under `out_dir`, which is created if absent and must otherwise be empty
 // (an import never mixes with an older one). Then loads the result with LoadPack and fails
 // with its error if it does not load. Returns false with a message naming the path on error.
@@ -35,6 +58,12 @@ class TaskIds {
   std::map<std::string, int> line_of_id_;    // id -> line of its record
   std::map<std::string, int> line_of_stem_;  // file stem -> line of its record
 };
+
+// The task id for a record's own id (docs/importers.md, "Task ids"): unchanged when it is
+// already a valid task id; otherwise every run of characters outside [A-Za-z0-9_./-] becomes
+// one '_', a leading '.', '/' or '-' is dropped, and an empty result is "task". The importer
+// then records the original as the task's `source_id`. "Two Sum (easy)" -> "Two_Sum_easy_".
+std::string MapTaskId(std::string_view original);
 
 // A Python identifier (ASCII): [A-Za-z_][A-Za-z0-9_]*.
 bool IsIdentifier(std::string_view text);

@@ -117,6 +117,8 @@ struct Test {
 struct Task {
   std::string id;                             // unique in the pack ([A-Za-z0-9_./-]+)
   std::string title;                          // one line
+  std::string source;     // where the task came from ("apps/test", "codeforces"); free text
+  std::string source_id;  // the record's own id there, when `id` had to be mapped from it
   std::string prompt;                         // markdown shown to the model
   std::vector<Language> languages;            // allowed submission languages
   Limits limits;                              // pack defaults overridden key by key

@@ -204,7 +204,7 @@ Test ReadTest(const YamlFile& file, const YAML::Node& node, const TestDefaults& 
 
 Task ReadTask(const YamlFile& file, const YAML::Node& node, const PackDefaults& pack) {
   MapReader map(file, node, "task",
-                {"id", "title", "prompt", "prompt_file", "languages", "limits", "scoring",
+                {"id", "title", "source", "source_id", "prompt", "prompt_file", "languages", "limits", "scoring",
                  "entry_point", "starter", "reference_solutions", "wrong_solutions", "checker",
                  "stdio_compare", "call_compare", "tests"});
   Task task;
@@ -212,6 +212,10 @@ Task ReadTask(const YamlFile& file, const YAML::Node& node, const PackDefaults& 
   task.where = yaml::Where(file, node);
   task.id = yaml::ReadString(file, map.Require("id"), "id");
   if (map.Has("title")) task.title = yaml::ReadString(file, map.Get("title"), "title");
+  if (map.Has("source")) task.source = yaml::ReadString(file, map.Get("source"), "source");
+  if (map.Has("source_id")) {
+    task.source_id = yaml::ReadString(file, map.Get("source_id"), "source_id");
+  }
   bool has_prompt = false;
   task.prompt = ReadTextOrFile(map, "prompt", "prompt_file", &has_prompt);
   if (!has_prompt) Fail(file, node, "missing required key \"prompt\" in task");

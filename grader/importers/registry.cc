@@ -1,0 +1,48 @@
+#include "grader/importers/registry.h"
+
+#include "grader/importers/humaneval.h"
+#include "grader/importers/mbpp.h"
+
+namespace proctor::grader::importers {
+namespace {
+
+bool RunHumanEval(const ImportRequest& request, ImportReport*, std::string* error) {
+  HumanEvalOptions options;
+  options.wrong_solutions_jsonl = request.wrong_jsonl;
+  options.version = request.version;
+  return ImportHumanEval(request.input, request.out_dir, error, options);
+}
+
+bool RunMbpp(const ImportRequest& request, ImportReport*, std::string* error) {
+  MbppOptions options;
+  options.version = request.version;
+  return ImportMbpp(request.input, request.out_dir, error, options);
+}
+
+}  // namespace
+
+const std::vector<Importer>& Importers() {
+  // One line per format; keep the order of docs/importers.md.
+  static const std::vector<Importer> kImporters = {
+      {"humaneval", "openai/human-eval: task_id, prompt, canonical_solution, test, entry_point",
+       RunHumanEval},
+      {"mbpp", "MBPP: task_id, text, code, test_list, test_setup_code, challenge_test_list",
+       RunMbpp},
+  };
+  return kImporters;
+}
+
+const Importer* FindImporter(std::string_view name) {
+  for (const Importer& importer : Importers())
+    if (importer.name == name) return &importer;
+  return nullptr;
+}
+
+std::string ImporterNames() {
+  std::string names;
+  for (const Importer& importer : Importers())
+    names += (names.empty() ? "" : ", ") + std::string(importer.name);
+  return names;
+}
+
+}  // namespace proctor::grader::importers
