@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/parallel.h"
 #include "grader/grading/grader.h"
+#include "grader/grading/submission_json.h"
 #include "grader/grading/summary.h"
 #include "grader/task/pack_loader.h"
 
@@ -26,8 +27,10 @@ struct Line {
   grader::SubmissionReport report;
 };
 
-// Parses one submission line: task_id, exactly one of code/completion, optional language.
-void ParseSubmission(const std::string& text, const grader::Grader& g, Line* line) {
+// Parses one submission line: task_id, exactly one of code/completion/messages, optional
+// language and extract (default: --extract).
+void ParseSubmission(const std::string& text, const grader::Grader& g,
+                     grader::ExtractMode default_mode, Line* line) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded()) {
     line->error = "not valid JSON";
@@ -37,10 +40,10 @@ void ParseSubmission(const std::string& text, const grader::Grader& g, Line* lin
     line->error = "expected a JSON object";
     return;
   }
-  static const std::set<std::string> kKeys = {"task_id", "code", "completion", "language"};
   for (const auto& [key, _] : j.items()) {
-    if (!kKeys.count(key)) {
-      line->error = "unknown key \"" + key + "\" (expected task_id, code or completion, language)";
+    if (key != "task_id" && key != "language" && !grader::IsBodyKey(key)) {
+      line->error = "unknown key \"" + key +
+                    "\" (expected task_id, code or completion or messages, language, extract)";
       return;
     }
   }
@@ -55,17 +58,10 @@ void ParseSubmission(const std::string& text, const grader::Grader& g, Line* lin
     line->error = "unknown task_id \"" + s.task_id + "\" in pack " + g.pack().name;
     return;
   }
-  const bool has_code = j.contains("code"), has_completion = j.contains("completion");
-  if (has_code == has_completion) {
-    line->error = "give exactly one of \"code\" (a whole program) or \"completion\"";
+  if (auto e = grader::ReadSubmissionBody(j, default_mode, &s)) {
+    line->error = e->message;
     return;
   }
-  const nlohmann::json& body = has_code ? j["code"] : j["completion"];
-  if (!body.is_string()) {
-    line->error = std::string("\"") + (has_code ? "code" : "completion") + "\" must be a string";
-    return;
-  }
-  (has_code ? s.code : s.completion) = body.get<std::string>();
   if (j.contains("language")) {
     if (!j["language"].is_string()) {
       line->error = "\"language\" must be a string";
@@ -102,7 +98,12 @@ void Progress(size_t done, size_t total, double seconds) {
 int GradeCommand(const std::vector<std::string>& args) {
   std::vector<FlagSpec> specs = {
       {"pack", true, false, "task pack folder (required)", "DIR"},
-      {"submissions", true, false, "JSONL: task_id, code or completion, optional language", "FILE"},
+      {"submissions", true, false,
+       "JSONL: task_id, code or completion or messages, optional language and extract", "FILE"},
+      {"extract", true, false,
+       "how code is found in each submission when its line has no \"extract\": auto (default: "
+       "a markdown fence of the language if any, else the text), fenced (a fence is required), "
+       "raw (the text as it is); docs/extraction.md", "MODE"},
       {"out", true, false, "results JSONL, one line per submission in input order (default: "
                            "stdout)", "FILE"},
       {"junit", true, false, "also write JUnit XML", "FILE"},
@@ -122,7 +123,7 @@ int GradeCommand(const std::vector<std::string>& args) {
   if (flags.Has("help")) {
     std::cout << HelpText(
         "proctor grade --pack DIR --submissions FILE.jsonl [--out FILE] [--junit FILE] "
-        "[--jobs N] [--k 1,10]",
+        "[--jobs N] [--k 1,10] [--extract auto|fenced|raw]",
         "Grades every submission in the sandbox and writes one JSON result per line (format:\n"
         "docs/results.md), then a summary (verdict counts, pass@k) on stderr.\nExit code: 0 "
         "when every line was graded, whatever the scores; 1 when a submission was\nungradeable "
@@ -155,6 +156,16 @@ int GradeCommand(const std::vector<std::string>& args) {
     }
   }
 
+  grader::ExtractMode extract = grader::kDefaultExtractMode;
+  if (auto e = flags.Get("extract")) {
+    std::optional<grader::ExtractMode> mode = grader::ExtractModeFromName(*e);
+    if (!mode) {
+      std::cerr << "proctor grade: --extract: '" << *e << "' is not auto, fenced or raw\n";
+      return 2;
+    }
+    extract = *mode;
+  }
+
   auto pack = task::LoadPack(*flags.Get("pack"));
   if (!pack) {
     std::cerr << "proctor grade: " << pack.error().ToString() << "\n";
@@ -177,7 +188,7 @@ int GradeCommand(const std::vector<std::string>& args) {
     if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
     Line line;
     line.number = number;
-    ParseSubmission(text, grader, &line);
+    ParseSubmission(text, grader, extract, &line);
     if (!line.error.empty()) {
       std::cerr << "proctor grade: " << path << ":" << number << ": " << line.error << "\n";
       ++bad_lines;

@@ -1,6 +1,7 @@
 #include "envs/action.h"
 
 #include "envs/env.h"
+#include "grader/grading/submission_json.h"
 
 namespace proctor::envs {
 
@@ -10,28 +11,30 @@ grader::Submission ParseAction(const nlohmann::json& action, const task::Task& t
                                task::Language episode_language) {
   if (!action.is_object())
     throw EnvError::InvalidArgument("action",
-                                    "the action must be an object with \"code\" or "
-                                    "\"completion\"");
+                                    "the action must be an object with \"code\", "
+                                    "\"completion\" or \"messages\"");
   for (const auto& [key, value] : action.items()) {
-    if (key != "code" && key != "completion" && key != "language")
+    if (key != "language" && !grader::IsBodyKey(key))
       throw EnvError::InvalidArgument(
-          "action." + key,
-          "unknown action key '" + key + "' (expected code, completion, language)");
-    if (!value.is_string())
-      throw EnvError::InvalidArgument("action." + key, "action." + key + " must be a string");
+          "action." + key, "unknown action key '" + key +
+                               "' (expected code, completion or messages, language, extract)");
   }
-  const bool has_code = action.contains("code"), has_completion = action.contains("completion");
-  if (has_code == has_completion)
-    throw EnvError::InvalidArgument("action",
-                                    "the action needs exactly one of \"code\" and \"completion\"");
-  const char* source_key = has_code ? "code" : "completion";
-  std::string source = action[source_key].get<std::string>();
-  if (source.size() > kMaxActionSourceBytes)
-    throw EnvError::InvalidArgument(std::string("action.") + source_key,
-                                    std::string("action.") + source_key + " is larger than " +
-                                        std::to_string(kMaxActionSourceBytes) + " bytes");
-
+  if (action.contains("language") && !action["language"].is_string())
+    throw EnvError::InvalidArgument("action.language", "action.language must be a string");
   grader::Submission s;
+  if (auto e = grader::ReadSubmissionBody(action, grader::kDefaultExtractMode, &s))
+    throw EnvError::InvalidArgument(e->key.empty() ? "action" : "action." + e->key,
+                                    "action: " + e->message);
+  size_t bytes = 0;
+  if (s.code) bytes = s.code->size();
+  if (s.completion) bytes = s.completion->size();
+  if (s.messages)
+    for (const grader::ChatMessage& m : *s.messages) bytes += m.content.size();
+  if (bytes > kMaxActionSourceBytes)
+    throw EnvError::InvalidArgument(
+        s.code ? "action.code" : s.completion ? "action.completion" : "action.messages",
+        "the action's code is larger than " + std::to_string(kMaxActionSourceBytes) + " bytes");
+
   s.task_id = t.id;
   s.language = std::string(task::LanguageName(episode_language));
   if (action.contains("language")) {
@@ -47,7 +50,6 @@ grader::Submission ParseAction(const nlohmann::json& action, const task::Task& t
                                       "task '" + t.id + "' does not allow language '" + s.language +
                                           "' (allowed: " + names + ")");
   }
-  (has_code ? s.code : s.completion) = std::move(source);
   return s;
 }
 

@@ -1,10 +1,13 @@
 // The action of a step, checked and turned into a grader submission:
 //
-//   {"code": str}        a whole program
-//   {"completion": str}  appended to the task's starter (or prompt), HumanEval style
-//   "language": str      optional; one of the task's languages; default the episode's
+//   {"code": str}          a whole program (or a model's answer holding one in a fence)
+//   {"completion": str}    continues the task's starter, HumanEval style; whole code for a
+//                          task without a starter
+//   {"messages": [...]}    a chat: the last assistant message's content is graded
+//   "language": str        optional; one of the task's languages; default the episode's
+//   "extract": str         optional; "auto" (default) | "fenced" | "raw" (docs/extraction.md)
 //
-// Exactly one of code / completion; any other key is an error.
+// Exactly one of code / completion / messages; any other key is an error.
 #pragma once
 
 #include <cstddef>
@@ -15,7 +18,7 @@
 
 namespace proctor::envs {
 
-inline constexpr size_t kMaxActionSourceBytes = 1 << 20;  // code or completion, bytes
+inline constexpr size_t kMaxActionSourceBytes = 1 << 20;  // code, completion or messages' text
 
 // Throws EnvError (kInvalidArgument, param "action" or "action.<key>") when malformed.
 grader::Submission ParseAction(const nlohmann::json& action, const grader::task::Task& task,

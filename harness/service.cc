@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 
 #include "envs/registry.h"
+#include "grader/grading/submission_json.h"
 
 namespace proctor::harness {
 namespace asio = boost::asio;
@@ -337,6 +338,14 @@ void Service::Grade(const json& p, std::shared_ptr<ClientState> client,
     throw InvalidParams("submissions", "\"submissions\" must be a list of 1 to " +
                                            std::to_string(kMaxGroup) + " objects");
   const bool stream = p.value("stream", false);
+  // The extract mode of submissions that do not name one (docs/extraction.md).
+  grader::ExtractMode extract = grader::kDefaultExtractMode;
+  if (p.contains("extract")) {
+    std::string error;
+    std::optional<grader::ExtractMode> mode = grader::ReadExtractMode(p["extract"], &error);
+    if (!mode) throw InvalidParams("extract", error);
+    extract = *mode;
+  }
   // Identical submissions are graded once and reported for each of them.
   std::vector<grader::Submission> unique;
   std::map<std::string, size_t> unique_index;
@@ -346,14 +355,12 @@ void Service::Grade(const json& p, std::shared_ptr<ClientState> client,
     const std::string where = "submissions[" + std::to_string(i) + "]";
     if (!s.is_object()) throw InvalidParams(where, where + " must be an object");
     for (const auto& [k, _] : s.items())
-      if (k != "code" && k != "completion" && k != "language")
+      if (k != "language" && !grader::IsBodyKey(k))
         throw InvalidParams(where, where + ": unknown key \"" + k + "\"");
-    const bool has_code = s.contains("code"), has_completion = s.contains("completion");
-    if (has_code == has_completion || !(has_code ? s["code"] : s["completion"]).is_string())
-      throw InvalidParams(where, where + " needs exactly one string \"code\" or \"completion\"");
     grader::Submission sub;
     sub.task_id = task_id;
-    (has_code ? sub.code : sub.completion) = (has_code ? s["code"] : s["completion"]).get<std::string>();
+    if (auto e = grader::ReadSubmissionBody(s, extract, &sub))
+      throw InvalidParams(e->key.empty() ? where : where + "." + e->key, where + ": " + e->message);
     if (s.contains("language")) {
       if (!s["language"].is_string()) throw InvalidParams(where, where + ".language must be a string");
       sub.language = s["language"];
@@ -362,9 +369,7 @@ void Service::Grade(const json& p, std::shared_ptr<ClientState> client,
       if (!allowed)
         throw InvalidParams(where, "language \"" + sub.language + "\" not allowed for " + task_id);
     }
-    const std::string key = sub.language + '\0' + (has_code ? "c" : "p") + '\0' +
-                            (has_code ? *sub.code : *sub.completion);
-    auto [it, inserted] = unique_index.emplace(key, unique.size());
+    auto [it, inserted] = unique_index.emplace(grader::SubmissionKey(sub), unique.size());
     if (inserted) unique.push_back(sub);
     of_item.push_back(it->second);
   }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "grader/grading/extract.h"
 #include "grader/grading/reward.h"
 #include "grader/grading/test_runners.h"
 #include "grader/languages/program.h"
@@ -43,14 +44,9 @@ nlohmann::json LimitsToJson(const task::Limits& l) {
 }
 
 std::string ProgramText(const task::Task& task, const Submission& s) {
-  if (s.code) return *s.code;
-  // HumanEval convention: the completion continues the code the model was shown, which is
-  // the task's starter for the language when it has one, else the prompt itself.
-  const std::string completion = s.completion ? *s.completion : "";
-  for (const task::Solution& starter : task.starter)
-    if (s.language.empty() || task::LanguageName(starter.language) == s.language)
-      return starter.code.text + completion;
-  return task.prompt + completion;
+  std::string error;
+  std::optional<GradedCode> graded = BuildProgram(task, s, &error);
+  return graded ? graded->program : std::string();
 }
 
 Grader::Grader(sandbox::Sandbox& sandbox, const task::Pack& pack, GraderConfig config)
@@ -64,8 +60,31 @@ const task::Task* Grader::FindTask(const std::string& id) const {
   return nullptr;
 }
 
-SubmissionReport Grader::Grade(const task::Task& task, const Submission& submission) {
+SubmissionReport Grader::Grade(const task::Task& task, const Submission& given) {
   auto start = std::chrono::steady_clock::now();
+  // Extraction first: what is graded from here on is the whole program, taken as it is.
+  std::string no_code;
+  std::optional<GradedCode> graded = BuildProgram(task, given, &no_code);
+  ExtractionInfo extraction;
+  extraction.mode = std::string(ExtractModeName(given.extract));
+  extraction.input = given.code ? "code" : given.completion ? "completion" : "messages";
+  if (!graded) {
+    extraction.error = no_code;
+    SubmissionReport report = NoCodeReport(task, given, no_code);
+    report.extraction = std::move(extraction);
+    report.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return report;
+  }
+  extraction.source = graded->source;
+  extraction.continues_starter = graded->continues_starter;
+  extraction.starter_imports = graded->starter_imports;
+  extraction.graded_code = graded->program;
+  Submission submission;
+  submission.task_id = given.task_id;
+  submission.language = given.language;
+  submission.code = std::move(graded->program);
+  submission.extract = ExtractMode::kRaw;
   SubmissionReport report = GradeWithRetries(task, submission);
   // A time limit may be the machine's load, not the program's: grade once more (compiles come
   // from the cache) and report that grading. Limits are per run, so the re-run is judged by
@@ -83,8 +102,37 @@ SubmissionReport Grader::Grade(const task::Task& task, const Submission& submiss
     }
     report.rerun = rerun;
   }
+  report.extraction = std::move(extraction);
   report.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+SubmissionReport Grader::NoCodeReport(const task::Task& task, const Submission& submission,
+                                      const std::string& why) const {
+  SubmissionReport report;
+  report.task_id = task.id;
+  report.language = submission.language.empty()
+                        ? std::string(task::LanguageName(task.languages.front()))
+                        : submission.language;
+  report.scoring = std::string(task::ScoringModeName(task.scoring.mode));
+  report.pack_name = pack_.name;
+  report.pack_version = pack_.version;
+  report.pack_hash = pack_.content_hash;
+  report.limits = LimitsToJson(task.limits);
+  report.compiled = false;
+  report.compile_message = why;
+  for (const task::Test& test : task.tests) {
+    TestOutcome o;
+    o.name = test.name;
+    o.kind = std::string(task::TestKindName(test));
+    o.is_public = test.visibility == task::Visibility::kPublic;
+    o.counted = !o.is_public || task.scoring.count_public;
+    o.weight = test.weight;
+    o.verdict = Verdict::kNoCode;
+    report.tests.push_back(std::move(o));
+  }
+  report.reward = 0.0;  // the model gave no code: every test fails, whatever the scoring
   return report;
 }
 

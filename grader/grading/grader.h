@@ -4,23 +4,20 @@
 //
 //   Grader grader(sandbox, pack, {});
 //   SubmissionReport r = grader.Grade(*pack.FindTask("add"), {.task_id = "add", .code = src});
+//
+// Grade first finds the code in the submission (extract.h: markdown fences, chats, starter
+// completions); a submission without code gets the verdict no_code and reward 0.
 #pragma once
 
 #include <optional>
 #include <string>
 
 #include "grader/grading/report.h"
+#include "grader/grading/submission.h"
 #include "grader/task/model.h"
 #include "sandbox/sandbox.h"
 
 namespace proctor::grader {
-
-struct Submission {
-  std::string task_id;
-  std::string language;                   // "python" or "cpp"; empty: the task's first
-  std::optional<std::string> code;        // a whole program
-  std::optional<std::string> completion;  // appended to the task's prompt (HumanEval style)
-};
 
 struct GraderConfig {
   // Folder with the trusted Python runners (grader/python); bound read-only into sandboxes.
@@ -49,13 +46,17 @@ class Grader {
  private:
   SubmissionReport GradeOnce(const task::Task& task, const Submission& submission);
   SubmissionReport GradeWithRetries(const task::Task& task, const Submission& submission);
+  // The report of a submission in which no code was found: every test no_code, reward 0.
+  SubmissionReport NoCodeReport(const task::Task& task, const Submission& submission,
+                                const std::string& why) const;
 
   sandbox::Sandbox& sandbox_;
   const task::Pack& pack_;
   GraderConfig config_;
 };
 
-// The program text a submission stands for (code, or prompt + completion).
+// The program text a submission stands for (extract.h's BuildProgram); empty when there is
+// no code in it (Grade reports that as no_code).
 std::string ProgramText(const task::Task& task, const Submission& submission);
 sandbox::Limits ToSandboxLimits(const task::Limits& limits);
 nlohmann::json LimitsToJson(const task::Limits& limits);

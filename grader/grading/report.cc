@@ -1,5 +1,7 @@
 #include "grader/grading/report.h"
 
+#include "grader/task/sha256.h"
+
 namespace proctor::grader {
 namespace {
 
@@ -75,6 +77,21 @@ nlohmann::json SubmissionReport::ToJson() const {
   };
   if (!reward) out["ungradeable_reason"] = Text(ungradeable_reason);
   if (!compiled) out["compile_message"] = Text(compile_message);
+  if (extraction) {
+    nlohmann::json e = {{"mode", extraction->mode},
+                        {"input", extraction->input},
+                        {"source", Text(extraction->source)}};
+    if (extraction->error.empty()) {
+      e["continues_starter"] = extraction->continues_starter;
+      e["starter_imports"] = extraction->starter_imports;
+      e["graded_code_bytes"] = extraction->graded_code.size();
+      e["graded_code_sha256"] = task::Sha256Hex(extraction->graded_code);
+      e["graded_code"] = Text(CapText(extraction->graded_code, kGradedCodeCap));
+    } else {
+      e["error"] = Text(extraction->error);
+    }
+    out["extraction"] = e;
+  }
   if (rerun) {
     out["rerun"] = {
         {"reason", rerun->reason},

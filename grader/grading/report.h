@@ -46,6 +46,17 @@ struct Rerun {
                                        // first grading is reported
 };
 
+// Which code was graded and how it was found in the submission (docs/extraction.md).
+struct ExtractionInfo {
+  std::string mode;                // "auto", "fenced", "raw"
+  std::string input;               // "code", "completion", "messages"
+  std::string source;              // e.g. "fence 2 of 3 (python)", "raw text"
+  bool continues_starter = false;  // the program is the task's starter + the completion
+  bool starter_imports = false;    // the starter's import lines were put before the code
+  std::string graded_code;         // the whole program (capped in the JSON)
+  std::string error;               // set when no code was found (verdict no_code)
+};
+
 struct SubmissionReport {
   std::string task_id;
   std::string language;
@@ -60,6 +71,7 @@ struct SubmissionReport {
   nlohmann::json limits;
   double wall_seconds = 0;           // of the whole grading
   std::optional<Rerun> rerun;        // set when the submission was graded twice
+  std::optional<ExtractionInfo> extraction;  // set by Grader::Grade
   bool compile_timed_out = false;    // the compile step hit its time limit (not in the JSON)
 
   bool HasInfraError() const;
@@ -68,6 +80,10 @@ struct SubmissionReport {
   bool HasTimeLimit() const;
   nlohmann::json ToJson() const;
 };
+
+// The head of the graded program that a report's "extraction" carries (its sha256 and
+// size cover all of it).
+inline constexpr size_t kGradedCodeCap = 8 * 1024;
 
 // Caps text for feedback: keeps the head, marks the cut.
 std::string CapText(const std::string& text, size_t max_bytes);

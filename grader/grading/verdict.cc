@@ -6,7 +6,7 @@
 namespace proctor::grader {
 namespace {
 
-constexpr std::array<std::pair<Verdict, std::string_view>, 9> kNames = {{
+constexpr std::array<std::pair<Verdict, std::string_view>, 10> kNames = {{
     {Verdict::kPassed, "passed"},
     {Verdict::kWrongAnswer, "wrong_answer"},
     {Verdict::kTimeLimit, "time_limit"},
@@ -15,6 +15,7 @@ constexpr std::array<std::pair<Verdict, std::string_view>, 9> kNames = {{
     {Verdict::kOutputLimit, "output_limit"},
     {Verdict::kCompileError, "compile_error"},
     {Verdict::kViolation, "violation"},
+    {Verdict::kNoCode, "no_code"},
     {Verdict::kInfraError, "infra_error"},
 }};
 

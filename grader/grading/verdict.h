@@ -17,6 +17,7 @@ enum class Verdict {
   kOutputLimit,
   kCompileError,
   kViolation,
+  kNoCode,      // no code was found in the submission (docs/extraction.md): the model's failure
   kInfraError,  // Proctor failed: never scored, the submission is retried then "ungradeable"
 };
 
