@@ -17,7 +17,7 @@ void ApplyUsage(const sandbox::Result& run, TestOutcome* outcome) {
 sandbox::RunSpec PythonRunnerSpec(const TestContext& ctx, std::vector<std::string> runner_args) {
   sandbox::RunSpec spec = ctx.program.MakeRunSpec(ctx.limits, "");
   spec.policy.binds.push_back({ctx.python_runtime_dir, kRuntimeMount, false});
-  spec.argv = {"/usr/bin/python3", "-I", "-S", "-B"};
+  spec.argv = {"/usr/bin/python3", "-I", "-S", "-B", "-X", "int_max_str_digits=0"};
   spec.argv.insert(spec.argv.end(), runner_args.begin(), runner_args.end());
   return spec;
 }

@@ -25,6 +25,9 @@ sandbox::Limits ToSandboxLimits(const task::Limits& l) {
   s.wall_seconds = l.wall_seconds;
   s.cpu_seconds = l.cpu_seconds;
   s.memory_bytes = static_cast<uint64_t>(l.memory_mb) * sandbox::kMiB;
+  // Stack pages count against the memory limit anyway; a stack limit as large lets correct
+  // deep recursion (a raised sys.setrecursionlimit, DFS 10^5 deep) run, as judges allow.
+  s.stack_bytes = s.memory_bytes;
   s.max_processes = l.max_processes;
   s.stdout_bytes = static_cast<uint64_t>(l.output_kb) * 1024;
   s.stderr_bytes = s.stdout_bytes;

@@ -93,7 +93,7 @@ TestOutcome RunPythonUnit(const TestContext& ctx, const task::UnitTest& unit) {
   const std::string test_file = unit.style == task::UnitStyle::kPytest ? "test_solution.py"
                                                                        : "tests.py";
   harness.policy.files.push_back({test_file, unit.code.text, false});
-  harness.argv = {"/usr/bin/python3", "-I", "-S", "-B",
+  harness.argv = {"/usr/bin/python3", "-I", "-S", "-B", "-X", "int_max_str_digits=0",
                   std::string(kRuntimeMount) + "/unit_runner.py", "--mode",
                   ModeName(unit.style), "--tests", test_file, "--requests-fd", "3",
                   "--responses-fd", "4"};

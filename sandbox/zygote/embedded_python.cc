@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string_view>
 
 namespace proctor::sandbox::zygote {
 namespace {
@@ -27,19 +28,58 @@ std::vector<std::string> StartupLocaleEnv() {
   return out;
 }
 
-// Index of the script in `argv` when it is `python3 [-I|-S|-B]... SCRIPT ARGS...` with -I
-// and -S (the flags the zygote was started with), else 0.
-size_t ScriptIndex(const std::vector<std::string>& argv) {
-  if (argv.empty() || argv[0] != kPython) return 0;
+// CPython's default int <-> str digit limit (sys.int_info.default_max_str_digits).
+constexpr int kDefaultMaxStrDigits = 4300;
+
+// `int_max_str_digits=N` (the value of a -X option) as N, or -1 when it is anything else.
+int ParseMaxStrDigits(const std::string& option) {
+  constexpr std::string_view kKey = "int_max_str_digits=";
+  if (option.rfind(kKey, 0) != 0 || option.size() == kKey.size() ||
+      option.size() > kKey.size() + 9) {
+    return -1;
+  }
+  int n = 0;
+  for (size_t i = kKey.size(); i < option.size(); ++i) {
+    if (option[i] < '0' || option[i] > '9') return -1;
+    n = n * 10 + (option[i] - '0');
+  }
+  return n;  // CPython itself rejects 1..639 at start-up; set_int_max_str_digits does too
+}
+
+// How a run's command line is understood: the script's index in argv (0: not a command line
+// the zygote runs in-process) and the int/str digit limit it asks for.
+struct PythonCommand {
+  size_t script_at = 0;
+  int max_str_digits = kDefaultMaxStrDigits;
+};
+
+// `python3 [-I|-S|-B|-X int_max_str_digits=N]... SCRIPT ARGS...` with -I and -S (the flags the
+// zygote was started with); any other option makes the run exec a fresh interpreter.
+PythonCommand ParseCommand(const std::vector<std::string>& argv) {
+  PythonCommand command;
+  if (argv.empty() || argv[0] != kPython) return command;
   bool isolated = false, no_site = false;
   size_t i = 1;
   for (; i < argv.size() && !argv[i].empty() && argv[i][0] == '-'; ++i) {
-    if (argv[i] == "-I") isolated = true;
-    else if (argv[i] == "-S") no_site = true;
-    else if (argv[i] != "-B") return 0;
+    if (argv[i] == "-I") {
+      isolated = true;
+    } else if (argv[i] == "-S") {
+      no_site = true;
+    } else if (argv[i] == "-X" || argv[i].rfind("-X", 0) == 0) {
+      const std::string option = argv[i] == "-X" ? (++i < argv.size() ? argv[i] : "")
+                                                 : argv[i].substr(2);
+      const int digits = ParseMaxStrDigits(option);
+      if (digits < 0 || (digits > 0 && digits < 640)) return PythonCommand{};
+      command.max_str_digits = digits;
+    } else if (argv[i] != "-B") {
+      return PythonCommand{};
+    }
   }
-  return isolated && no_site && i < argv.size() ? i : 0;
+  if (isolated && no_site && i < argv.size()) command.script_at = i;
+  return command;
 }
+
+size_t ScriptIndex(const std::vector<std::string>& argv) { return ParseCommand(argv).script_at; }
 
 bool Accepts(const KeeperRequest& request) {
   if (ScriptIndex(request.argv) == 0) return false;
@@ -60,7 +100,7 @@ bool Accepts(const KeeperRequest& request) {
 // Module _proctor_zygote: the Python half of starting a run, compiled once in the zygote (a
 // run that compiled it again would copy the zygote's pages for every string it interns).
 constexpr char kZygoteModule[] = R"PY(
-import importlib.util, marshal, os, signal, sys, types
+import importlib.util, io, marshal, os, signal, sys, types
 
 _scripts = {}  # path as runs see it -> (source bytes, code)
 _modules = {}  # path as runs see it -> (source bytes, module executed at start-up)
@@ -125,11 +165,43 @@ def cached_code(path):
     return marshal.loads(data[16:])
 
 
-def prepare_run(env):
-    """The run's environment and SIGINT handler, as a fresh interpreter would have them."""
+_old_stdio = []  # the zygote's own streams, kept so that dropping them flushes nothing
+
+
+def _fresh_stdio():
+    # The zygote's sys.stdin/stdout/stderr were made for ITS descriptors: their FileIO caches
+    # whether the fd is seekable and the wrapper chose line buffering from isatty() then. A
+    # run's fds 0-2 are other files (pipes), so make the streams anew the way CPython's
+    # create_stdio does (buffered, newline "\n", same encoding and errors); otherwise e.g.
+    # io.TextIOWrapper(sys.stdout.buffer) fails with "Illegal seek".
+    for fd, name, write in ((0, "stdin", False), (1, "stdout", True), (2, "stderr", True)):
+        old = getattr(sys, "__%s__" % name)
+        _old_stdio.append(old)
+        encoding = getattr(old, "encoding", None) or "utf-8"
+        errors = getattr(old, "errors", None) or ("backslashreplace" if fd == 2 else "strict")
+        try:
+            os.fstat(fd)
+            buffered = io.open(fd, "wb" if write else "rb", -1, None, None, None, False)
+        except OSError:
+            stream = None  # as CPython: a closed fd gives None
+        else:
+            raw = buffered.raw
+            raw.name = "<%s>" % name
+            stream = io.TextIOWrapper(buffered, encoding, errors, "\n",
+                                      raw.isatty() or fd == 2, False)
+            stream.mode = "w" if write else "r"
+        setattr(sys, name, stream)
+        setattr(sys, "__%s__" % name, stream)
+
+
+def prepare_run(env, max_str_digits):
+    """The run's environment, SIGINT handler, stdio and int/str digit limit, as a fresh
+    interpreter would have them."""
     os.environ.clear()
     os.environ.update(env)
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    _fresh_stdio()
+    sys.set_int_max_str_digits(max_str_digits)
 )PY";
 
 PyObject* g_zygote_module = nullptr;  // _proctor_zygote's dict
@@ -210,16 +282,36 @@ int ExitStatusAfterMain(bool ok) {
     Py_DECREF(atexit);
   }
   PyErr_Clear();
-  for (const char* name : {"stdout", "stderr"}) {
-    PyObject* stream = PySys_GetObject(name);
-    if (stream == nullptr || stream == Py_None) continue;
-    PyObject* r = PyObject_CallMethod(stream, "flush", nullptr);
-    if (r == nullptr) {
+  auto flush_std_files = [&status] {
+    for (const char* name : {"stdout", "stderr"}) {
+      PyObject* stream = PySys_GetObject(name);
+      if (stream == nullptr || stream == Py_None) continue;
+      // As CPython's flush_std_files: a closed stream is skipped, not an error.
+      PyObject* closed = PyObject_GetAttrString(stream, "closed");
+      const int is_closed = closed != nullptr ? PyObject_IsTrue(closed) : 0;
+      Py_XDECREF(closed);
       PyErr_Clear();
-      if (status == 0 && name[3] == 'o') status = 120;
+      if (is_closed > 0) continue;
+      PyObject* r = PyObject_CallMethod(stream, "flush", nullptr);
+      if (r == nullptr) {
+        PyErr_Clear();
+        if (status == 0 && name[3] == 'o') status = 120;
+      }
+      Py_XDECREF(r);
     }
-    Py_XDECREF(r);
+  };
+  flush_std_files();
+  // Then what finalize_modules does for the objects the program made: its globals go, so
+  // their finalizers run. A file the program wrote to and never closed is flushed there
+  // (open(1, "w").write(...) prints under `python3`); the zygote's own image stays
+  // untouched (frozen, and not reachable from __main__).
+  if (PyObject* main_module = PyImport_AddModule("__main__")) {
+    PyDict_Clear(PyModule_GetDict(main_module));
   }
+  PyErr_Clear();
+  PyGC_Collect();
+  PyErr_Clear();
+  flush_std_files();
   if (interrupted) {
     std::fflush(nullptr);
     ::signal(SIGINT, SIG_DFL);
@@ -258,7 +350,12 @@ int ExitStatusAfterMain(bool ok) {
   }
   if (PySys_SetObject("argv", argv) != 0) Exit(120);
   Py_DECREF(argv);
-  PyObject* ready = CallHelper("prepare_run", env);
+  PyObject* ready = nullptr;
+  PyObject* fn = g_zygote_module ? PyDict_GetItemString(g_zygote_module, "prepare_run") : nullptr;
+  if (fn != nullptr) {
+    ready = PyObject_CallFunction(fn, "Oi", env, ParseCommand(request.argv).max_str_digits);
+  }
+  if (ready == nullptr && PyErr_Occurred()) PyErr_Print();
   if (ready == nullptr) {
     std::fprintf(stderr, "proctor-zygote: the run's environment could not be set\n");
     Exit(120);
