@@ -16,6 +16,14 @@ any status; only complete, well-formed responses count.
 Messages are those of proctor_wire (docs/wire-format.md); a request may also be
 {"id": ID, "getattr": NAME}, answered with the attribute's value.
 
+Objects: a result (or an attribute, or anything inside one) that is not a wire value is
+kept here in a table and sent as a handle {"handle": {"id": "h7", "class": "Node"}}; the
+same object always gets the same id. A request may name a handle as an argument (the
+table's object is passed) or act on one: {"id", "on": "h7", "op": OP, "args", "kwargs"}
+(proctor_wire.OPS: getattr, setattr, method call, len, iter, ...), run here, so the
+harness can use the solution's objects without ever holding one. An op getattr that finds
+a method bound to the object answers {"id", "method": NAME} instead of a handle per read.
+
 Threat model: this process is UNTRUSTED from the moment the submission is imported; it
 may die (os._exit, exit_group), patch anything here, or write forged lines to the response
 fd (it can find it in /proc/self/fd). That is acceptable because a forged line can only
@@ -28,9 +36,11 @@ batch mode the submission cannot consume pending requests from stdin (it may sti
 their arguments in memory, which is harmless: no expected value is ever sent here).
 """
 
+import abc
 import importlib.util
 import os
 import sys
+import types
 
 sys.dont_write_bytecode = True  # no .pyc next to the submission, none read from there
 
@@ -87,22 +97,125 @@ def _callables(namespace):
             if type(k) is str and not k.startswith("__") and callable(v)]
 
 
+def _types(namespace):
+    """(name, wire type name) of names bound to classes the wire carries (`from collections
+    import Counter`): the harness binds them to its own class, not to a call proxy."""
+    found = []
+    for k, v in list(namespace.items()):
+        if type(k) is str and not k.startswith("__") and type(v) in (type, abc.ABCMeta):
+            try:
+                (tag, name), = wire.parse_json(wire.encode(v))
+            except wire.WireError:
+                continue  # a class of the solution's own
+            found.append((k, name))
+    return found
+
+
+class Handles:
+    """The objects the peer holds handles to: id -> object, kept alive for the whole run."""
+    MAX = 1_000_000
+
+    def __init__(self):
+        self.objects = {}  # "h<n>" -> object
+        self.ids = {}      # id(object) -> "h<n>": the same object, the same handle
+
+    def ref(self, obj):
+        """(handle id, class name) for `obj`: proctor_wire.encode's `other`."""
+        hid = self.ids.get(id(obj))
+        if hid is None:
+            if len(self.objects) >= self.MAX:
+                raise wire.WireError("more than %d objects handed out" % self.MAX)
+            hid = "h%d" % (len(self.objects) + 1)
+            self.objects[hid] = obj
+            self.ids[id(obj)] = hid
+        return hid, wire.type_name(type(obj))
+
+    def get(self, hid, class_name):
+        """The object of a handle the peer sent back: proctor_wire.value_of's `handle`."""
+        obj = self.objects.get(hid, _MISSING)
+        if obj is _MISSING:
+            raise wire.WireError("unknown handle %r" % hid)
+        return obj
+
+
+handles = Handles()
+
+
+def _names(args, count, op):
+    if len(args) != count or any(type(a) is not str for a in args[:1]):
+        raise TypeError("bad arguments for op %s" % op)
+    return args
+
+
+def _op(op, target, args, kwargs):
+    """Runs one op on a handle's object; -> ("value", v) or ("method", name)."""
+    if op == "getattr":
+        (name,) = _names(args, 1, op)
+        value = getattr(target, name)
+        if type(value) is types.MethodType and value.__self__ is target:
+            return "method", name
+        return "value", value
+    if op == "method":
+        if not args or type(args[0]) is not str:
+            raise TypeError("bad arguments for op method")
+        return "value", getattr(target, args[0])(*args[1:], **kwargs)
+    if op == "call":
+        return "value", target(*args, **kwargs)
+    simple = {"setattr": (2, setattr), "delattr": (1, delattr), "bool": (0, bool),
+              "len": (0, len), "iter": (0, iter), "next": (0, next), "str": (0, str),
+              "repr": (0, repr), "getitem": (1, lambda o, k: o[k]),
+              "setitem": (2, lambda o, k, v: o.__setitem__(k, v)),
+              "delitem": (1, lambda o, k: o.__delitem__(k)),
+              "contains": (1, lambda o, x: x in o)}
+    count, fn = simple[op]
+    if op in ("setattr", "delattr"):
+        _names(args, count, op)
+    elif len(args) != count or kwargs:
+        raise TypeError("bad arguments for op %s" % op)
+    return "value", fn(target, *args)
+
+
+def _resolve(name, namespace):
+    """What a call names: a module-level name, or `Class.method` (docs/task-format.md, call):
+    the method of a fresh instance of the solution's class, one instance per call, as APPS
+    calls LeetCode-style `class Solution`; a solution that defines no `Class` is asked for
+    its module-level `method` instead, as APPS does."""
+    class_name, dot, method = name.partition(".")
+    if not dot:
+        return namespace.get(name, _MISSING)
+    cls = namespace.get(class_name, _MISSING)
+    if cls is _MISSING:
+        return namespace.get(method, _MISSING)
+    return getattr(cls(), method, _MISSING)
+
+
 def _answer(rid, kind, name, args, kwargs, namespace, import_error):
     if import_error is not None:
         exc_type, _, text = import_error.partition(": ")
         return wire.response_raised(rid, exc_type, "at import: " + text)
-    target = namespace.get(name, _MISSING)
+    if kind == "op":
+        try:
+            how, result = _op(name, args[0], args[1:], kwargs)
+        except BaseException as exc:
+            return wire.response_raised(rid, *_describe(exc))
+        if how == "method":
+            return wire.response_method(rid, result)
+        return wire.response_value(rid, result, handles.ref)
+    try:
+        target = _resolve(name, namespace)
+    except BaseException as exc:  # the class's constructor raised
+        return wire.response_raised(rid, *_describe(exc))
     if target is _MISSING:
         return wire.response_raised(rid, "AttributeError", "solution has no attribute %r" % name)
     if kind == "getattr":
-        return wire.response_value(rid, target)
+        return wire.response_value(rid, target, handles.ref)
     if not callable(target):
         return wire.response_raised(rid, "TypeError", "solution.%s is not callable" % name)
     try:
         result = target(*args, **kwargs)
     except BaseException as exc:
         return wire.response_raised(rid, *_describe(exc))
-    return wire.response_value(rid, result)
+    return wire.response_value(rid, result, handles.ref)
 
 
 def main(argv):
@@ -120,7 +233,8 @@ def main(argv):
 
     try:
         if not streaming:  # read everything before the submission can touch stdin
-            requests = [wire.parse_request(line) for line in iter(reader.readline, None)]
+            requests = [wire.parse_request(line, handles.get)
+                        for line in iter(reader.readline, None)]
             os.close(req_fd)
     except (wire.WireError, channel.ChannelClosed) as exc:
         sys.stderr.write("call_runner: bad request stream: %s\n" % exc)
@@ -132,7 +246,8 @@ def main(argv):
     try:
         if streaming:
             channel.write_line(resp_fd, wire.hello([] if import_error else _callables(namespace),
-                                                   import_error))
+                                                   import_error,
+                                                   [] if import_error else _types(namespace)))
         for request in requests:
             channel.write_line(resp_fd, _answer(*request, namespace, import_error))
     except (wire.WireError, channel.ChannelClosed) as exc:
@@ -144,7 +259,7 @@ def main(argv):
 
 def _stream(reader):
     while (line := reader.readline()) is not None:
-        yield wire.parse_request(line)
+        yield wire.parse_request(line, handles.get)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,18 @@
 
 Runs in the TRUSTED test-harness process (unit_runner.py); the submission is not in this
 process. Every call is encoded with proctor_wire, answered by call_runner.py in the
-solution process, and decoded strictly, so only plain built-in values come back. The
-solution can therefore influence a test only through the values it returns or the
-exceptions it reports; it cannot patch the test code, the asserts or the report.
+solution process, and decoded strictly, so only standard-library values built here come
+back, or Handle proxies for the solution's other objects. The solution can therefore
+influence a test only through the values it returns or the exceptions it reports; it
+cannot patch the test code, the asserts or the report.
+
+Handle (an object of the solution, e.g. a tree Node or a Counter subclass it defines):
+attribute reads and writes, method calls, calling it, len/bool/iter/next/str, [] and `in`
+are forwarded to the solution process (each a round trip, results decoded like any
+value); it can be passed back as an argument. It is NEVER compared by the solution: a
+Handle equals only a Handle of the same object (same id), hashes by that id, and its
+repr is local. Ordering and arithmetic are not forwarded (TypeError), nor are dunder
+attribute reads (AttributeError), so probes by copy, pickle or inspect stay here.
 
 Failures of the solution surface in the test as exceptions raised here:
   SolutionError          it raised (subclasses the built-in exception of the same name
@@ -60,6 +69,125 @@ def solution_error(type_name, message):
     return exc
 
 
+class Handle:
+    """An object living in the solution process (see the module docstring)."""
+    __slots__ = ("_conn", "_id", "_class", "__weakref__")
+
+    def __init__(self, conn, hid, class_name):
+        object.__setattr__(self, "_conn", conn)
+        object.__setattr__(self, "_id", hid)
+        object.__setattr__(self, "_class", class_name)
+
+    def __getattr__(self, name):  # only for names not found on Handle itself
+        if (name.startswith("__") and name.endswith("__")) or name in Handle.__slots__:
+            raise AttributeError(name)  # (a slot not yet set: an instance being copied)
+        return self._conn.op(self, "getattr", (name,))
+
+    def __setattr__(self, name, value):
+        self._conn.op(self, "setattr", (name, value))
+
+    def __delattr__(self, name):
+        self._conn.op(self, "delattr", (name,))
+
+    def __call__(self, *args, **kwargs):
+        return self._conn.op(self, "call", args, kwargs)
+
+    def __eq__(self, other):
+        return type(other) is Handle and other._conn is self._conn and other._id == self._id
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    def __hash__(self):
+        return hash(("proctor.Handle", self._id))
+
+    def __repr__(self):
+        return "<%s object of the solution (handle %s)>" % (self._class, self._id)
+
+    def __str__(self):
+        result = self._conn.op(self, "str", ())
+        if type(result) is not str:
+            raise TypeError("__str__ of the solution's object returned a non-string")
+        return result
+
+    def __bool__(self):
+        result = self._conn.op(self, "bool", ())
+        if type(result) is not bool:
+            raise TypeError("bool() of the solution's object did not give a bool")
+        return result
+
+    def __len__(self):
+        result = self._conn.op(self, "len", ())
+        if type(result) is not int or result < 0:
+            raise TypeError("len() of the solution's object did not give an int >= 0")
+        return result
+
+    def __iter__(self):
+        return _HandleIterator(self._conn.op(self, "iter", ()))
+
+    def __next__(self):
+        return _next(self)
+
+    def __getitem__(self, key):
+        return self._conn.op(self, "getitem", (key,))
+
+    def __setitem__(self, key, value):
+        self._conn.op(self, "setitem", (key, value))
+
+    def __delitem__(self, key):
+        self._conn.op(self, "delitem", (key,))
+
+    def __contains__(self, item):
+        result = self._conn.op(self, "contains", (item,))
+        if type(result) is not bool:
+            raise TypeError("`in` on the solution's object did not give a bool")
+        return result
+
+
+def _next(handle):
+    try:
+        return handle._conn.op(handle, "next", ())
+    except SolutionError as exc:
+        if exc.type_name == "StopIteration":
+            raise StopIteration from None
+        raise
+
+
+class _HandleIterator:
+    """What iter(handle) gives: each next() is a round trip to the solution's iterator."""
+
+    def __init__(self, it):
+        if type(it) is not Handle:
+            raise TypeError("iter() of the solution's object did not give an iterator")
+        self._it = it
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return _next(self._it)
+
+
+class BoundMethod:
+    """`handle.name` where the solution's attribute is a method: calling it is one op."""
+
+    def __init__(self, handle, name):
+        self._handle, self._name = handle, name
+
+    def __call__(self, *args, **kwargs):
+        return self._handle._conn.op(self._handle, "method", (self._name,) + tuple(args), kwargs)
+
+    def __eq__(self, other):
+        return (type(other) is BoundMethod and other._handle == self._handle
+                and other._name == self._name)
+
+    def __hash__(self):
+        return hash((self._handle, self._name))
+
+    def __repr__(self):
+        return "<method %s of %r>" % (self._name, self._handle)
+
+
 class Connection:
     """One request/response exchange at a time with call_runner.py in streaming mode."""
 
@@ -71,8 +199,10 @@ class Connection:
         self.dead = None          # reason string once the solution is unusable
         self.callables = []
         self.import_error = None
+        self.types = {}  # solution names bound to classes the wire carries (Counter, int)
         self._ids = itertools.count(1)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._handles = {}  # handle id -> Handle: one proxy per object of the solution
 
     def _fail(self, reason):
         self.dead = self.dead or reason
@@ -83,11 +213,25 @@ class Connection:
             line = self.reader.readline(self.timeout)
             if line is None:
                 raise self._fail("it ended before announcing itself (exit at import?)")
-            self.callables, self.import_error = self.wire.parse_hello(line)
+            self.callables, self.import_error, self.types = self.wire.parse_hello(line)
         except (self.channel.ChannelClosed, self.wire.WireError) as exc:
             raise self._fail("bad hello: %s" % exc) from None
 
-    def _exchange(self, make_line):
+    def _handle(self, hid, class_name):
+        """proctor_wire's `handle` hook: the Handle of an id the solution sent."""
+        found = self._handles.get(hid)
+        if found is None:
+            found = self._handles[hid] = Handle(self, hid, class_name)
+        return found
+
+    def _other(self, obj):
+        """proctor_wire's `other` hook: only our own Handles travel, as their ids."""
+        if type(obj) is Handle and obj._conn is self:
+            return obj._id, obj._class
+        raise self.wire.WireError("cannot send an object of type %s to the solution"
+                                  % type(obj).__name__)
+
+    def _exchange(self, make_line, on=None):
         with self._lock:
             if self.dead:
                 raise self._fail(self.dead)
@@ -98,20 +242,31 @@ class Connection:
                 answer = self.reader.readline(self.timeout)
                 if answer is None:
                     raise self._fail("it closed its response channel")
-                reply = self.wire.parse_response(answer, rid)
+                reply = self.wire.parse_response(answer, rid, self._handle)
             except (self.channel.ChannelClosed, self.wire.WireError) as exc:
                 raise self._fail(str(exc)) from None
         if reply[0] == "value":
             return reply[1]
         if reply[0] == "raised":
             raise solution_error(reply[1], reply[2])
+        if reply[0] == "method" and on is not None:
+            return BoundMethod(on, reply[1])
+        if reply[0] == "method":
+            raise self._fail("a method answer to a request that is not an op getattr")
         raise SolutionResultError("solution returned an unserializable value: " + reply[1])
 
     def call(self, name, args, kwargs):
-        return self._exchange(lambda rid: self.wire.request_call(rid, name, args, kwargs))
+        return self._exchange(
+            lambda rid: self.wire.request_call(rid, name, args, kwargs, self._other))
 
     def getattr(self, name):
         return self._exchange(lambda rid: self.wire.request_getattr(rid, name))
+
+    def op(self, handle, op, args, kwargs=None):
+        """Runs op (proctor_wire.OPS) on the solution's object behind `handle`."""
+        return self._exchange(
+            lambda rid: self.wire.request_op(rid, handle._id, op, args, kwargs, self._other),
+            on=handle if op == "getattr" else None)
 
 
 def make_proxy(conn, name):
@@ -135,7 +290,10 @@ def make_solution_module(conn):
     module = types.ModuleType("solution", "Proxy of the solution running in another process.")
     for name in conn.callables:
         if not name.startswith("__"):  # the hello is untrusted: keep our dunders
-            setattr(module, name, make_proxy(conn, name))
+            # `from collections import Counter` in the solution: the test's `Counter` from
+            # `from solution import *` is then the real class (isinstance works), ours.
+            cls = conn.types.get(name)
+            setattr(module, name, cls if cls is not None else make_proxy(conn, name))
     module.__all__ = exported_names(conn.callables)
 
     def __getattr__(name):

@@ -3,15 +3,27 @@
 A value is one line of compact JSON in which every non-trivial type is tagged:
 None/bool/str are plain JSON; {"int": "-12"}, {"float": "0.1" | "nan" | "inf" | "-inf"},
 {"bytes": "<base64>"}, {"list": [...]}, {"tuple": [...]}, {"set": [...]},
-{"dict": [[k, v], ...]}. Call messages wrap values (see request_call, response_*).
+{"dict": [[k, v], ...]}, and the richer standard types: {"frozenset": [...]},
+{"bytearray": "<base64>"}, {"complex": [re, im]}, {"fraction": [num, den]},
+{"decimal": "<str>"}, {"counter": [[k, v], ...]}, {"ordereddict": [[k, v], ...]},
+{"defaultdict": {"factory": NAME | null, "items": [[k, v], ...]}},
+{"deque": {"maxlen": null | {"int": ..}, "items": [...]}},
+{"namedtuple": {"name": NAME, "fields": [NAME...], "values": [...]}}, {"type": NAME} for a
+class of TYPE_NAMES; and {"handle": {"id": ID, "class": NAME}} for any other object, which
+stays in the process that owns it (see call_runner.py and harness_proxy.Handle).
+Call messages wrap values (see request_call, request_op, response_*).
 
 Threat model. encode() runs in the SOLUTION process next to untrusted code. It checks
-exact types (`type(x) is T`) and never calls a method of the submission's objects, and it
-bounds its own work (int bits, depth, output size) so a hostile value cannot stall it. It
-is still not a guarantee: a submission owns its process and may patch this module there.
-The guarantee is decode()/parse_*(), which run in TRUSTED processes (test harness,
-grader): they parse strictly and build only plain built-in values, so no object defined by
-a submission ever reaches the trusted side.
+exact types (`type(x) is T`, by identity, never a hash or == of a class) and never calls a
+method of the submission's objects, and it bounds its own work (int bits, depth, output
+size) so a hostile value cannot stall it. An object of any other type (a class the
+submission defines, even one named Counter, a subclass of int with an __eq__) is never
+encoded by value: it becomes a handle. This is still not a guarantee: a submission owns
+its process and may patch this module there. The guarantee is decode()/parse_*(), which
+run in TRUSTED processes (test harness, grader): they parse strictly and build only
+standard-library values (the types above, constructed here from validated parts) or
+Handle proxies whose equality is their id, so no object defined by a submission, and no
+__eq__ it wrote, ever reaches the trusted side.
 
 Limits (the C++ side must use the same): an int has at most MAX_INT_BITS bits; containers
 nest at most MAX_DEPTH deep (a top-level list has depth 1, a list inside it depth 2); one
@@ -20,13 +32,19 @@ valid Unicode (no lone surrogates), since they travel as UTF-8.
 """
 
 import binascii
+import collections
+import decimal
+import fractions
 import json
+import keyword
 import re
 
 MAX_INT_BITS = 100_000
 MAX_DEPTH = 64
 MAX_MESSAGE = 4 * 1024 * 1024
 MAX_INT_DIGITS = 30_103          # len(str(2 ** MAX_INT_BITS))
+MAX_DECIMAL_CHARS = MAX_INT_DIGITS + 40
+MAX_FIELDS = 255                 # fields of one namedtuple
 MAX_RAISED_MESSAGE = 1000
 _CHUNK_DIGITS = 600              # under the smallest int_max_str_digits (640)
 _CHUNK = 10 ** _CHUNK_DIGITS
@@ -34,14 +52,90 @@ _INF = float("inf")
 
 # Bound at import, before any submission code runs in this process.
 _type = type
+_id = id
 _escape = json.encoder.encode_basestring
 _type_name_of = type.__dict__["__name__"].__get__
+_type_dict_of = type.__dict__["__dict__"].__get__
+_type_bases_of = type.__dict__["__bases__"].__get__
 _INT_RE = re.compile(r"(?:0|-?[1-9][0-9]*)", re.ASCII)
 _FLOAT_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?", re.ASCII)
-_CONTAINER_TAGS = {list: "list", tuple: "tuple", set: "set", frozenset: "set"}
+# Exactly the text str(Decimal) writes; exponents of at most 18 digits (Decimal's own cap).
+_DECIMAL_RE = re.compile(r"-?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:E[+-](?:0|[1-9][0-9]{0,17}))?"
+                         r"|0\.[0-9]+|Infinity|s?NaN(?:[1-9][0-9]*)?)", re.ASCII)
 _b2a = binascii.b2a_base64
 _a2b = binascii.a2b_base64
+_Counter = collections.Counter
+_OrderedDict = collections.OrderedDict
+_defaultdict = collections.defaultdict
+_deque = collections.deque
+_Fraction = fractions.Fraction
+_Decimal = decimal.Decimal
+_odict_items = _OrderedDict.items
+_dict_items = dict.items
+_tuple_iter = tuple.__iter__
+_decimal_str = _Decimal.__str__
+_float_repr = float.__repr__
+_complex_real = complex.__dict__["real"].__get__
+_complex_imag = complex.__dict__["imag"].__get__
+_ABCMeta = type(fractions.Fraction)
+_fraction_num = _Fraction.__dict__["_numerator"].__get__
+_fraction_den = _Fraction.__dict__["_denominator"].__get__
+_dd_factory = _defaultdict.__dict__["default_factory"].__get__
+_deque_maxlen = _deque.__dict__["maxlen"].__get__
+_isidentifier = str.isidentifier
 _END = object()
+
+# Classes that travel by name as {"type": NAME}, and the only defaultdict factories that
+# travel (any other factory arrives as None). The C++ side (grader/value.cc kTypeNames)
+# holds the same list.
+TYPE_NAMES = (
+    "bool", "bytearray", "bytes", "complex", "dict", "float", "frozenset", "int", "list",
+    "object", "range", "set", "slice", "str", "tuple", "type",
+    "ArithmeticError", "AssertionError", "AttributeError", "BaseException",
+    "BaseExceptionGroup", "BlockingIOError", "BrokenPipeError", "BufferError", "BytesWarning",
+    "ChildProcessError", "ConnectionAbortedError", "ConnectionError", "ConnectionRefusedError",
+    "ConnectionResetError", "DeprecationWarning", "EOFError", "EncodingWarning", "Exception",
+    "ExceptionGroup", "FileExistsError", "FileNotFoundError", "FloatingPointError",
+    "FutureWarning", "GeneratorExit", "ImportError", "ImportWarning", "IndentationError",
+    "IndexError", "InterruptedError", "IsADirectoryError", "KeyError", "KeyboardInterrupt",
+    "LookupError", "MemoryError", "ModuleNotFoundError", "NameError", "NotADirectoryError",
+    "NotImplementedError", "OSError", "OverflowError", "PendingDeprecationWarning",
+    "PermissionError", "ProcessLookupError", "RecursionError", "ReferenceError",
+    "ResourceWarning", "RuntimeError", "RuntimeWarning", "StopAsyncIteration", "StopIteration",
+    "SyntaxError", "SyntaxWarning", "SystemError", "SystemExit", "TabError", "TimeoutError",
+    "TypeError", "UnboundLocalError", "UnicodeDecodeError", "UnicodeEncodeError",
+    "UnicodeError", "UnicodeTranslateError", "UnicodeWarning", "UserWarning", "ValueError",
+    "Warning", "ZeroDivisionError",
+    "collections.Counter", "collections.OrderedDict", "collections.defaultdict",
+    "collections.deque", "decimal.Decimal", "fractions.Fraction",
+)
+
+
+def _types_by_name():
+    import builtins
+    out = {}
+    for name in TYPE_NAMES:
+        module, _, attr = name.rpartition(".")
+        holder = {"": builtins, "collections": collections, "decimal": decimal,
+                  "fractions": fractions}[module]
+        cls = getattr(holder, attr, None)
+        if _type(cls) is type or isinstance(cls, type):
+            out[name] = cls
+    return out
+
+
+TYPES = _types_by_name()                                # name -> class
+_TYPE_BY_ID = {_id(c): (c, n) for n, c in TYPES.items()}  # by identity: no hash of a class
+_SEQ_TAG_BY_ID = {_id(list): "list", _id(tuple): "tuple", _id(set): "set",
+                  _id(frozenset): "frozenset"}
+_MAP_TAG_BY_ID = {_id(dict): "dict", _id(_Counter): "counter",
+                  _id(_OrderedDict): "ordereddict"}
+# What collections.namedtuple (or typing.NamedTuple) puts in a class: a class with anything
+# more (methods of its own) travels as a handle, since its methods run where it lives.
+_NAMEDTUPLE_KEYS = frozenset((
+    "__doc__", "__slots__", "_fields", "_field_defaults", "__new__", "_make", "_replace",
+    "__repr__", "_asdict", "__getnewargs__", "__match_args__", "__module__", "__qualname__",
+    "__annotations__", "__orig_bases__"))
 
 
 class WireError(Exception):
@@ -57,6 +151,39 @@ def type_name(t):
     return name if _type(name) is str else "?"
 
 
+def _namedtuple_fields(t, x):
+    """The fields of a plain namedtuple class `t` (x its instance), else None. Reads class
+    dicts through type's own descriptors: nothing of the class runs."""
+    try:
+        if _type(t) is not type:
+            return None
+        bases = _type_bases_of(t)
+        if len(bases) != 1 or bases[0] is not tuple:  # `is`: never a metaclass's __eq__
+            return None
+        body = _type_dict_of(t)
+        keys = list(body)
+        for key in keys:
+            if _type(key) is not str:
+                return None
+        fields = body["_fields"] if "_fields" in keys else None
+        if _type(fields) is not tuple or len(fields) != tuple.__len__(x) or len(fields) > MAX_FIELDS:
+            return None
+        for f in fields:
+            if _type(f) is not str or not _isidentifier(f) or f.startswith("_"):
+                return None
+        for key in keys:
+            if key not in _NAMEDTUPLE_KEYS and key not in fields:
+                return None
+        return fields
+    except Exception:
+        return None
+
+
+def _float_text(x):
+    return ("nan" if x != x else "inf" if x == _INF else "-inf" if x == -_INF
+            else _float_repr(x))
+
+
 # ----------------------------------------------------------------------------- encoding
 #
 # encode() and value_of() are single flat loops with an explicit stack and no Python-level
@@ -64,10 +191,13 @@ def type_name(t):
 # thrash its frame-stack chunks (an mmap/munmap pair per call) when a hot call happens to
 # sit on a chunk edge, which made a recursive version 50x slower at unlucky depths.
 
-def encode(value, limit=MAX_MESSAGE):
-    """Wire text of `value` (no newline); WireError if it is unserializable or too big."""
+def encode(value, limit=MAX_MESSAGE, other=None):
+    """Wire text of `value` (no newline); WireError if it is unserializable or too big.
+
+    `other(x) -> (handle id, class name)` is asked for any object that is not a wire type;
+    without it such an object is unserializable."""
     try:
-        text = _encode(value, limit)
+        text = _encode(value, limit, other)
     except WireError:
         raise
     except UnicodeEncodeError:
@@ -79,13 +209,14 @@ def encode(value, limit=MAX_MESSAGE):
     return text
 
 
-def _encode(x, limit):
+def _encode(x, limit, other):
     out = []
     room = limit  # decreases by len(piece), a lower bound of its bytes: bounds the work even
     stack = []    # for shared sub-lists (a DAG with 2**60 paths); exact check in encode()
     depth = 0     # open containers; "pair" entries (a dict item's [k, v]) do not count
     while True:
         t = _type(x)
+        opened = None  # (opening text, iterator, closing text, mode) of a container
         if x is None:
             piece = "null"
         elif t is bool:
@@ -98,30 +229,67 @@ def _encode(x, limit):
             except ValueError:  # int_max_str_digits lowered (default 4300, or by the submission)
                 piece = '{"int":"' + int_to_text(x) + '"}'
         elif t is float:
-            piece = ('{"float":"nan"}' if x != x else '{"float":"inf"}' if x == _INF else
-                     '{"float":"-inf"}' if x == -_INF else '{"float":"' + float.__repr__(x) + '"}')
+            piece = '{"float":"' + _float_text(x) + '"}'
         elif t is str:
             if len(x) > room:
                 raise WireError("string larger than the message cap")
             if not x.isascii():
                 x.encode("utf-8")  # UnicodeEncodeError on a lone surrogate
             piece = _escape(x)
-        elif t is bytes:
+        elif t is bytes or t is bytearray:
             if len(x) > room:
                 raise WireError("bytes value larger than the message cap")
-            piece = '{"bytes":"' + _b2a(x, newline=False).decode("ascii") + '"}'
-        elif t is dict or t in _CONTAINER_TAGS:
+            piece = ('{"bytes":"' if t is bytes else '{"bytearray":"') + \
+                _b2a(x, newline=False).decode("ascii") + '"}'
+        elif t is complex:
+            piece = ('{"complex":["' + _float_text(_complex_real(x)) + '","' +
+                     _float_text(_complex_imag(x)) + '"]}')
+        elif t is _Fraction:
+            num, den = _fraction_num(x), _fraction_den(x)
+            if _type(num) is not int or _type(den) is not int or den <= 0:
+                raise WireError("Fraction with non-int parts")
+            piece = '{"fraction":["' + int_to_text(num) + '","' + int_to_text(den) + '"]}'
+        elif t is _Decimal:
+            text = _decimal_str(x)
+            if len(text) > MAX_DECIMAL_CHARS or not _DECIMAL_RE.fullmatch(text):
+                raise WireError("Decimal beyond the wire's caps")
+            piece = '{"decimal":"' + text + '"}'
+        elif (t is type or t is _ABCMeta) and _id(x) in _TYPE_BY_ID and _TYPE_BY_ID[_id(x)][0] is x:
+            piece = '{"type":"' + _TYPE_BY_ID[_id(x)][1] + '"}'
+        elif _id(t) in _SEQ_TAG_BY_ID:  # exact built-in type: its own C iterator, no user code
+            opened = ('{"' + _SEQ_TAG_BY_ID[_id(t)] + '":[', iter(x), "]}", "seq")
+        elif _id(t) in _MAP_TAG_BY_ID:
+            items = _odict_items(x) if t is _OrderedDict else _dict_items(x)
+            opened = ('{"' + _MAP_TAG_BY_ID[_id(t)] + '":[', iter(items), "]}", "dict")
+        elif t is _defaultdict:
+            factory = _dd_factory(x)
+            known = _TYPE_BY_ID.get(_id(factory)) if factory is not None else None
+            name = json_string(known[1]) if known is not None and known[0] is factory else "null"
+            opened = ('{"defaultdict":{"factory":' + name + ',"items":[', iter(_dict_items(x)),
+                      "]}}", "dict")
+        elif t is _deque:
+            maxlen = _deque_maxlen(x)
+            opened = ('{"deque":{"maxlen":' +
+                      ("null" if maxlen is None else '{"int":"%d"}' % maxlen) + ',"items":[',
+                      iter(x), "]}}", "seq")
+        else:
+            fields = _namedtuple_fields(t, x)
+            if fields is not None:
+                opened = ('{"namedtuple":{"name":' + json_string(type_name(t)) + ',"fields":[' +
+                          ",".join('"' + f + '"' for f in fields) + '],"values":[',
+                          _tuple_iter(x), "]}}", "seq")
+            elif other is None:
+                raise WireError("unserializable type " + type_name(t))
+            else:
+                hid, cls = other(x)
+                piece = '{"handle":{"id":' + json_string(hid) + ',"class":' + \
+                    json_string(_clean(cls, 200)) + '}}'
+        if opened is not None:
             if depth >= MAX_DEPTH:
                 raise WireError("containers nest deeper than %d" % MAX_DEPTH)
             depth += 1
-            if t is dict:
-                piece = '{"dict":['
-                stack.append([iter(dict.items(x)), "]}", True, "dict"])
-            else:  # exact built-in type: its own C iterator, no user code
-                piece = '{"' + _CONTAINER_TAGS[t] + '":['
-                stack.append([iter(x), "]}", True, "seq"])
-        else:
-            raise WireError("unserializable type " + type_name(t))
+            piece = opened[0]
+            stack.append([opened[1], opened[2], True, opened[3]])
         room -= len(piece)
         if room < 0:
             raise WireError("encoded value is larger than the message cap")
@@ -220,25 +388,137 @@ def parse_json(line):
         raise WireError("invalid JSON: %s" % exc) from None
 
 
-def decode(text):
+def decode(text, handle=None):
     """Value of one wire text (as produced by encode)."""
-    return value_of(parse_json(text))
+    return value_of(parse_json(text), handle)
 
 
-def value_of(node):
-    """Value of a parsed wire tree; builds only built-in types."""
+def value_of(node, handle=None):
+    """Value of a parsed wire tree; builds only standard-library types, constructed here.
+
+    `handle(id, class_name)` turns a {"handle": ..} into the caller's object for it (a
+    Handle proxy on the harness side, the real object in the solution process); without
+    it a handle is a WireError."""
     try:
-        return _value_of(node)
+        return _value_of(node, handle)
     except WireError:
         raise
     except UnicodeEncodeError:
         raise WireError("string is not valid Unicode (lone surrogate)") from None
-    except (binascii.Error, ValueError, TypeError) as exc:
+    except (binascii.Error, ValueError, TypeError, ArithmeticError) as exc:
         raise WireError("invalid value: %s" % exc) from None
 
 
-def _value_of(node):
-    stack = []  # open containers: [tag, body, next index, items, hashable, depth]
+_SCALAR_TAGS = frozenset(("int", "float", "bytes", "bytearray", "complex", "fraction",
+                          "decimal", "type", "handle"))
+_SEQ_TAGS = frozenset(("list", "tuple", "set", "frozenset", "deque", "namedtuple"))
+_MAP_TAGS = frozenset(("dict", "counter", "ordereddict", "defaultdict"))
+_UNHASHABLE = frozenset(("list", "dict", "counter", "ordereddict", "defaultdict", "deque",
+                         "bytearray"))
+_namedtuple_classes = {}  # (name, fields) -> class, so equal shapes share one class
+
+
+def _float_of(body):
+    if body == "nan" or body == "inf" or body == "-inf":
+        return float(body)
+    if _type(body) is str and len(body) <= 100 and _FLOAT_RE.fullmatch(body):
+        value = float(body)
+        if value == _INF or value == -_INF:
+            raise WireError("float text out of range")
+        return value
+    raise WireError("invalid float text")
+
+
+def _int_of(body):
+    if _type(body) is not str or len(body) > MAX_INT_DIGITS + 1 or not _INT_RE.fullmatch(body):
+        raise WireError("invalid int text")
+    return int(body) if len(body) <= _CHUNK_DIGITS else text_to_int(body)
+
+
+def _object_body(tag, body, keys):
+    """The fields of a tagged value's JSON-object body, which must have exactly `keys`."""
+    if _type(body) is not tuple:
+        raise WireError("%s body must be a JSON object" % tag)
+    fields = {}
+    for key, val in body:
+        if key in fields or key not in keys:
+            raise WireError("%s: unexpected or repeated key %r" % (tag, key[:40]))
+        fields[key] = val
+    if len(fields) != len(keys):
+        raise WireError("%s needs the keys %s" % (tag, ", ".join(keys)))
+    return fields
+
+
+def _identifier(node, what):
+    if (_type(node) is not str or not node.isascii() or not node.isidentifier()
+            or keyword.iskeyword(node) or len(node) > 200):
+        raise WireError("%s must be an ASCII identifier" % what)
+    return node
+
+
+def _namedtuple_class(name, fields):
+    _identifier(name, "namedtuple name")
+    if _type(fields) is not list or len(fields) > MAX_FIELDS:
+        raise WireError("namedtuple fields must be a list of at most %d names" % MAX_FIELDS)
+    for f in fields:
+        if _identifier(f, "namedtuple field").startswith("_"):
+            raise WireError("namedtuple field names cannot start with '_'")
+    key = (name, tuple(fields))
+    cls = _namedtuple_classes.get(key)
+    if cls is None:
+        if len(set(fields)) != len(fields):
+            raise WireError("repeated namedtuple field")
+        if len(_namedtuple_classes) >= 1000:
+            raise WireError("more than 1000 namedtuple classes")
+        cls = collections.namedtuple(name, fields, module="solution")
+        _namedtuple_classes[key] = cls
+    return cls
+
+
+def _scalar(tag, body, handle):
+    if tag == "int":
+        return _int_of(body)
+    if tag == "float":
+        return _float_of(body)
+    if tag == "bytes" or tag == "bytearray":
+        if _type(body) is not str or not body.isascii():
+            raise WireError("%s must be a base64 string" % tag)
+        raw = _a2b(body, strict_mode=True)
+        return raw if tag == "bytes" else bytearray(raw)
+    if tag == "complex":
+        if _type(body) is not list or len(body) != 2:
+            raise WireError("complex must be [real, imag]")
+        return complex(_float_of(body[0]), _float_of(body[1]))
+    if tag == "fraction":
+        if _type(body) is not list or len(body) != 2:
+            raise WireError("fraction must be [numerator, denominator]")
+        num, den = _int_of(body[0]), _int_of(body[1])
+        if den <= 0:
+            raise WireError("fraction denominator must be positive")
+        return _Fraction(num, den)
+    if tag == "decimal":
+        if _type(body) is not str or len(body) > MAX_DECIMAL_CHARS or not _DECIMAL_RE.fullmatch(body):
+            raise WireError("invalid decimal text")
+        return _Decimal(body)
+    if tag == "type":
+        cls = TYPES.get(body) if _type(body) is str else None
+        if cls is None:
+            raise WireError("type %r is not one the wire carries" % str(body)[:40])
+        return cls
+    # handle
+    f = _object_body(tag, body, ("id", "class"))
+    hid, cls = f["id"], f["class"]
+    if _type(hid) is not str or not hid or len(hid) > 100 or not hid.isascii():
+        raise WireError("handle id must be a short ASCII string")
+    if _type(cls) is not str or len(cls) > 200:
+        raise WireError("handle class must be a string")
+    if handle is None:
+        raise WireError("an object of class %s (a handle) is not a value" % _checked_str(cls))
+    return handle(hid, _checked_str(cls))
+
+
+def _value_of(node, handle):
+    stack = []  # open containers: [tag, body, next index, items, hashable, depth, extra]
     hashable, depth = False, 0  # hashable: inside a set or a dict key (sets -> frozensets)
     while True:
         t = _type(node)
@@ -254,32 +534,38 @@ def _value_of(node):
             raise WireError("a tagged value has exactly one key")
         else:
             tag, body = node[0]
-            if tag == "int":
-                if (_type(body) is not str or len(body) > MAX_INT_DIGITS + 1
-                        or not _INT_RE.fullmatch(body)):
-                    raise WireError("invalid int text")
-                value = int(body) if len(body) <= _CHUNK_DIGITS else text_to_int(body)
-            elif tag == "float":
-                if body == "nan" or body == "inf" or body == "-inf":
-                    value = float(body)
-                elif _type(body) is str and len(body) <= 100 and _FLOAT_RE.fullmatch(body):
-                    value = float(body)
-                    if value == _INF or value == -_INF:
-                        raise WireError("float text out of range")
-                else:
-                    raise WireError("invalid float text")
-            elif tag == "bytes":
-                if _type(body) is not str or not body.isascii():
-                    raise WireError("bytes must be a base64 string")
-                value = _a2b(body, strict_mode=True)
-            elif tag in ("list", "tuple", "set", "dict"):
+            if hashable and tag in _UNHASHABLE:
+                raise WireError("unhashable %s inside a set or dict key" % tag)
+            if tag in _SCALAR_TAGS:
+                value = _scalar(tag, body, handle)
+            elif tag in _SEQ_TAGS or tag in _MAP_TAGS:
+                extra = None
+                if tag == "defaultdict":
+                    f = _object_body(tag, body, ("factory", "items"))
+                    extra, body = f["factory"], f["items"]
+                    if extra is not None and (_type(extra) is not str or extra not in TYPES):
+                        raise WireError("defaultdict factory must be null or a wire type name")
+                elif tag == "deque":
+                    f = _object_body(tag, body, ("maxlen", "items"))
+                    extra, body = f["maxlen"], f["items"]
+                    if extra is not None:
+                        if _type(extra) is not tuple or len(extra) != 1 or extra[0][0] != "int":
+                            raise WireError("deque maxlen must be null or an int")
+                        extra = _int_of(extra[0][1])
+                        if not 0 <= extra <= 2 ** 62:
+                            raise WireError("deque maxlen out of range")
+                elif tag == "namedtuple":
+                    f = _object_body(tag, body, ("name", "fields", "values"))
+                    extra, body = _namedtuple_class(f["name"], f["fields"]), f["values"]
+                    if _type(body) is list and len(body) != len(f["fields"]):
+                        raise WireError("namedtuple needs one value per field")
                 if _type(body) is not list:
                     raise WireError("%s body must be a JSON array" % tag)
+                if tag == "deque" and extra is not None and len(body) > extra:
+                    raise WireError("deque holds more items than its maxlen")
                 if depth >= MAX_DEPTH:
                     raise WireError("containers nest deeper than %d" % MAX_DEPTH)
-                if hashable and (tag == "list" or tag == "dict"):
-                    raise WireError("unhashable %s inside a set or dict key" % tag)
-                stack.append([tag, body, 0, [], hashable, depth + 1])
+                stack.append([tag, body, 0, [], hashable, depth + 1, extra])
                 value = _END
             else:
                 raise WireError("unknown tag %r" % str(tag)[:40])
@@ -290,17 +576,18 @@ def _value_of(node):
             if value is not _END:
                 top[3].append(value)
             tag, body, i = top[0], top[1], top[2]
-            if tag == "dict":
+            if tag in _MAP_TAGS:
                 if i < 2 * len(body):
                     pair = body[i >> 1]
                     if _type(pair) is not list or len(pair) != 2:
-                        raise WireError("dict items must be [key, value] pairs")
+                        raise WireError("%s items must be [key, value] pairs" % tag)
                     node, hashable, depth = pair[i & 1], not (i & 1), top[5]
                     top[2] = i + 1
                     break
             elif i < len(body):
                 node, depth = body[i], top[5]
-                hashable = tag == "set" or (tag == "tuple" and top[4])
+                hashable = (tag == "set" or tag == "frozenset" or
+                            ((tag == "tuple" or tag == "namedtuple") and top[4]))
                 top[2] = i + 1
                 break
             stack.pop()
@@ -311,8 +598,23 @@ def _value_of(node):
                 value = tuple(items)
             elif tag == "set":
                 value = frozenset(items) if top[4] else set(items)
+            elif tag == "frozenset":
+                value = frozenset(items)
+            elif tag == "deque":
+                value = _deque(items, top[6])
+            elif tag == "namedtuple":
+                value = top[6]._make(items)
             else:
-                value = dict(zip(items[0::2], items[1::2]))
+                pairs = zip(items[0::2], items[1::2])
+                if tag == "dict":
+                    value = dict(pairs)
+                elif tag == "counter":
+                    value = _Counter()
+                    dict.update(value, pairs)  # as given: no counting, zeros and all
+                elif tag == "ordereddict":
+                    value = _OrderedDict(pairs)
+                else:
+                    value = _defaultdict(None if top[6] is None else TYPES[top[6]], pairs)
 
 
 def text_to_int(text):
@@ -341,8 +643,11 @@ def _checked_str(s):
 #
 # Request:  {"id": ID, "call": NAME, "args": [v...], "kwargs": {NAME: v}}
 #           {"id": ID, "getattr": NAME}            (streaming mode only)
+#           {"id": ID, "on": HANDLE_ID, "op": OP, "args": [v...], "kwargs": {NAME: v}}
+#                                                  (streaming mode only; OP in OPS)
 # Response: {"id": ID, "value": v} | {"id": ID, "raised": TYPE, "message": TEXT}
 #           | {"id": ID, "unserializable": REASON}
+#           | {"id": ID, "method": NAME}  (an op getattr found a method bound to its object)
 # Hello:    {"hello": {"callables": [NAME...], "import_error": null | "Type: msg"}}
 
 def _line(text):
@@ -351,24 +656,49 @@ def _line(text):
     return text
 
 
-def request_call(rid, name, args, kwargs):
-    parts = [encode(a) for a in args]
-    named = [json_string(k) + ":" + encode(v) for k, v in kwargs.items()]
+# What an op does to the object of handle H (args are the op's own, after the handle):
+#   getattr [name]  setattr [name, value]  delattr [name]  call [*args] (+kwargs): H(...)
+#   method [name, *args] (+kwargs): H.name(...)  bool []  len []  iter []  next []
+#   str []  repr []  getitem [key]  setitem [key, value]  delitem [key]  contains [item]
+OPS = ("getattr", "setattr", "delattr", "call", "method", "bool", "len", "iter", "next", "str",
+       "repr", "getitem", "setitem", "delitem", "contains")
+
+
+def _arguments(args, kwargs, other):
+    parts = [encode(a, other=other) for a in args]
+    named = [json_string(k) + ":" + encode(v, other=other) for k, v in kwargs.items()]
+    return ",".join(parts), ",".join(named)
+
+
+def request_call(rid, name, args, kwargs, other=None):
+    parts, named = _arguments(args, kwargs, other)
     return _line('{"id":%s,"call":%s,"args":[%s],"kwargs":{%s}}' % (
-        json_string(rid), json_string(name), ",".join(parts), ",".join(named)))
+        json_string(rid), json_string(name), parts, named))
+
+
+def request_op(rid, on, op, args, kwargs=None, other=None):
+    if op not in OPS:
+        raise WireError("unknown op %r" % op)
+    parts, named = _arguments(args, kwargs or {}, other)
+    return _line('{"id":%s,"on":%s,"op":"%s","args":[%s],"kwargs":{%s}}' % (
+        json_string(rid), json_string(on), op, parts, named))
 
 
 def request_getattr(rid, name):
     return _line('{"id":%s,"getattr":%s}' % (json_string(rid), json_string(name)))
 
 
-def response_value(rid, value):
+def response_value(rid, value, other=None):
     """Response line for a return value; falls back to "unserializable"."""
     head = '{"id":%s,"value":' % json_string(rid)
     try:
-        return _line(head + encode(value, MAX_MESSAGE - len(head) - 1) + "}")
+        return _line(head + encode(value, MAX_MESSAGE - len(head) - 1, other) + "}")
     except WireError as exc:
         return response_unserializable(rid, str(exc))
+
+
+def response_method(rid, name):
+    return _line('{"id":%s,"method":%s}' % (json_string(rid), json_string(_clean(name, 1000))))
 
 
 def response_raised(rid, exc_type, message):
@@ -382,10 +712,13 @@ def response_unserializable(rid, reason):
         json_string(rid), json_string(_clean(reason, 1000))))
 
 
-def hello(callables, import_error):
+def hello(callables, import_error, types=()):
+    """`types`: (name, TYPE_NAMES entry) for names of the solution that are such classes."""
     names = ",".join(json_string(n) for n in callables)
     err = "null" if import_error is None else json_string(_clean(import_error, MAX_RAISED_MESSAGE))
-    return _line('{"hello":{"callables":[%s],"import_error":%s}}' % (names, err))
+    kinds = ",".join("[%s,%s]" % (json_string(n), json_string(t)) for n, t in types)
+    return _line('{"hello":{"callables":[%s],"import_error":%s,"types":[%s]}}' % (
+        names, err, kinds))
 
 
 def _clean(text, cap):
@@ -415,29 +748,43 @@ def _name(node, what):
     return _checked_str(node)
 
 
-def parse_request(line):
-    """-> (id, "call", name, args, kwargs) or (id, "getattr", name, None, None)."""
-    f = _fields(parse_json(line), ("id", "call", "args", "kwargs", "getattr"))
+def parse_request(line, handle=None):
+    """-> (id, "call", name, args, kwargs), (id, "getattr", name, None, None) or
+    (id, "op", op, [object of the handle, *args], kwargs); `handle` as in value_of()."""
+    f = _fields(parse_json(line), ("id", "call", "args", "kwargs", "getattr", "on", "op"))
     rid = _name(f.get("id"), "id")
     if set(f) == {"id", "getattr"}:
         return rid, "getattr", _name(f["getattr"], "getattr"), None, None
-    if set(f) != {"id", "call", "args", "kwargs"} or _type(f["args"]) is not list:
+    if set(f) == {"id", "on", "op", "args", "kwargs"}:
+        kind, name = "op", f["op"]
+        if name not in OPS:
+            raise WireError("unknown op")
+        head = [value_of((("handle", (("id", f["on"]), ("class", ""))),), handle)]
+    elif set(f) == {"id", "call", "args", "kwargs"}:
+        kind, name, head = "call", _name(f["call"], "call"), []
+    else:
         raise WireError("bad request shape")
-    args = [value_of(a) for a in f["args"]]
-    kwargs = {_name(k, "keyword"): value_of(v) for k, v in _fields(f["kwargs"]).items()}
-    return rid, "call", _name(f["call"], "call"), args, kwargs
+    if _type(f["args"]) is not list:
+        raise WireError("bad request shape")
+    args = head + [value_of(a, handle) for a in f["args"]]
+    kwargs = {_name(k, "keyword"): value_of(v, handle) for k, v in _fields(f["kwargs"]).items()}
+    return rid, kind, name, args, kwargs
 
 
-def parse_response(line, expected_id):
-    """-> ("value", v) | ("raised", type, message) | ("unserializable", reason).
+def parse_response(line, expected_id, handle=None):
+    """-> ("value", v) | ("raised", type, message) | ("unserializable", reason)
+    | ("method", name); `handle` as in value_of().
 
     Any other shape, or an id other than `expected_id`, is a WireError (malformed run)."""
-    f = _fields(parse_json(line), ("id", "value", "raised", "message", "unserializable"))
+    f = _fields(parse_json(line), ("id", "value", "raised", "message", "unserializable",
+                                   "method"))
     if f.get("id") != expected_id:
         raise WireError("response id does not match the request")
     keys = set(f)
     if keys == {"id", "value"}:
-        return ("value", value_of(f["value"]))
+        return ("value", value_of(f["value"], handle))
+    if keys == {"id", "method"}:
+        return ("method", _name(f["method"], "method"))
     if keys == {"id", "raised", "message"} and _type(f["message"]) is str:
         return ("raised", _name(f["raised"], "raised")[:200],
                 _checked_str(f["message"])[:MAX_RAISED_MESSAGE])
@@ -447,12 +794,20 @@ def parse_response(line, expected_id):
 
 
 def parse_hello(line):
-    """-> (callables: list[str], import_error: str | None)."""
+    """-> (callables: list[str], import_error: str | None, types: {name: class of TYPES})."""
     f = _fields(parse_json(line), ("hello",))
-    h = _fields(f.get("hello"), ("callables", "import_error"))
-    names, err = h.get("callables"), h.get("import_error")
-    if set(h) != {"callables", "import_error"} or _type(names) is not list:
+    h = _fields(f.get("hello"), ("callables", "import_error", "types"))
+    names, err, kinds = h.get("callables"), h.get("import_error"), h.get("types")
+    if (set(h) != {"callables", "import_error", "types"} or _type(names) is not list
+            or _type(kinds) is not list):
         raise WireError("bad hello")
     if err is not None and _type(err) is not str:
         raise WireError("bad hello import_error")
-    return [_name(n, "callable name") for n in names], (None if err is None else _checked_str(err))
+    types = {}
+    for pair in kinds:
+        if _type(pair) is not list or len(pair) != 2 or _type(pair[1]) is not str \
+                or pair[1] not in TYPES:
+            raise WireError("bad hello types")
+        types[_name(pair[0], "type name")] = TYPES[pair[1]]
+    return ([_name(n, "callable name") for n in names],
+            (None if err is None else _checked_str(err)), types)

@@ -28,8 +28,10 @@ returned an unserializable value, crashed). Once the solution process is dead, t
 test and every later one are "error"; if it failed to import, every test is "error" (not
 run). A report without {"done": true} is incomplete and must count as a failure.
 
-Trust: this process is trusted and never imports the submission; it sees only plain values
-decoded by proctor_wire (see harness_proxy), so the outcome of each test is decided here.
+Trust: this process is trusted and never imports the submission; it sees only values that
+proctor_wire decoded and built here (standard-library types) and Handle proxies of the
+solution's other objects, which are never compared by the solution (see harness_proxy),
+so the outcome of each test is decided here.
 """
 
 import importlib.util

@@ -1,5 +1,8 @@
 """call_runner.py: batch and streaming modes against honest and hostile submissions."""
 
+import collections
+import decimal
+import fractions
 import json
 import math
 import unittest
@@ -14,9 +17,24 @@ def call(rid, name, *args, **kwargs):
     return wire.request_call(rid, name, list(args), kwargs)
 
 
-def answers(lines, ids):
+def answers(lines, ids, handle=None):
     """Parse response lines that must answer `ids` in order (WireError if not)."""
-    return [wire.parse_response(line, rid) for line, rid in zip(lines, ids)]
+    return [wire.parse_response(line, rid, handle) for line, rid in zip(lines, ids)]
+
+
+def keep_handles(hid, class_name):
+    return ("handle", hid, class_name)
+
+
+class Ref:
+    """Stands for a handle the test holds, sent back by id."""
+
+    def __init__(self, hid):
+        self.hid = hid
+
+    @staticmethod
+    def other(obj):
+        return obj.hid, "Node"
 
 
 class Batch(unittest.TestCase):
@@ -90,11 +108,42 @@ class Batch(unittest.TestCase):
                "            'gen': (i for i in ())}[kind]\n")
         kinds = ["eq", "giant", "nan", "sub", "deep", "gen"]
         out, err, code = self.run_solution(src, [call(k, "f", k) for k in kinds])
-        got = dict(zip(kinds, answers(out, kinds)))
-        for k in ("eq", "giant", "sub", "deep", "gen"):
+        got = dict(zip(kinds, answers(out, kinds, keep_handles)))
+        for k in ("giant", "deep"):
             self.assertEqual(got[k][0], "unserializable", k)
+        # Objects the wire does not carry stay in the solution process: a handle, never
+        # the object or anything its methods say.
+        self.assertEqual(got["eq"], ("value", ("handle", "h1", "AlwaysEqual")))
+        self.assertEqual(got["sub"], ("value", ("handle", "h2", "B")))
+        self.assertEqual(got["gen"], ("value", ("handle", "h3", "generator")))
         self.assertEqual(got["nan"][0], "value")
         self.assertNotEqual(got["nan"][1], got["nan"][1])
+
+    def test_rich_results_and_arguments(self):
+        src = ("import collections, fractions, decimal\n"
+               "P = collections.namedtuple('P', 'x y')\n"
+               "def f(kind, arg=None):\n"
+               "    return {'counter': lambda: collections.Counter('abca'),\n"
+               "            'dd': lambda: collections.defaultdict(list, a=[1]),\n"
+               "            'frac': lambda: fractions.Fraction(2, 6),\n"
+               "            'dec': lambda: decimal.Decimal('1.10'),\n"
+               "            'cx': lambda: 2 - 1j, 'nt': lambda: P(1, 2),\n"
+               "            'type': lambda: arg('12'),\n"
+               "            'echo': lambda: (type(arg).__name__, arg)}[kind]()\n")
+        reqs = [call("1", "f", "counter"), call("2", "f", "dd"), call("3", "f", "frac"),
+                call("4", "f", "dec"), call("5", "f", "cx"), call("6", "f", "nt"),
+                call("7", "f", "type", int), call("8", "f", "type", arg=float),
+                call("9", "f", "echo", collections.deque([1], maxlen=3))]
+        out, err, code = self.run_solution(src, reqs)
+        got = [a[1] for a in answers(out, "123456789")]
+        self.assertEqual(got[:7], [collections.Counter(a=2, b=1, c=1), {"a": [1]},
+                                   fractions.Fraction(1, 3), decimal.Decimal("1.1"), 2 - 1j,
+                                   (1, 2), 12])
+        self.assertIs(type(got[1]), collections.defaultdict)
+        self.assertEqual(str(got[3]), "1.10")
+        self.assertEqual(got[5].x, 1)
+        self.assertIs(type(got[7]), float)
+        self.assertEqual(got[8], ("deque", collections.deque([1], maxlen=3)))
 
     def test_exit_at_import_answers_every_request(self):
         out, err, code = self.run_solution("import sys\nsys.exit(0)\ndef f(): return 1\n",
@@ -184,7 +233,7 @@ class Stream(unittest.TestCase):
                "def is_prime(n):\n    return n in (2, 3, 5, 7)\n_helper = lambda: 1\n")
         with support.WorkDir(src) as work:
             s = support.Streaming(work)
-            self.assertEqual(wire.parse_hello(s.recv()), (["K", "is_prime", "_helper"], None))
+            self.assertEqual(wire.parse_hello(s.recv()), (["K", "is_prime", "_helper"], None, {}))
             s.send(call("a", "is_prime", 7))
             self.assertEqual(wire.parse_response(s.recv(), "a"), ("value", True))
             s.send(wire.request_getattr("b", "LIMIT"))
@@ -192,14 +241,58 @@ class Stream(unittest.TestCase):
             s.send(wire.request_getattr("c", "nope"))
             self.assertEqual(wire.parse_response(s.recv(), "c")[:2], ("raised", "AttributeError"))
             s.send(wire.request_getattr("d", "math"))
-            self.assertEqual(wire.parse_response(s.recv(), "d")[0], "unserializable")
+            self.assertEqual(wire.parse_response(s.recv(), "d", keep_handles),
+                             ("value", ("handle", "h1", "module")))
             out, err = s.close()
             self.assertEqual(s.proc.returncode, 0, err)
+
+    def test_handles_ops_and_passing_back(self):
+        src = ("from collections import Counter as C, deque\n"
+               "class Node:\n"
+               "    def __init__(self, v): self.v, self.kids = v, []\n"
+               "    def add(self, other): self.kids.append(other); return self\n"
+               "    def __len__(self): return len(self.kids)\n"
+               "    def __iter__(self): return iter(self.kids)\n"
+               "def size(n): return 1 + sum(size(k) for k in n.kids)\n")
+        ref = lambda hid, cls: ("handle", hid, cls)
+        with support.WorkDir(src) as work:
+            s = support.Streaming(work)
+            callables, error, types = wire.parse_hello(s.recv())
+            self.assertEqual(types, {"C": collections.Counter, "deque": collections.deque})
+            s.send(call("1", "Node", 1))
+            self.assertEqual(wire.parse_response(s.recv(), "1", ref),
+                             ("value", ("handle", "h1", "Node")))
+            s.send(call("2", "Node", 2))
+            self.assertEqual(wire.parse_response(s.recv(), "2", ref)[1], ("handle", "h2", "Node"))
+            s.send(wire.request_op("3", "h1", "getattr", ["add"]))
+            self.assertEqual(wire.parse_response(s.recv(), "3"), ("method", "add"))
+            s.send(wire.request_op("4", "h1", "method", ["add", Ref("h2")], other=Ref.other))
+            self.assertEqual(wire.parse_response(s.recv(), "4", ref)[1], ("handle", "h1", "Node"))
+            s.send(wire.request_op("5", "h1", "len", []))
+            self.assertEqual(wire.parse_response(s.recv(), "5"), ("value", 1))
+            s.send(wire.request_call("6", "size", [Ref("h1")], {}, Ref.other))
+            self.assertEqual(wire.parse_response(s.recv(), "6"), ("value", 2))
+            s.send(wire.request_op("7", "h2", "setattr", ["v", [5]]))
+            self.assertEqual(wire.parse_response(s.recv(), "7"), ("value", None))
+            s.send(wire.request_op("8", "h2", "getattr", ["v"]))
+            self.assertEqual(wire.parse_response(s.recv(), "8"), ("value", [5]))
+            s.send(wire.request_op("9", "h1", "iter", []))
+            self.assertEqual(wire.parse_response(s.recv(), "9", ref)[1][2], "list_iterator")
+            s.send(wire.request_op("10", "h3", "next", []))
+            self.assertEqual(wire.parse_response(s.recv(), "10", ref)[1], ("handle", "h2", "Node"))
+            s.send(wire.request_op("11", "h3", "next", []))
+            self.assertEqual(wire.parse_response(s.recv(), "11")[:2], ("raised", "StopIteration"))
+            s.send(wire.request_op("12", "h1", "getattr", ["missing"]))
+            self.assertEqual(wire.parse_response(s.recv(), "12")[:2], ("raised", "AttributeError"))
+            s.send(wire.request_op("13", "h99", "len", []))  # an id it never gave: refused
+            self.assertEqual(s.recv(), b"")
+            out, err = s.close()
+            self.assertIn("unknown handle", err)
 
     def test_import_error_in_hello(self):
         with support.WorkDir("raise KeyboardInterrupt('at import')\n") as work:
             s = support.Streaming(work)
-            self.assertEqual(wire.parse_hello(s.recv()), ([], "KeyboardInterrupt: at import"))
+            self.assertEqual(wire.parse_hello(s.recv()), ([], "KeyboardInterrupt: at import", {}))
             s.send(call("1", "f"))
             self.assertEqual(wire.parse_response(s.recv(), "1"),
                              ("raised", "KeyboardInterrupt", "at import: at import"))
@@ -208,7 +301,7 @@ class Stream(unittest.TestCase):
     def test_syntax_error(self):
         with support.WorkDir("def f(:\n") as work:
             s = support.Streaming(work)
-            callables, error = wire.parse_hello(s.recv())
+            callables, error, types = wire.parse_hello(s.recv())
             self.assertTrue(error.startswith("SyntaxError"), error)
             s.close()
 

@@ -202,10 +202,11 @@ class Modes(unittest.TestCase):
             report)
         self.assertEqual(report.outcomes, {
             "test_value": "passed", "test_wrong": "failed", "test_expected_exception": "passed",
-            "test_solution_assertion_is_an_error": "error", "test_always_equal": "error",
+            "test_solution_assertion_is_an_error": "error", "test_always_equal": "failed",
             "TestGroup::test_in_class": "passed"}, report)
         self.assertIn("two times three", report.messages["test_wrong"])
-        self.assertIn("unserializable", report.messages["test_always_equal"])
+        # The AlwaysEqual object stayed in the solution; its handle equals only itself.
+        self.assertIn("assert sneaky() == 1", report.messages["test_always_equal"])
         self.assertTrue(report.done)
 
     def test_solution_test_functions_are_not_collected(self):
@@ -294,3 +295,202 @@ class Modes(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RichValuesAndHandles(unittest.TestCase):
+    """Values beyond plain data reach the test as real standard-library objects, other
+    objects of the solution as handles that the solution can never make compare equal."""
+
+    SOLUTION = textwrap.dedent("""\
+        import collections
+        from collections import Counter, OrderedDict, defaultdict, deque, namedtuple
+        from decimal import Decimal
+        from fractions import Fraction
+
+        Point = namedtuple("Point", "x y")
+
+        def letters(s): return Counter(s)
+        def by_length(words):
+            d = defaultdict(list)
+            for w in words:
+                d[len(w)].append(w)
+            return d
+        def ordered(): return OrderedDict([("b", 1), ("a", 2)])
+        def window(xs): return deque(xs, maxlen=2)
+        def ratio(a, b): return Fraction(a, b)
+        def price(): return Decimal("1.10")
+        def root(): return 1j
+        def point(): return Point(3, 4)
+        def frozen(): return frozenset({1, 2})
+        def raw(): return bytearray(b"ab")
+        def convert(kind, text): return kind(text)
+        def error_kind(): return ValueError
+
+        class Node:
+            def __init__(self, val, left=None, right=None):
+                self.val, self.left, self.right = val, left, right
+            def insert(self, v):
+                side = "left" if v < self.val else "right"
+                child = getattr(self, side)
+                if child is None:
+                    setattr(self, side, Node(v))
+                else:
+                    child.insert(v)
+                return self
+            def inorder(self):
+                out = self.left.inorder() if self.left else []
+                return out + [self.val] + (self.right.inorder() if self.right else [])
+            def __len__(self):
+                return len(self.inorder())
+            def __iter__(self):
+                return iter(self.inorder())
+
+        def bst(values):
+            root = Node(values[0])
+            for v in values[1:]:
+                root.insert(v)
+            return root
+        def depth(node):
+            return 0 if node is None else 1 + max(depth(node.left), depth(node.right))
+        """)
+
+    HOSTILE = textwrap.dedent("""\
+        import collections
+
+        class Counter(dict):  # named like the real one
+            def __eq__(self, other): return True
+            __hash__ = None
+
+        class AlwaysEqual:
+            def __eq__(self, other): return True
+            def __bool__(self): return True
+            def passed(self): return AlwaysEqual()
+            def verdict(self): return "passed"
+
+        class Str(str):
+            def __eq__(self, other): return True
+
+        class Sub(collections.Counter):
+            def __eq__(self, other): return True
+
+        def letters(s): return Counter()
+        def sub_letters(s): return Sub()
+        def result(): return AlwaysEqual()
+        def text(): return Str("nope")
+        """)
+
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory(prefix="proctor-tests-")
+        self.dir = self._tmp.name
+        self.addCleanup(self._tmp.cleanup)
+
+    def run_mode(self, mode, tests, solution, **kwargs):
+        path = write(self.dir, "tests.py", tests)
+        with support.WorkDir(solution) as work:
+            return support.run_unit(work, mode, path, **kwargs)
+
+    def test_every_type_compares_as_python_does(self):
+        report = self.run_mode("pytest", """\
+            import collections
+            from decimal import Decimal
+            from fractions import Fraction
+            from solution import *
+
+            def test_counter():
+                assert letters("abca") == collections.Counter(a=2, b=1, c=1)
+                assert letters("ab") == {"a": 1, "b": 1}
+                assert letters("abca").most_common(1) == [("a", 2)]
+            def test_defaultdict():
+                d = by_length(["a", "bb", "c"])
+                assert d == {1: ["a", "c"], 2: ["bb"]}
+                assert isinstance(d, defaultdict) and d[7] == []
+            def test_ordereddict():
+                assert ordered() == collections.OrderedDict([("b", 1), ("a", 2)])
+                assert ordered() != collections.OrderedDict([("a", 2), ("b", 1)])
+            def test_deque():
+                assert window([1, 2, 3]) == collections.deque([2, 3])
+                assert window([]).maxlen == 2
+            def test_numbers():
+                assert ratio(2, 4) == Fraction(1, 2) == 0.5
+                assert price() == Decimal("1.1") and str(price()) == "1.10"
+                assert root() ** 2 == -1
+            def test_namedtuple():
+                p = point()
+                assert p == (3, 4) and p.x == 3 and p._asdict() == {"x": 3, "y": 4}
+            def test_frozenset_and_bytearray():
+                assert frozen() == {1, 2} and type(frozen()) is frozenset
+                assert raw() == b"ab" and type(raw()) is bytearray
+            def test_types_as_arguments_and_results():
+                assert convert(int, "5") == 5 and convert(float, "2") == 2.0
+                assert error_kind() is ValueError
+                assert convert(Decimal, "0.1") == Decimal("0.1")
+            """, self.SOLUTION)
+        self.assertTrue(report.all_passed(), report)
+        self.assertEqual(len(report.collected), 8, report)
+
+    def test_solution_objects_through_handles(self):
+        report = self.run_mode("humaneval", """\
+            def check(candidate):
+                root = candidate([5, 3, 8, 1])
+                assert root.val == 5 and root.left.val == 3 and root.left.left.val == 1
+                assert root.inorder() == [1, 3, 5, 8]
+                assert len(root) == 4 and list(root) == [1, 3, 5, 8] and 8 in list(root)
+                assert depth(root) == 3              # a handle passed back as an argument
+                root.right.right = Node(9)           # built by the test through the proxy
+                assert root.inorder() == [1, 3, 5, 8, 9] and depth(root) == 3
+                root.val = 4
+                assert root.val == 4
+                assert root.left == root.left and root.left != root.right  # ids, not __eq__
+                assert {root: 1}[root] == 1
+                assert root.right.left is None
+            """, self.SOLUTION, entry="bst",
+            prompt=write(self.dir, "prompt.py", "from solution import Node, depth\n"))
+        self.assertTrue(report.all_passed(), report)
+
+    def test_forgeries_fail(self):
+        report = self.run_mode("pytest", """\
+            import collections
+            from solution import letters, sub_letters, result, text
+
+            def test_class_named_counter():
+                assert letters("aab") == collections.Counter(a=2, b=1)
+            def test_counter_subclass_with_eq():
+                assert sub_letters("aab") == collections.Counter(a=2, b=1)
+            def test_handle_where_a_value_is_expected():
+                assert result() == 42
+            def test_reflected_comparison():
+                assert collections.Counter(a=1) == letters("a")
+            def test_lying_method():
+                assert result().passed() == True
+            def test_method_returning_the_right_plain_value():
+                assert result().verdict() == "passed"   # a real str: this one may pass
+            def test_str_subclass():
+                assert text() == "yes"
+            def test_never_an_object_here():
+                r = result()
+                assert type(r).__name__ == "Handle" and (r == r) and not (r == 1)
+                assert r.__eq__(1) is False
+            """, self.HOSTILE)
+        self.assertTrue(report.done, report)
+        self.assertEqual(report.outcomes, {
+            "test_class_named_counter": "failed", "test_counter_subclass_with_eq": "failed",
+            "test_handle_where_a_value_is_expected": "failed",
+            "test_reflected_comparison": "failed", "test_lying_method": "failed",
+            "test_method_returning_the_right_plain_value": "passed",
+            "test_str_subclass": "failed", "test_never_an_object_here": "passed"}, report)
+
+    def test_handle_sent_where_the_solution_expects_a_value(self):
+        # The handle arrives as the solution's own object: nothing for it to forge there.
+        report = self.run_mode("asserts", """\
+            # --- test: echo
+            assert kind_of(make()) == "Thing"
+            # --- test: test_objects_do_not_cross_to_the_solution
+            try:
+                kind_of(object())
+            except Exception as exc:
+                assert "cannot send" in str(exc)
+            else:
+                assert False
+            """, "class Thing: pass\ndef make(): return Thing()\n"
+                 "def kind_of(x): return type(x).__name__\n")
+        self.assertTrue(report.all_passed(), report)

@@ -1,11 +1,14 @@
 """proctor_wire: exact forms, round trips, refusals and strict decoding."""
 
 import collections
+import decimal
+import fractions
 import math
 import random
 import struct
 import sys
 import time
+import typing
 import unittest
 
 import support
@@ -161,10 +164,16 @@ class Refusals(unittest.TestCase):
         class MyFloat(float):
             pass
 
-        Point = collections.namedtuple("Point", "x y")
+        class Counter(dict):  # named like the real one: still the solution's own class
+            pass
+
+        class Point(collections.namedtuple("Point", "x y")):  # a method of its own
+            def norm(self):
+                return 0
+
         refused = [MyInt(3), MyStr("a"), MyList([1]), MyDict(a=1), MyFloat(1.0), Point(1, 2),
-                   object(), len, lambda: 0, bytearray(b"x"), memoryview(b"x"), 1j,
-                   (i for i in ()), range(3), collections.OrderedDict(), Spy(), Forged()]
+                   object(), len, lambda: 0, memoryview(b"x"), Counter(a=1),
+                   (i for i in ()), range(3), Spy(), Forged(), Forged]
         for v in refused:
             for wrapped in (v, [v], {"k": v}, (1, (v,))):
                 with self.subTest(v=type(v), wrapped=type(wrapped)):
@@ -242,6 +251,178 @@ class StrictDecode(unittest.TestCase):
                     wire.decode(text)
 
 
+class HashSpy(type):
+    """A metaclass whose hash and == would run the submission's code if they were used."""
+    def __hash__(cls):
+        Spy.touched.append(True)
+        return 0
+
+    def __eq__(cls, other):
+        Spy.touched.append(True)
+        return True
+
+
+class SpyClass(metaclass=HashSpy):
+    pass
+
+
+def handles():
+    """An `other` hook that hands out ids, and the objects it was given."""
+    given = []
+
+    def other(obj):
+        given.append(obj)
+        return "h%d" % len(given), wire.type_name(type(obj))
+    return other, given
+
+
+class RichValues(unittest.TestCase):
+    """The standard types beyond plain data: exact forms, and Python's own == after a trip."""
+    Point = collections.namedtuple("Point", "x y")
+
+    def test_exact_forms(self):
+        cases = [
+            (1 - 2.5j, '{"complex":["1.0","-2.5"]}'),
+            (complex(float("nan"), float("inf")), '{"complex":["nan","inf"]}'),
+            (fractions.Fraction(-6, 4), '{"fraction":["-3","2"]}'),
+            (decimal.Decimal("1.10"), '{"decimal":"1.10"}'),
+            (decimal.Decimal("-1e5"), '{"decimal":"-1E+5"}'),
+            (decimal.Decimal("sNaN"), '{"decimal":"sNaN"}'),
+            (frozenset({1}), '{"frozenset":[{"int":"1"}]}'),
+            (bytearray(b"\x00\xff"), '{"bytearray":"AP8="}'),
+            (collections.Counter("aab"), '{"counter":[["a",{"int":"2"}],["b",{"int":"1"}]]}'),
+            (collections.OrderedDict([(2, None)]), '{"ordereddict":[[{"int":"2"},null]]}'),
+            (collections.defaultdict(list, {"k": []}),
+             '{"defaultdict":{"factory":"list","items":[["k",{"list":[]}]]}}'),
+            (collections.defaultdict(lambda: 0), '{"defaultdict":{"factory":null,"items":[]}}'),
+            (collections.deque([1], maxlen=2),
+             '{"deque":{"maxlen":{"int":"2"},"items":[{"int":"1"}]}}'),
+            (collections.deque(), '{"deque":{"maxlen":null,"items":[]}}'),
+            (self.Point(1, "a"),
+             '{"namedtuple":{"name":"Point","fields":["x","y"],"values":[{"int":"1"},"a"]}}'),
+            (int, '{"type":"int"}'), (ValueError, '{"type":"ValueError"}'),
+            (collections.Counter, '{"type":"collections.Counter"}'),
+            (fractions.Fraction, '{"type":"fractions.Fraction"}'),
+        ]
+        for value, text in cases:
+            with self.subTest(value=value):
+                self.assertEqual(wire.encode(value), text)
+
+    def test_round_trip_keeps_exact_types_and_state(self):
+        od = collections.OrderedDict(a=1, b=2)
+        od.move_to_end("a")  # the C OrderedDict's order is not its dict's order
+        values = [
+            3 + 4j, fractions.Fraction(1, 3), fractions.Fraction(2 ** 200, 3),
+            decimal.Decimal("1.10"), decimal.Decimal("-0"), decimal.Decimal("0E-7"),
+            decimal.Decimal("Infinity"), decimal.Decimal("1E+999999999999999999"),
+            frozenset({1, (2, frozenset({3}))}), bytearray(range(256)),
+            collections.Counter({"a": 3, "b": 0, "c": -1}), od,
+            collections.defaultdict(int, {1: 2}), collections.deque([1, [2]], maxlen=5),
+            [int, str, KeyError, collections.deque],
+            {frozenset({1}): self.Point(1, 2), 1j: fractions.Fraction(1, 2),
+             decimal.Decimal(2): bytearray(b"x").decode()},
+        ]
+        for v in values:
+            with self.subTest(v=v):
+                back = wire.decode(wire.encode(v))
+                self.assertIs(type(back), type(v))
+                self.assertEqual(back, v)
+                self.assertEqual(repr(back), repr(v))  # order, factory, maxlen, digits
+        self.assertEqual(list(wire.decode(wire.encode(od))), ["b", "a"])
+        self.assertIs(wire.decode(wire.encode(collections.defaultdict(set))).default_factory, set)
+
+    def test_equality_is_pythons_own_on_decoded_values(self):
+        back = lambda v: wire.decode(wire.encode(v))
+        self.assertEqual(back(collections.Counter(a=1)), {"a": 1})
+        self.assertEqual(back(collections.Counter(a=1, b=0)), collections.Counter(a=1))
+        self.assertEqual(back(fractions.Fraction(1, 2)), 0.5)
+        self.assertEqual(back(decimal.Decimal("1.10")), decimal.Decimal("1.1"))
+        self.assertEqual(back(self.Point(1, 2)), (1, 2))
+        self.assertNotEqual(back(collections.deque([1])), [1])
+        self.assertNotEqual(back(collections.OrderedDict(a=1, b=2)),
+                            collections.OrderedDict(b=2, a=1))
+        self.assertEqual(back(frozenset({1})), {1})
+
+    def test_namedtuple_classes_are_built_and_shared_here(self):
+        a, b = wire.decode(wire.encode([self.Point(1, 2), self.Point(3, 4)]))
+        self.assertIs(type(a), type(b))
+        self.assertIsNot(type(a), self.Point)  # rebuilt by the decoder, not the sender's
+        self.assertEqual(type(a)._fields, ("x", "y"))
+
+        class Typed(typing.NamedTuple):
+            x: int
+            y: int = 0
+        self.assertEqual(wire.decode(wire.encode(Typed(1))), (1, 0))
+
+    def test_bad_rich_forms(self):
+        bad = [
+            '{"complex":["1.0"]}', '{"complex":"1+2j"}', '{"complex":[{"float":"1.0"},"2.0"]}',
+            '{"fraction":["1","0"]}', '{"fraction":["1","-2"]}', '{"fraction":["1.5","2"]}',
+            '{"decimal":"1.1e5"}', '{"decimal":"01"}', '{"decimal":"inf"}', '{"decimal":1}',
+            '{"decimal":"1E+1234567890123456789"}', '{"decimal":" 1"}',
+            '{"type":"os.system"}', '{"type":"Node"}', '{"type":"eval"}',
+            '{"defaultdict":{"factory":"print","items":[]}}',
+            '{"defaultdict":{"items":[]}}', '{"defaultdict":[]}',
+            '{"deque":{"maxlen":{"int":"1"},"items":[null,null]}}',
+            '{"deque":{"maxlen":{"int":"-1"},"items":[]}}', '{"deque":{"items":[]}}',
+            '{"namedtuple":{"name":"P","fields":["x"],"values":[]}}',
+            '{"namedtuple":{"name":"P","fields":["_x"],"values":[null]}}',
+            '{"namedtuple":{"name":"P","fields":["x","x"],"values":[null,null]}}',
+            '{"namedtuple":{"name":"import os","fields":[],"values":[]}}',
+            '{"namedtuple":{"name":"class","fields":[],"values":[]}}',
+            '{"namedtuple":{"name":"P","fields":["x"],"values":[null],"extra":1}}',
+            '{"set":[{"counter":[]}]}', '{"frozenset":[{"bytearray":""}]}',
+            '{"dict":[[{"deque":{"maxlen":null,"items":[]}},null]]}',
+            '{"set":[{"namedtuple":{"name":"P","fields":["x"],"values":[{"list":[]}]}}]}',
+            '{"handle":{"id":"h1","class":"Node"}}',
+        ]
+        for text in bad:
+            with self.subTest(text=text):
+                with self.assertRaises(WireError):
+                    wire.decode(text)
+
+
+class Handles(unittest.TestCase):
+    def setUp(self):
+        Spy.touched.clear()
+
+    def test_foreign_objects_become_handles_untouched(self):
+        class Counter(dict):  # the solution's own class named Counter
+            def __eq__(self, other):
+                Spy.touched.append(True)
+                return True
+        other, given = handles()
+        fake, spy = Counter(a=1), Spy()
+        text = wire.encode([fake, {1: spy}, SpyClass, SpyClass()], other=other)
+        self.assertEqual(text, '{"list":[{"handle":{"id":"h1","class":"Counter"}},'
+                               '{"dict":[[{"int":"1"},{"handle":{"id":"h2","class":"Spy"}}]]},'
+                               '{"handle":{"id":"h3","class":"HashSpy"}},'
+                               '{"handle":{"id":"h4","class":"SpyClass"}}]}')
+        self.assertEqual(given[:2], [fake, spy])
+        self.assertEqual(Spy.touched, [])
+
+    def test_handles_decode_only_through_the_callers_hook(self):
+        text = '{"tuple":[{"handle":{"id":"h9","class":"Node"}}]}'
+        with self.assertRaises(WireError):
+            wire.decode(text)
+        self.assertEqual(wire.decode(text, lambda hid, cls: ("H", hid, cls)),
+                         (("H", "h9", "Node"),))
+
+    def test_op_request_round_trip(self):
+        objects = {"h1": "the object"}
+        line = wire.request_op("5", "h1", "method", ["insert", 3], {"k": None})
+        self.assertEqual(wire.parse_request(line, lambda hid, cls: objects[hid]),
+                         ("5", "op", "method", ["the object", "insert", 3], {"k": None}))
+        with self.assertRaises(WireError):
+            wire.request_op("5", "h1", "__eq__", [])
+        with self.assertRaises(WireError):  # no hook: no handle
+            wire.parse_request(line)
+
+    def test_method_response(self):
+        self.assertEqual(wire.parse_response(wire.response_method("3", "insert"), "3"),
+                         ("method", "insert"))
+
+
 class Messages(unittest.TestCase):
     def test_request_round_trip(self):
         line = wire.request_call("7", "add", [1, 2.5], {"c": [b"x"]})
@@ -268,11 +449,16 @@ class Messages(unittest.TestCase):
                     wire.parse_response(line, "1")
 
     def test_hello(self):
-        line = wire.hello(["f", "g"], None)
-        self.assertEqual(wire.parse_hello(line), (["f", "g"], None))
-        self.assertEqual(wire.parse_hello(wire.hello([], "SystemExit: 0")), ([], "SystemExit: 0"))
-        with self.assertRaises(WireError):
-            wire.parse_hello('{"hello":{"callables":[1],"import_error":null}}')
+        line = wire.hello(["f", "g", "C"], None, [("C", "collections.Counter")])
+        self.assertEqual(wire.parse_hello(line), (["f", "g", "C"], None,
+                                                  {"C": collections.Counter}))
+        self.assertEqual(wire.parse_hello(wire.hello([], "SystemExit: 0")),
+                         ([], "SystemExit: 0", {}))
+        for bad in ('{"hello":{"callables":[1],"import_error":null,"types":[]}}',
+                    '{"hello":{"callables":[],"import_error":null}}',
+                    '{"hello":{"callables":[],"import_error":null,"types":[["C","os.system"]]}}'):
+            with self.assertRaises(WireError):
+                wire.parse_hello(bad)
 
 
 if __name__ == "__main__":
