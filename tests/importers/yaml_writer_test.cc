@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,11 @@ const std::vector<std::string> kTexts = {
     "# comment-like\n",
     "|\n",
     "---\n...\n",
+    "unicode line separator \xe2\x80\xa8 and nel \xc2\x85 inside\n",
+    "bom \xef\xbb\xbf inside\nline\n",
+    "x\n\ty\n",
+    "first\n\n\n  indented after blank lines\nlast\n",
+    std::string(3000, 'y') + " " + std::string(3000, 'z'),
 };
 
 TEST(YamlWriterTest, StringsReadBackUnchangedAtEveryDepth) {
@@ -83,6 +89,42 @@ TEST(YamlWriterTest, FlowValuesAreVerbatim) {
   w.Flow("languages", "[python]");
   w.Flow("weight", "2");
   EXPECT_EQ(w.Take(), "languages: [python]\nweight: 2\n");
+}
+
+TEST(YamlWriterTest, FlowValuesKeepTheirMeaning) {
+  // Quoted scalars stay strings, plain ones plain, nulls null: "12" must not become 12.
+  YamlWriter w;
+  w.Flow("args", R"(["12", '3', 4, ~, null, {"$tuple": [1, "x"]}, [a, "b c"], -2.5e3])");
+  w.Flow("empty", "[]");
+  std::string doc = w.Take();
+  YAML::Node node = YAML::Load(doc);
+  const YAML::Node& args = node["args"];
+  ASSERT_TRUE(args.IsSequence()) << doc;
+  ASSERT_EQ(args.size(), 8u) << doc;
+  EXPECT_EQ(args[0].Tag(), "!") << doc;  // quoted
+  EXPECT_EQ(args[0].Scalar(), "12");
+  EXPECT_EQ(args[1].Tag(), "!") << doc;
+  EXPECT_EQ(args[2].Tag(), "?") << doc;  // plain
+  EXPECT_EQ(args[2].Scalar(), "4");
+  EXPECT_TRUE(args[3].IsNull()) << doc;
+  EXPECT_TRUE(args[4].IsNull()) << doc;
+  EXPECT_EQ(args[5]["$tuple"][1].Tag(), "!") << doc;
+  EXPECT_EQ(args[6][1].Scalar(), "b c") << doc;
+  EXPECT_EQ(args[7].Scalar(), "-2.5e3") << doc;
+  EXPECT_TRUE(node["empty"].IsSequence() && node["empty"].size() == 0) << doc;
+}
+
+TEST(YamlWriterTest, FlowTextThatIsNotYamlIsRefused) {
+  YamlWriter w;
+  EXPECT_THROW(w.Flow("args", "[1, 2"), std::invalid_argument);
+}
+
+TEST(YamlWriterTest, QuoteYamlReadsBack) {
+  for (const std::string& text : kTexts) {
+    std::string quoted = QuoteYaml(text);
+    ASSERT_EQ(quoted.front(), '"') << quoted;
+    EXPECT_EQ(YAML::Load("k: " + quoted)["k"].as<std::string>(), text) << quoted;
+  }
 }
 
 TEST(PackWriterTest, FileStems) {
