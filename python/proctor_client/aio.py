@@ -52,9 +52,9 @@ class AsyncMethods:
         return p.reset_value(await self.call("env.reset", params))
 
     async def step(self, session_id: str, action: p.Submission, *,
-                   deadline_ms: Optional[int] = None
+                   deadline_ms: Optional[int] = None, extract: Optional[str] = None
                    ) -> Tuple[Any, Optional[float], bool, bool, Dict[str, Any]]:
-        params = p.step_params(session_id, action, deadline_ms)
+        params = p.step_params(session_id, action, deadline_ms, extract)
         return p.step_value(await self.call("env.step", params))
 
     async def close_env(self, session_id: str) -> None:
@@ -62,10 +62,10 @@ class AsyncMethods:
 
     async def grade(self, task_id: str, submissions: Iterable[p.Submission],
                     pack: Optional[str] = None, deadline_ms: Optional[int] = None,
-                    stream: bool = False, on_result: Optional[p.ResultCallback] = None
-                    ) -> Dict[str, Any]:
+                    stream: bool = False, on_result: Optional[p.ResultCallback] = None,
+                    extract: Optional[str] = None) -> Dict[str, Any]:
         """See `ProctorClient.grade`; `on_result` runs on the event loop, must not block."""
-        params = p.grade_params(task_id, submissions, pack, deadline_ms, stream)
+        params = p.grade_params(task_id, submissions, pack, deadline_ms, stream, extract)
         return await self.call("grade", params, on_result=on_result)
 
 

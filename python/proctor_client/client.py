@@ -250,11 +250,14 @@ class ProctorClient:
         return p.reset_value(self.call("env.reset", p.reset_params(session_id, seed, options,
                                                                    deadline_ms)))
 
-    def step(self, session_id: str, action: p.Submission, *, deadline_ms: Optional[int] = None
+    def step(self, session_id: str, action: p.Submission, *, deadline_ms: Optional[int] = None,
+             extract: Optional[str] = None
              ) -> Tuple[Any, Optional[float], bool, bool, Dict[str, Any]]:
-        """Submits an action (a str means `{"code": str}`):
-        `(observation, reward, terminated, truncated, info)`; reward is None when ungradeable."""
-        return p.step_value(self.call("env.step", p.step_params(session_id, action, deadline_ms)))
+        """Submits an action (a str means `{"code": str}`, a list of messages a chat):
+        `(observation, reward, terminated, truncated, info)`; reward is None when ungradeable.
+        `extract` ("auto", "fenced", "raw") says how the code is found in it."""
+        params = p.step_params(session_id, action, deadline_ms, extract)
+        return p.step_value(self.call("env.step", params))
 
     def close_env(self, session_id: str) -> None:
         """Closes a session (the server also reaps idle ones)."""
@@ -262,13 +265,18 @@ class ProctorClient:
 
     def grade(self, task_id: str, submissions: Iterable[p.Submission], pack: Optional[str] = None,
               deadline_ms: Optional[int] = None, stream: bool = False,
-              on_result: Optional[p.ResultCallback] = None) -> Dict[str, Any]:
+              on_result: Optional[p.ResultCallback] = None,
+              extract: Optional[str] = None) -> Dict[str, Any]:
         """Grades a group of submissions of one task: `{"results": [...], "group": {...}}`.
 
-        A str submission means `{"code": str}`. With `stream=True`, `on_result(index, result)`
-        is called for each result as it finishes, before this returns.
+        A str submission means `{"code": str}`, a list of `{"role", "content"}` messages a
+        chat (its last assistant message is graded). `extract` ("auto" by default on the
+        server, "fenced", "raw") says how the code is found in submissions that do not name
+        their own; each result's `extraction` says what was graded. With `stream=True`,
+        `on_result(index, result)` is called for each result as it finishes, before this
+        returns.
         """
-        params = p.grade_params(task_id, submissions, pack, deadline_ms, stream)
+        params = p.grade_params(task_id, submissions, pack, deadline_ms, stream, extract)
         return self.call("grade", params, on_result=on_result)
 
 

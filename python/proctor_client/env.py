@@ -40,9 +40,12 @@ class ProctorEnv(_Base):
     `env_id` is a server env (`proctor/codegen-v0`, `proctor/repair-v0`), `options` its
     `env.make` options (`pack`, `split`, `max_turns`, `reward_mode`, `language`). Pass a
     `client` to share one connection between envs; otherwise the env opens (and closes) its
-    own. An action is a str (sent as `{action_field: str}`, `"code"` by default) or a dict
-    sent as it is (`{"completion": ..., "language": ...}`). The reward is None when Proctor
-    could not grade the action (`info["ungradeable"]`): drop that sample, do not score it 0.
+    own. An action is a str (sent as `{action_field: str}`, `"code"` by default), a list of
+    chat messages (`{"messages": list}`: the last assistant message is graded) or a dict sent
+    as it is (`{"completion": ..., "language": ...}`). `extract` ("auto", "fenced", "raw";
+    docs/extraction.md) is sent with every action that does not name its own. The reward is
+    None when Proctor could not grade the action (`info["ungradeable"]`): drop that sample,
+    do not score it 0.
     """
 
     metadata = {"render_modes": ["ansi"]}
@@ -53,12 +56,13 @@ class ProctorEnv(_Base):
                  port: int = p.DEFAULT_PORT, unix_path: Optional[str] = None,
                  timeout: Optional[float] = None, max_length: int = DEFAULT_MAX_LENGTH,
                  charset: str = DEFAULT_CHARSET, action_field: str = "code",
-                 render_mode: Optional[str] = None):
+                 render_mode: Optional[str] = None, extract: Optional[str] = None):
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ValueError(f"render_mode must be one of {self.metadata['render_modes']}")
         self.env_id = env_id
         self.render_mode = render_mode
         self.action_field = action_field
+        self.extract = p.check_extract(extract)
         if _spaces is not None:
             self.observation_space = _spaces.Text(max_length=max_length, charset=charset)
             self.action_space = _spaces.Text(max_length=max_length, charset=charset)
@@ -92,7 +96,7 @@ class ProctorEnv(_Base):
 
     def step(self, action: p.Submission) -> Tuple[str, Optional[float], bool, bool, Dict[str, Any]]:
         """Submits code; raises `EnvError` before `reset` or after the episode ended."""
-        submission = p.as_submission(action, self.action_field)
+        submission = p.as_submission(action, self.action_field, self.extract)
         observation, reward, terminated, truncated, info = self.client.step(self._session(),
                                                                             submission)
         return self._text(observation), reward, terminated, truncated, self._info(observation, info)

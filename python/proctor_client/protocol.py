@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .errors import Overloaded, ProctorError, error_from_wire
 
@@ -25,7 +25,14 @@ MAX_LINE_BYTES = 256 * 1024 * 1024
 
 GRADE_RESULT = "grade.result"
 
-Submission = Union[str, Mapping[str, Any]]
+# A str (shorthand for `{"code": str}`, or the field the caller names), a list of chat
+# messages (`{"messages": list}`), or a dict sent as it is.
+Submission = Union[str, Sequence[Mapping[str, Any]], Mapping[str, Any]]
+
+# How the server finds the code in a submission (docs/extraction.md): "auto" (the default: a
+# markdown fence of the task's language if there is one, else the text), "fenced" (a fence is
+# required, else the verdict no_code), "raw" (the text as it is).
+EXTRACT_MODES = ("auto", "fenced", "raw")
 ResultCallback = Callable[[int, Dict[str, Any]], Any]
 NotificationCallback = Callable[[str, Any], Any]
 
@@ -146,13 +153,30 @@ def with_deadline(params: Dict[str, Any], deadline_ms: Optional[int]) -> Dict[st
     return params
 
 
-def as_submission(submission: Submission, key: str = "code") -> Dict[str, Any]:
-    """A str is shorthand for `{key: str}`; a mapping is sent as it is."""
+def as_submission(submission: Submission, key: str = "code",
+                  extract: Optional[str] = None) -> Dict[str, Any]:
+    """A str is shorthand for `{key: str}`; a list of `{"role", "content"}` messages for
+    `{"messages": list}`; a mapping is sent as it is. `extract` is added unless the mapping
+    names its own."""
     if isinstance(submission, str):
-        return {key: submission}
-    if isinstance(submission, Mapping):
-        return dict(submission)
-    raise TypeError(f"a submission is a str or a dict, not {type(submission).__name__}")
+        out: Dict[str, Any] = {key: submission}
+    elif isinstance(submission, Mapping):
+        out = dict(submission)
+    elif isinstance(submission, Sequence) and all(isinstance(m, Mapping) for m in submission):
+        out = {"messages": [dict(m) for m in submission]}
+    else:
+        raise TypeError("a submission is a str, a list of chat messages or a dict, not "
+                        f"{type(submission).__name__}")
+    if extract is not None:
+        out.setdefault("extract", check_extract(extract))
+    return out
+
+
+def check_extract(extract: Optional[str]) -> Optional[str]:
+    """Checks an extract mode on the client side, so a typo fails before a round trip."""
+    if extract is not None and extract not in EXTRACT_MODES:
+        raise ValueError(f"extract must be one of {', '.join(EXTRACT_MODES)}, not {extract!r}")
+    return extract
 
 
 def list_tasks_params(pack: Optional[str]) -> Dict[str, Any]:
@@ -176,18 +200,23 @@ def reset_params(session_id: str, seed: Optional[int], options: Optional[Mapping
     return with_deadline(params, deadline_ms)
 
 
-def step_params(session_id: str, action: Submission, deadline_ms: Optional[int]) -> Dict[str, Any]:
-    return with_deadline({"session_id": session_id, "action": as_submission(action)}, deadline_ms)
+def step_params(session_id: str, action: Submission, deadline_ms: Optional[int],
+                extract: Optional[str] = None) -> Dict[str, Any]:
+    return with_deadline({"session_id": session_id,
+                          "action": as_submission(action, extract=extract)}, deadline_ms)
 
 
 def grade_params(task_id: str, submissions: Iterable[Submission], pack: Optional[str],
-                 deadline_ms: Optional[int], stream: bool) -> Dict[str, Any]:
+                 deadline_ms: Optional[int], stream: bool,
+                 extract: Optional[str] = None) -> Dict[str, Any]:
     params: Dict[str, Any] = {"task_id": task_id,
                               "submissions": [as_submission(s) for s in submissions]}
     if pack is not None:
         params["pack"] = pack
     if stream:
         params["stream"] = True
+    if extract is not None:
+        params["extract"] = check_extract(extract)
     return with_deadline(params, deadline_ms)
 
 

@@ -48,6 +48,19 @@ def completion_text(completion: Any) -> Optional[str]:
     return None
 
 
+def chat_messages(completion: Any) -> Optional[List[Dict[str, Any]]]:
+    """A conversational completion (a list of `{"role", "content"}` messages with at least one
+    from the assistant) as the messages to send, so the server grades the last assistant
+    message and extracts its code; None for any other shape."""
+    if isinstance(completion, (str, bytes)) or not isinstance(completion, Sequence):
+        return None
+    if not completion or not all(isinstance(m, Mapping) for m in completion):
+        return None
+    if not any(m.get("role") == "assistant" for m in completion):
+        return None
+    return [{"role": str(m.get("role")), "content": m.get("content")} for m in completion]
+
+
 def _per_sample(value: Any, n: int, name: str) -> List[Any]:
     """A per-sample column (list) or one value for the whole batch."""
     if isinstance(value, (list, tuple)):
@@ -58,18 +71,29 @@ def _per_sample(value: Any, n: int, name: str) -> List[Any]:
 
 
 def group_batch(completions: Sequence[Any], task_ids: Any, packs: Any = None,
-                languages: Any = None, field_name: str = "completion") -> Batch:
-    """Regroups a batch by (pack, task_id), leaving out samples that cannot be graded."""
+                languages: Any = None, field_name: str = "completion",
+                extract: Optional[str] = None) -> Batch:
+    """Regroups a batch by (pack, task_id), leaving out samples that cannot be graded.
+
+    A str completion is sent as `{field_name: str}`; a conversational one (messages, the
+    model's with role "assistant") as `{"messages": [...]}`; `extract` goes with each."""
     n = len(completions)
     task_ids = _per_sample(task_ids, n, "task_ids")
     packs = _per_sample(packs, n, "pack")
     languages = _per_sample(languages, n, "language")
+    p.check_extract(extract)
     batch = Batch(n)
     for i, completion in enumerate(completions):
-        text = completion_text(completion)
-        if text is None or not isinstance(task_ids[i], str) or not task_ids[i]:
+        if not isinstance(task_ids[i], str) or not task_ids[i]:
             continue
-        submission: Dict[str, Any] = {field_name: text}
+        messages = chat_messages(completion)
+        text = None if messages is not None else completion_text(completion)
+        if messages is None and text is None:
+            continue
+        submission: Dict[str, Any] = ({"messages": messages} if messages is not None
+                                      else {field_name: text})
+        if extract is not None:
+            submission["extract"] = extract
         if languages[i]:
             submission["language"] = languages[i]
         batch.groups.setdefault((packs[i], task_ids[i]), []).append((i, submission))
@@ -124,11 +148,13 @@ class AsyncRewardFn:
     def __init__(self, host: str = p.DEFAULT_HOST, port: int = p.DEFAULT_PORT,
                  pack: Optional[str] = None, connections: int = 4, *,
                  unix_path: Optional[str] = None, field: str = "completion",
-                 language: Optional[str] = None, deadline_ms: Optional[int] = None,
+                 language: Optional[str] = None, extract: Optional[str] = None,
+                 deadline_ms: Optional[int] = None,
                  retry_overloaded: Any = 8, timeout: Optional[float] = None,
                  max_concurrency: Optional[int] = None, name: str = "proctor_reward"):
         self.__name__ = name  # TRL logs reward functions by __name__
         self.pack, self.field, self.language = pack, field, language
+        self.extract = p.check_extract(extract)
         self.deadline_ms, self.max_concurrency = deadline_ms, max_concurrency
         self._pool_args = dict(host=host, port=port, unix_path=unix_path, size=connections,
                                retry_overloaded=retry_overloaded, timeout=timeout)
@@ -145,7 +171,7 @@ class AsyncRewardFn:
         if task_ids is None:
             raise TypeError("task_ids (or a task_id column) is required")
         batch = group_batch(completions, task_ids, kwargs.get("pack", self.pack),
-                            kwargs.get("language", self.language), self.field)
+                            kwargs.get("language", self.language), self.field, self.extract)
         pool = await self._connected_pool()
         rewards = await score_batch(pool, batch, deadline_ms=self.deadline_ms,
                                     max_concurrency=self.max_concurrency)
@@ -226,9 +252,13 @@ def make_reward_fn(host: str = p.DEFAULT_HOST, port: int = p.DEFAULT_PORT,
                    pack: Optional[str] = None, connections: int = 4, **options: Any) -> RewardFn:
     """A blocking reward function for TRL's `GRPOTrainer(reward_funcs=[...])` and the like.
 
-    `options`: `unix_path`, `field` ("completion": continues the task's prompt, HumanEval-style;
-    "code": a whole program), `language`, `deadline_ms` (per group), `retry_overloaded`
-    (default 8), `timeout`, `max_concurrency` (groups in flight), `name`.
+    `options`: `unix_path`, `field` ("completion", the default: continues the task's starter,
+    HumanEval-style, and is a whole program for a task without one; "code": a whole program),
+    `language`, `extract` ("auto", the server's default: the code in a markdown fence if there
+    is one, else the text; "fenced": a fence is required; "raw": the text as it is; see
+    docs/extraction.md), `deadline_ms` (per group), `retry_overloaded` (default 8),
+    `timeout`, `max_concurrency` (groups in flight), `name`. Conversational completions
+    (lists of messages) are sent as chats: the last assistant message is graded.
     """
     return RewardFn(host, port, pack, connections, **options)
 

@@ -29,8 +29,17 @@ class RpcError(Exception):
         self.code, self.message, self.data = code, message, data
 
 
+def _text(submission: Dict[str, Any]) -> str:
+    """The graded text: code, completion, or a chat's last assistant message."""
+    messages = submission.get("messages")
+    if isinstance(messages, list):
+        answers = [m.get("content") for m in messages if m.get("role") == "assistant"]
+        return answers[-1] if answers and isinstance(answers[-1], str) else ""
+    return submission.get("code", submission.get("completion", ""))
+
+
 def _score(submission: Dict[str, Any]) -> Tuple[Optional[float], bool]:
-    text = submission.get("code", submission.get("completion", ""))
+    text = _text(submission)
     if "CRASH" in text:
         return None, True
     return (1.0 if "PASS" in text else 0.0), False
@@ -183,7 +192,7 @@ class FakeProctor:
 
     async def _grade_one(self, task_id: str, index: int,
                          submission: Dict[str, Any]) -> Dict[str, Any]:
-        text = submission.get("code", submission.get("completion", ""))
+        text = _text(submission)
         if task_id == "slow" or "SLOW" in text:
             await asyncio.sleep(SLOW_SECONDS)
         reward, ungradeable = _score(submission)
@@ -263,8 +272,10 @@ class FakeProctor:
         if session["done"]:
             raise RpcError(-32004, "step after the episode ended")
         action = params.get("action")
-        if not isinstance(action, dict) or not ("code" in action or "completion" in action):
-            raise RpcError(-32602, "action needs code or completion", {"param": "action"})
+        if not isinstance(action, dict) or not any(k in action for k in
+                                                   ("code", "completion", "messages")):
+            raise RpcError(-32602, "action needs code, completion or messages",
+                           {"param": "action"})
         result = await self._grade_one(session["task"], 0, action)
         session["turn"] += 1
         reward = result["reward"]

@@ -44,6 +44,15 @@ class BasicsTest(ClientTestCase):
         self.assertEqual(self.server.methods("grade")[-1]["submissions"],
                          [{"code": "PASS"}, {"completion": "FAIL"}, {"code": "CRASH"}])
 
+    def test_grade_with_an_extract_mode_and_a_chat(self):
+        chat = [{"role": "user", "content": "add"},
+                {"role": "assistant", "content": "```python\nPASS\n```"}]
+        answer = self.client.grade("add", [chat, "FAIL"], pack="fake", extract="fenced")
+        self.assertEqual([r["reward"] for r in answer["results"]], [1.0, 0.0])
+        sent = self.server.methods("grade")[-1]
+        self.assertEqual(sent["extract"], "fenced")
+        self.assertEqual(sent["submissions"], [{"messages": chat}, {"code": "FAIL"}])
+
     def test_env_session_round_trip(self):
         session = self.client.make("proctor/codegen-v0", {"pack": "fake"})
         observation, info = self.client.reset(session, seed=1)
@@ -51,6 +60,11 @@ class BasicsTest(ClientTestCase):
         obs, reward, terminated, truncated, info = self.client.step(session, "PASS")
         self.assertEqual((reward, terminated, truncated), (1.0, True, False))
         self.assertEqual(info["action"], {"code": "PASS"})
+        self.client.close_env(session)
+        session = self.client.make("proctor/codegen-v0", {"pack": "fake"})
+        self.client.reset(session, seed=1)
+        _, reward, _, _, info = self.client.step(session, "PASS", extract="raw")
+        self.assertEqual(info["action"], {"code": "PASS", "extract": "raw"})
         self.client.close_env(session)
 
     def test_unix_socket(self):

@@ -62,6 +62,17 @@ class EnvTest(unittest.TestCase):
             with self.assertRaises(UnknownSession):
                 client.reset(session)
 
+    def test_chat_actions_and_the_extract_option(self):
+        with ProctorEnv(port=self.server.port, extract="fenced") as env:
+            env.reset(seed=0)
+            chat = [{"role": "assistant", "content": "```python\nPASS\n```"}]
+            _, reward, _, _, _ = env.step(chat)
+            self.assertEqual(reward, 1.0)
+            self.assertEqual(self.server.methods("env.step")[-1]["action"],
+                             {"messages": chat, "extract": "fenced"})
+        with self.assertRaises(ValueError):
+            ProctorEnv(port=self.server.port, extract="strict")
+
     def test_ungradeable_step_reward_is_none(self):
         with ProctorEnv(port=self.server.port, action_field="completion") as env:
             env.reset(seed=0)

@@ -77,6 +77,26 @@ class SubmissionTest(unittest.TestCase):
         with self.assertRaises(TypeError):
             protocol.as_submission(3)
 
+    def test_a_list_of_messages_is_a_chat(self):
+        chat = [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]
+        self.assertEqual(protocol.as_submission(chat), {"messages": chat})
+        with self.assertRaises(TypeError):
+            protocol.as_submission(["not", "messages"])
+
+    def test_extract_is_checked_and_added_unless_the_submission_names_its_own(self):
+        self.assertEqual(protocol.as_submission("x", extract="fenced"),
+                         {"code": "x", "extract": "fenced"})
+        self.assertEqual(protocol.as_submission({"code": "x", "extract": "raw"}, extract="auto"),
+                         {"code": "x", "extract": "raw"})
+        with self.assertRaises(ValueError):
+            protocol.as_submission("x", extract="fence")
+        params = protocol.grade_params("t", ["x"], None, None, False, extract="raw")
+        self.assertEqual(params, {"task_id": "t", "submissions": [{"code": "x"}],
+                                  "extract": "raw"})
+        self.assertNotIn("extract", protocol.grade_params("t", ["x"], None, None, False))
+        self.assertEqual(protocol.step_params("s-1", "x", None, "fenced")["action"],
+                         {"code": "x", "extract": "fenced"})
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -5,7 +5,7 @@ import time
 import unittest
 
 from proctor_client import make_async_reward_fn, make_reward_fn
-from proctor_client.reward import completion_text, group_batch
+from proctor_client.reward import chat_messages, completion_text, group_batch
 
 from .fake_server import FakeProctor
 
@@ -25,6 +25,16 @@ class GroupingTest(unittest.TestCase):
         self.assertEqual(completion_text({"content": "y"}), "y")
         self.assertIsNone(completion_text([]))
         self.assertIsNone(completion_text(7))
+
+    def test_chats_are_sent_as_messages_and_other_shapes_as_text(self):
+        chat = [{"role": "user", "content": "q"}, {"role": "assistant", "content": "```a```"}]
+        batch = group_batch([chat, [{"content": "no role"}], "plain"], "t", extract="auto")
+        self.assertEqual(batch.groups[(None, "t")], [
+            (0, {"messages": chat, "extract": "auto"}),
+            (1, {"completion": "no role", "extract": "auto"}),
+            (2, {"completion": "plain", "extract": "auto"})])
+        self.assertIsNone(chat_messages("text"))
+        self.assertIsNone(chat_messages([{"role": "user", "content": "only the prompt"}]))
 
     def test_mismatched_columns_are_a_caller_error(self):
         with self.assertRaises(ValueError):
@@ -78,9 +88,23 @@ class RewardFnTest(unittest.TestCase):
         rewards = self.fn(prompts=["p", "p"], completions=conversations,
                           task_id=["add", "add"], completion_ids=[[1], [2]])
         self.assertEqual(rewards, [1.0, 0.0])
+        # Conversations go as chats: the server extracts the code of the assistant's answer.
         self.assertEqual(self.grades()[-1]["submissions"],
-                         [{"completion": "PASS"}, {"completion": "FAIL"}])
+                         [{"messages": conversations[0]}, {"messages": conversations[1]}])
         self.assertEqual(self.fn.__name__, "proctor_reward")
+
+    def test_extract_mode_goes_with_every_submission(self):
+        fn = make_reward_fn("127.0.0.1", self.server.port, pack="fake", connections=1,
+                            extract="fenced")
+        try:
+            self.assertEqual(fn(completions=["```python\nPASS\n```", "FAIL"],
+                                task_ids=["add", "add"]), [1.0, 0.0])
+        finally:
+            fn.close()
+        self.assertEqual([s["extract"] for s in self.grades()[-1]["submissions"]],
+                         ["fenced", "fenced"])
+        with self.assertRaises(ValueError):
+            make_reward_fn("127.0.0.1", self.server.port, extract="fences")
 
     def test_works_inside_a_running_event_loop(self):
         async def inside():
