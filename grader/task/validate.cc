@@ -94,8 +94,12 @@ class Validator {
           "task id \"" + task.id + "\" must match [A-Za-z0-9_][A-Za-z0-9_./-]*");
     Check(!task.languages.empty(), task.where, "task allows no languages");
     CheckLimits(task.limits, task.where);
-    Check(task.entry_point.empty() || std::regex_match(task.entry_point, kIdentifier), task.where,
-          "entry_point \"" + task.entry_point + "\" is not an identifier");
+    // `Class.method` too: the method of a fresh instance of the solution's class.
+    static const std::regex kEntryMethod("[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*");
+    Check(task.entry_point.empty() || std::regex_match(task.entry_point, kIdentifier) ||
+              std::regex_match(task.entry_point, kEntryMethod),
+          task.where,
+          "entry_point \"" + task.entry_point + "\" is not an identifier or Class.method");
     Solutions(task, task.starter, "starter");
     Solutions(task, task.reference_solutions, "reference solution");
     Solutions(task, task.wrong_solutions, "wrong solution");
