@@ -14,6 +14,12 @@ from proctor_client import EnvError, InvalidParams
 
 ADD = "def add(a, b):\n    return a + b\n"
 WRONG = "def add(a, b):\n    return a - b\n"
+GCD = ("def gcd(a, b):\n    a, b = abs(a), abs(b)\n    while b:\n        a, b = b, a % b\n"
+       "    return a\n")
+CHAT_GCD = "Sure! Here is gcd:\n\n```python\n" + GCD + "```\n\nIt is Euclid's algorithm.\n"
+RUNNING_MAX_BODY = ("    result, best = [], None\n    for n in numbers:\n"
+                    "        best = n if best is None else max(best, n)\n"
+                    "        result.append(best)\n    return result\n")
 
 
 class RealServerTest(unittest.TestCase):
@@ -57,6 +63,37 @@ class RealServerTest(unittest.TestCase):
         finally:
             reward.close()
         self.assertEqual(rewards, [1.0, 0.0, 1.0])
+
+    def test_reward_function_grades_answers_as_models_write_them(self):
+        # The default field is "completion": bare and fenced code, chats (TRL's conversational
+        # form) and starter completions all score what the code deserves.
+        completions = [GCD, CHAT_GCD, [{"role": "assistant", "content": CHAT_GCD}],
+                       "I don't know.", RUNNING_MAX_BODY]
+        task_ids = ["gcd", "gcd", "gcd", "gcd", "running-max"]
+        reward = make_reward_fn("127.0.0.1", self.port, pack="basics", connections=2)
+        strict = make_reward_fn("127.0.0.1", self.port, pack="basics", extract="fenced")
+        try:
+            self.assertEqual(reward(completions=completions, task_ids=task_ids),
+                             [1.0, 1.0, 1.0, 0.0, 1.0])
+            # fenced: only the fenced answers count.
+            self.assertEqual(strict(completions=completions, task_ids=task_ids),
+                             [0.0, 1.0, 1.0, 0.0, 0.0])
+        finally:
+            reward.close()
+            strict.close()
+
+    def test_grade_reports_which_code_was_graded(self):
+        with ProctorClient(port=self.port) as client:
+            chat = [{"role": "user", "content": "gcd please"},
+                    {"role": "assistant", "content": CHAT_GCD}]
+            result = client.grade("gcd", [chat, {"code": GCD}], pack="basics", extract="fenced")
+            self.assertEqual(result["group"]["rewards"], [1.0, 0.0])
+            first, second = result["results"]
+            self.assertEqual(first["extraction"]["source"], "messages[1]: fence 1 of 1 (python)")
+            self.assertEqual(first["extraction"]["graded_code"], GCD)
+            self.assertEqual({t["verdict"] for t in second["tests"]}, {"no_code"})
+            with self.assertRaises(ValueError):
+                client.grade("gcd", [GCD], pack="basics", extract="fences")
 
     def test_env_episode_with_gymnasium_api(self):
         env = ProctorEnv("proctor/repair-v0", {"pack": "adversarial", "max_turns": 2},

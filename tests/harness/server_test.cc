@@ -241,6 +241,99 @@ TEST(Server, GroupDeduplicatesAndStreams) {
   EXPECT_EQ(stats["result"]["gradings"], 2) << "identical submissions are graded once";
 }
 
+// Completions as models write them (docs/extraction.md): fenced answers, chats, starter-less
+// completions and the extract mode, through JSON-RPC grade, HTTP and env.step.
+TEST(Server, FencedAndChatAnswersAndTheExtractMode) {
+  const std::string gcd =
+      "def gcd(a, b):\n    a, b = abs(a), abs(b)\n    while b:\n        a, b = b, a % b\n"
+      "    return a\n";
+  const std::string fenced = "Here it is:\n```python\n" + gcd + "```\nEuclid's algorithm.\n";
+  const json chat = {{{"role", "user"}, {"content", "Write gcd."}},
+                     {{"role", "assistant"}, {"content", fenced}}};
+  ServerProcess server;
+  Client c(server.port());
+  json r = c.Call("grade", {{"pack", "basics"}, {"task_id", "gcd"},
+                            {"submissions", {{{"code", fenced}},
+                                             {{"completion", fenced}},
+                                             {{"completion", gcd}},
+                                             {{"messages", chat}},
+                                             {{"code", gcd}, {"extract", "fenced"}},
+                                             {{"code", gcd}}}}});
+  ASSERT_TRUE(r.contains("result")) << r.dump();
+  EXPECT_EQ(r["result"]["group"]["rewards"], json::array({1.0, 1.0, 1.0, 1.0, 0.0, 1.0}));
+  const json& results = r["result"]["results"];
+  EXPECT_EQ(results[0]["extraction"]["source"], "fence 1 of 1 (python)");
+  EXPECT_EQ(results[0]["extraction"]["graded_code"], gcd);
+  EXPECT_EQ(results[3]["extraction"]["source"], "messages[1]: fence 1 of 1 (python)");
+  EXPECT_EQ(results[4]["tests"][0]["verdict"], "no_code");
+  EXPECT_FALSE(results[4]["ungradeable"].get<bool>());
+  EXPECT_EQ(results[4]["extraction"]["error"].get<std::string>().rfind("no code:", 0), 0u);
+  // The same code under two modes is two gradings: 1 fenced, 1 bare completion, 1 chat,
+  // 2 for the bare code (fenced and auto); the fenced code and completion are separate keys.
+  EXPECT_EQ(c.Call("stats", json::object())["result"]["gradings"], 6);
+
+  // The request's extract applies to submissions without their own.
+  r = c.Call("grade", {{"pack", "basics"}, {"task_id", "gcd"}, {"extract", "fenced"},
+                       {"submissions", {{{"code", gcd}}, {{"code", gcd}, {"extract", "raw"}}}}});
+  ASSERT_TRUE(r.contains("result")) << r.dump();
+  EXPECT_EQ(r["result"]["group"]["rewards"], json::array({0.0, 1.0}));
+  EXPECT_EQ(r["result"]["results"][0]["extraction"]["mode"], "fenced");
+
+  // Bad values name the param.
+  r = c.Call("grade", {{"pack", "basics"}, {"task_id", "gcd"}, {"extract", "strict"},
+                       {"submissions", {{{"code", gcd}}}}});
+  EXPECT_EQ(r["error"]["code"], -32602);
+  EXPECT_EQ(r["error"]["data"]["param"], "extract");
+  r = c.Call("grade", {{"pack", "basics"}, {"task_id", "gcd"},
+                       {"submissions", {{{"messages", {{{"role", "user"}, {"content", "x"}}}}}}}});
+  EXPECT_EQ(r["error"]["code"], -32602);
+  EXPECT_EQ(r["error"]["data"]["param"], "submissions[0].messages");
+  r = c.Call("grade", {{"pack", "basics"}, {"task_id", "gcd"},
+                       {"submissions", {{{"code", gcd}, {"messages", chat}}}}});
+  EXPECT_EQ(r["error"]["data"]["param"], "submissions[0]");
+
+  // HTTP takes the same params.
+  const std::string body = json{{"pack", "basics"}, {"task_id", "gcd"}, {"extract", "fenced"},
+                                {"submissions", {{{"messages", chat}}}}}.dump();
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(server.http_port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const std::string request = "POST /v1/grade HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                              "Content-Type: application/json\r\nContent-Length: " +
+                              std::to_string(body.size()) + "\r\n\r\n" + body;
+  ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  std::string http;
+  char buf[65536];
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) http.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  ASSERT_NE(http.find("200 OK"), std::string::npos) << http;
+  json http_result = json::parse(http.substr(http.find("\r\n\r\n") + 4));
+  EXPECT_EQ(http_result["group"]["rewards"][0], 1.0) << http_result.dump();
+
+  // env.step: a chat action, and a fenced-mode action without a fence.
+  json made = c.Call("env.make", {{"env_id", "proctor/repair-v0"}, {"options", {{"pack", "basics"}}}});
+  const std::string sid = made["result"]["session_id"];
+  c.Call("env.reset", {{"session_id", sid}, {"options", {{"task_id", "gcd"}}}});
+  json bare = c.Call("env.step", {{"session_id", sid},
+                                  {"action", {{"code", gcd}, {"extract", "fenced"}}}});
+  ASSERT_TRUE(bare.contains("result")) << bare.dump();
+  EXPECT_EQ(bare["result"]["reward"], 0.0);
+  EXPECT_EQ(bare["result"]["info"]["report"]["extraction"]["mode"], "fenced");
+  json step = c.Call("env.step", {{"session_id", sid}, {"action", {{"messages", chat}}}});
+  ASSERT_TRUE(step.contains("result")) << step.dump();
+  EXPECT_EQ(step["result"]["reward"], 1.0);
+  EXPECT_TRUE(step["result"]["terminated"].get<bool>());
+  json made2 = c.Call("env.make", {{"env_id", "proctor/codegen-v0"}, {"options", {{"pack", "basics"}}}});
+  const std::string sid2 = made2["result"]["session_id"];
+  c.Call("env.reset", {{"session_id", sid2}, {"options", {{"task_id", "gcd"}}}});
+  json bad = c.Call("env.step", {{"session_id", sid2}, {"action", {{"code", gcd}, {"extract", 1}}}});
+  EXPECT_EQ(bad["error"]["code"], -32602);
+  EXPECT_EQ(bad["error"]["data"]["param"], "action.extract");
+}
+
 TEST(Server, HostileBytesGetErrorsAndTheConnectionLivesOn) {
   fs::path config = fs::temp_directory_path() / ("proctor-server-" + std::to_string(::getpid()) + ".yaml");
   std::ofstream(config) << "max_message_bytes: 65536\n";
