@@ -28,6 +28,10 @@ const std::vector<Importer>& Importers() {
        RunHumanEval},
       {"mbpp", "MBPP: task_id, text, code, test_list, test_setup_code, challenge_test_list",
        RunMbpp},
+      {"livecodebench",
+       "livecodebench/code_generation_lite: question_id, question_content, starter_code, "
+       "public/private_test_cases, metadata",
+       RunLiveCodeBench},
   };
   return kImporters;
 }
