@@ -1,6 +1,7 @@
 #include "grader/importers/registry.h"
 
 #include "grader/importers/humaneval.h"
+#include "grader/importers/livecodebench.h"
 #include "grader/importers/mbpp.h"
 
 namespace proctor::grader::importers {
