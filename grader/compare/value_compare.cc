@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "grader/compare/float_close.h"
+#include "grader/compare/json_compare.h"
 
 namespace proctor::grader::compare {
 namespace {
@@ -213,6 +214,9 @@ std::string CanonicalKey(const Value& value) {
 
 CompareResult CompareValues(const Value& expected, const Value& got,
                             const ValueCompareOptions& options) {
+  if (options.json) {
+    return CompareJsonLike(expected, got, {options.float_tolerance, options.json_unwrap_single});
+  }
   auto reason = Match(expected, got, options, "", true);
   if (!reason) return Equal();
   return Differ(std::move(*reason));

@@ -17,6 +17,10 @@ namespace proctor::grader::compare {
 struct ValueCompareOptions {
   std::optional<FloatTolerance> float_tolerance;  // unset: floats must be exactly equal
   bool unordered = false;  // a top-level list/tuple compares as a multiset of its items
+  // kind json (APPS/TACO's Python ==, grader/compare/json_compare.h): CompareValues hands
+  // the values to CompareJsonLike with float_tolerance; `unordered` does not apply.
+  bool json = false;
+  bool json_unwrap_single = false;  // json only: expected [x] also accepts x
 };
 
 [[nodiscard]] CompareResult CompareValues(const Value& expected, const Value& got,

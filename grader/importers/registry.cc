@@ -1,8 +1,12 @@
 #include "grader/importers/registry.h"
 
+#include "grader/importers/apps.h"
+#include "grader/importers/codecontests.h"
+#include "grader/importers/codeforces.h"
 #include "grader/importers/humaneval.h"
 #include "grader/importers/livecodebench.h"
 #include "grader/importers/mbpp.h"
+#include "grader/importers/taco.h"
 
 namespace proctor::grader::importers {
 namespace {
@@ -29,6 +33,15 @@ const std::vector<Importer>& Importers() {
        RunHumanEval},
       {"mbpp", "MBPP: task_id, text, code, test_list, test_setup_code, challenge_test_list",
        RunMbpp},
+      {"apps", "codeparrot/apps: problem_id, question, solutions, input_output, starter_code",
+       RunApps},
+      {"taco", "BAAI/TACO: APPS' fields plus name, time_limit, memory_limit", RunTaco},
+      {"codecontests",
+       "deepmind/code_contests: name, description, public/private/generated_tests, solutions",
+       RunCodeContests},
+      {"codeforces",
+       "open-r1/codeforces: id, description, official_tests, generated_checker, limits",
+       RunCodeforces},
       {"livecodebench",
        "livecodebench/code_generation_lite: question_id, question_content, starter_code, "
        "public/private_test_cases, metadata",

@@ -118,22 +118,23 @@ compare::TextCompareSpec ReadStdioCompare(const YamlFile& file, const YAML::Node
 }
 
 compare::ValueCompareOptions ReadCallCompare(const YamlFile& file, const YAML::Node& node) {
-  enum class Kind { kTypeStrict, kFloat, kUnordered };
+  enum class Kind { kTypeStrict, kFloat, kUnordered, kJson };
   std::optional<MapReader> map;
   if (!node.IsScalar()) {
     map.emplace(file, node, "call compare",
-                std::initializer_list<std::string_view>{"kind", "abs_tol", "rel_tol"});
+                std::initializer_list<std::string_view>{"kind", "abs_tol", "rel_tol", "unwrap"});
   }
   YAML::Node kind_value = map ? map->Require("kind") : node;
   Kind kind = yaml::ReadEnum<Kind>(file, kind_value, "compare",
                                    {{"type_strict", Kind::kTypeStrict},
                                     {"float", Kind::kFloat},
-                                    {"unordered", Kind::kUnordered}});
+                                    {"unordered", Kind::kUnordered},
+                                    {"json", Kind::kJson}});
   compare::ValueCompareOptions options;
   bool has_tolerance = map && (map->Has("abs_tol") || map->Has("rel_tol"));
   if (has_tolerance && kind == Kind::kTypeStrict) {
     Fail(file, map->Has("abs_tol") ? map->Get("abs_tol") : map->Get("rel_tol"),
-         "abs_tol and rel_tol apply only to kinds float and unordered");
+         "abs_tol and rel_tol apply only to kinds float, unordered and json");
   }
   if (kind == Kind::kFloat || has_tolerance) {
     compare::FloatTolerance tolerance;
@@ -141,6 +142,11 @@ compare::ValueCompareOptions ReadCallCompare(const YamlFile& file, const YAML::N
     options.float_tolerance = tolerance;
   }
   options.unordered = kind == Kind::kUnordered;
+  options.json = kind == Kind::kJson;
+  if (map && map->Has("unwrap")) {
+    if (kind != Kind::kJson) Fail(file, map->Get("unwrap"), "unwrap applies only to kind json");
+    options.json_unwrap_single = yaml::ReadBool(file, map->Get("unwrap"), "unwrap");
+  }
   return options;
 }
 

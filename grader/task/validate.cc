@@ -124,8 +124,12 @@ class Validator {
         OnlyLanguage(task, test, Language::kPython, "a call test");
         Check(!call->function.empty(), test.where,
               "call test \"" + test.name + "\" names no function and the task has no entry_point");
-        Check(call->function.empty() || std::regex_match(call->function, kIdentifier), test.where,
-              "function \"" + call->function + "\" is not an identifier");
+        // `Class.method`: the method of a fresh instance of the solution's class.
+        static const std::regex kMethod("[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*");
+        Check(call->function.empty() || std::regex_match(call->function, kIdentifier) ||
+                  std::regex_match(call->function, kMethod),
+              test.where,
+              "function \"" + call->function + "\" is not an identifier or Class.method");
         for (const auto& [name, value] : call->kwargs) {
           Check(std::regex_match(name, kIdentifier), test.where,
                 "kwargs name \"" + name + "\" is not an identifier");

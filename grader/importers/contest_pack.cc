@@ -1,0 +1,553 @@
+#include "grader/importers/contest_pack.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <regex>
+#include <utility>
+
+#include "grader/compare/float_close.h"
+#include "grader/importers/yaml_writer.h"
+
+namespace proctor::grader::importers {
+
+const std::string kBigIntMarker = std::string("\x01proctor-bigint:");
+
+namespace {
+
+using nlohmann::json;
+
+// Per call test when the record has no limit: call tests of a task run in one session, so
+// the session gets this much per test, up to kMaxCallSessionSeconds.
+constexpr double kMaxCallSessionSeconds = 30;
+
+std::string Number(double value) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.10g", value);
+  return buf;
+}
+
+const char* LanguageName(SolutionLanguage language) {
+  return language == SolutionLanguage::kCpp ? "cpp" : "python";
+}
+
+void WriteSolutions(YamlWriter& w, const char* key, const std::vector<ContestSolution>& list) {
+  if (list.empty()) return;
+  w.BeginList(key);
+  for (const ContestSolution& s : list) {
+    w.BeginItem();
+    w.Flow("language", LanguageName(s.language));
+    w.String("code", s.code);
+    w.End();
+  }
+  w.End();
+}
+
+// A JSON string as a YAML double-quoted scalar: JSON's escapes are YAML's; DEL is escaped
+// too, since YAML does not allow it raw.
+std::string QuotedJsonString(const std::string& text) {
+  std::string dumped = json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string out;
+  for (char c : dumped) {
+    if (c == '\x7f') {
+      out += "\\u007f";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+bool IsIntegerText(const std::string& text) {
+  static const std::regex kInteger("-?[0-9]+");
+  return std::regex_match(text, kInteger);
+}
+
+// A JSON value as a YAML flow value that LoadPack reads back as the same Python value
+// (docs/task-format.md, "Values"). `int_keys`: a dict whose keys are all integer strings gets
+// int keys, as APPS' harness converts them.
+void AppendValue(const json& v, bool int_keys, std::string& out) {
+  switch (v.type()) {
+    case json::value_t::null:
+      out += "null";
+      return;
+    case json::value_t::boolean:
+      out += v.get<bool>() ? "true" : "false";
+      return;
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+      out += v.dump();
+      return;
+    case json::value_t::number_float: {
+      double f = v.get<double>();
+      if (std::isnan(f)) {
+        out += ".nan";
+      } else if (std::isinf(f)) {
+        out += f < 0 ? "-.inf" : ".inf";
+      } else {
+        std::string text = v.dump();
+        if (text.find_first_of(".eE") == std::string::npos) text += ".0";
+        out += text;
+      }
+      return;
+    }
+    case json::value_t::string: {
+      const std::string& s = v.get_ref<const std::string&>();
+      if (s.rfind(kBigIntMarker, 0) == 0) {  // an integer too long for a JSON number here
+        out += "{$int: \"" + s.substr(kBigIntMarker.size()) + "\"}";
+      } else {
+        out += QuotedJsonString(s);
+      }
+      return;
+    }
+    case json::value_t::array: {
+      out += '[';
+      bool first = true;
+      for (const json& item : v) {
+        if (!first) out += ", ";
+        first = false;
+        AppendValue(item, false, out);
+      }
+      out += ']';
+      return;
+    }
+    case json::value_t::object: {
+      bool all_int = !v.empty();
+      bool dollar = v.size() == 1 && v.begin().key().rfind('$', 0) == 0;
+      for (auto it = v.begin(); it != v.end(); ++it) all_int = all_int && IsIntegerText(it.key());
+      if ((int_keys && all_int) || dollar) {
+        out += "{$dict: [";
+        bool first = true;
+        for (auto it = v.begin(); it != v.end(); ++it) {
+          if (!first) out += ", ";
+          first = false;
+          out += '[';
+          out += int_keys && all_int ? it.key() : QuotedJsonString(it.key());
+          out += ", ";
+          AppendValue(it.value(), false, out);
+          out += ']';
+        }
+        out += "]}";
+        return;
+      }
+      out += '{';
+      bool first = true;
+      for (auto it = v.begin(); it != v.end(); ++it) {
+        if (!first) out += ", ";
+        first = false;
+        out += QuotedJsonString(it.key()) + ": ";
+        AppendValue(it.value(), false, out);
+      }
+      out += '}';
+      return;
+    }
+    default:
+      out += QuotedJsonString(v.dump());
+  }
+}
+
+std::string LimitsFlow(const ContestProblem& p) {
+  std::vector<std::string> parts;
+  std::optional<double> cpu = p.cpu_seconds;
+  if (!p.calls.empty()) {  // one session for all call tests
+    double per_test = cpu.value_or(kDefaultCpuSeconds);
+    cpu = std::min(kMaxCallSessionSeconds,
+                   std::max(per_test, per_test * static_cast<double>(p.calls.size())));
+  }
+  if (cpu) {
+    parts.push_back("cpu_seconds: " + Number(*cpu));
+    parts.push_back("wall_seconds: " + Number(2 * *cpu + 2));
+  }
+  if (p.memory_mb) parts.push_back("memory_mb: " + std::to_string(*p.memory_mb));
+  if (parts.empty()) return "";
+  std::string out = "{";
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
+  return out + "}";
+}
+
+bool StartsWithWord(std::string_view line, std::string_view word) {
+  if (line.substr(0, word.size()) != word) return false;
+  return line.size() == word.size() || line[word.size()] == ' ' || line[word.size()] == '\t' ||
+         line[word.size()] == '(' || line[word.size()] == ';';
+}
+
+std::vector<std::string_view> Lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    if (end == text.size()) break;
+    start = end + 1;
+  }
+  return lines;
+}
+
+// Lines that begin inside a triple-quoted string (so their indentation means nothing).
+std::vector<bool> InsideStrings(const std::vector<std::string_view>& lines) {
+  std::vector<bool> inside(lines.size(), false);
+  std::string_view open;  // the delimiter of the open string, or empty
+  for (size_t i = 0; i < lines.size(); ++i) {
+    inside[i] = !open.empty();
+    std::string_view line = lines[i];
+    for (size_t j = 0; j < line.size(); ++j) {
+      if (open.empty()) {
+        if (line[j] == '#') break;
+        if (line.substr(j, 3) == "\"\"\"" || line.substr(j, 3) == "'''") {
+          open = line.substr(j, 3);
+          j += 2;
+        } else if (line[j] == '"' || line[j] == '\'') {
+          char quote = line[j];  // a one-line string: skip it
+          for (++j; j < line.size() && line[j] != quote; ++j)
+            if (line[j] == '\\') ++j;
+        }
+      } else if (line[j] == '\\') {
+        ++j;
+      } else if (line.substr(j, 3) == open) {
+        open = {};
+        j += 2;
+      }
+    }
+  }
+  return inside;
+}
+
+size_t Indent(std::string_view line) {
+  size_t n = 0;
+  for (char c : line) {
+    if (c == ' ') {
+      ++n;
+    } else if (c == '\t') {
+      n = (n / 8 + 1) * 8;
+    } else {
+      break;
+    }
+  }
+  return n;
+}
+
+}  // namespace
+
+bool HasFloatToken(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    size_t start = i;
+    while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    std::string_view token = text.substr(start, i - start);
+    if (token.empty()) continue;
+    bool has_digit = token.find_first_of("0123456789") != std::string_view::npos;
+    bool fraction = token.find_first_of(".eE") != std::string_view::npos;
+    if (has_digit && fraction && compare::ParseNumberToken(token)) return true;
+  }
+  return false;
+}
+
+double ScaledSeconds(double seconds, double time_scale) {
+  return std::ceil(seconds * time_scale * 1000.0 - 1e-6) / 1000.0;
+}
+
+int MemoryMb(double megabytes) {
+  return std::max(16, static_cast<int>(std::ceil(megabytes - 1e-9)));
+}
+
+bool HasTopLevelReturn(std::string_view code) {
+  std::vector<std::string_view> lines = Lines(code);
+  std::vector<bool> in_string = InsideStrings(lines);
+  std::vector<size_t> functions;  // indentation of the enclosing `def` lines
+  bool continued = false;         // the previous line ended with a backslash or open bracket
+  int depth = 0;                  // open brackets
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string_view line = lines[i];
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    size_t indent = Indent(line);
+    std::string_view body = line.substr(std::min(line.size(), line.find_first_not_of(" \t")));
+    bool logical_start = !in_string[i] && !continued && depth == 0;
+    if (logical_start && !body.empty() && body[0] != '#') {
+      while (!functions.empty() && indent <= functions.back()) functions.pop_back();
+      if (StartsWithWord(body, "def") || body.rfind("async def ", 0) == 0) {
+        functions.push_back(indent);
+      } else if (StartsWithWord(body, "return") && functions.empty()) {
+        return true;
+      } else if (functions.empty()) {
+        // `if x: return` on one line.
+        static const std::regex kInlineReturn(
+            R"(^(if|elif|else|for|while|try|except|finally|with)\b[^#]*:\s*return\b.*)");
+        if (std::regex_match(std::string(body), kInlineReturn)) return true;
+      }
+    }
+    if (in_string[i] && !continued) continue;
+    // Track brackets and continuations outside strings (roughly: quotes on one line).
+    bool in_quote = false;
+    char quote = 0;
+    for (size_t j = 0; j < body.size(); ++j) {
+      char c = body[j];
+      if (in_quote) {
+        if (c == '\\') {
+          ++j;
+        } else if (c == quote) {
+          in_quote = false;
+        }
+      } else if (c == '#') {
+        break;
+      } else if (c == '"' || c == '\'') {
+        in_quote = true;
+        quote = c;
+      } else if (c == '(' || c == '[' || c == '{') {
+        ++depth;
+      } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
+        --depth;
+      }
+    }
+    continued = !body.empty() && body.back() == '\\';
+  }
+  return false;
+}
+
+std::string WrapInFunction(std::string_view code) {
+  std::vector<std::string_view> lines = Lines(code);
+  std::vector<bool> in_string = InsideStrings(lines);
+  bool tabs = false;
+  for (std::string_view line : lines) tabs = tabs || (!line.empty() && line[0] == '\t');
+  const std::string indent = tabs ? "\t" : "    ";
+  std::string hoisted, body;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string_view line = lines[i];
+    bool import = !in_string[i] && (StartsWithWord(line, "import") || StartsWithWord(line, "from"));
+    std::string_view trimmed = line;
+    while (!trimmed.empty() && (trimmed.back() == '\r' || trimmed.back() == ' '))
+      trimmed.remove_suffix(1);
+    bool continues =
+        !trimmed.empty() && (trimmed.back() == '\\' || trimmed.back() == '(' ||
+                             trimmed.back() == ',');
+    if (import && !continues) {
+      hoisted += std::string(line) + "\n";
+    } else if (in_string[i]) {
+      body += std::string(line) + "\n";  // inside a string: kept byte for byte
+    } else {
+      body += (line.empty() ? "" : indent) + std::string(line) + "\n";
+    }
+  }
+  return hoisted + "\n\ndef _proctor_main():\n" + body + indent + "pass\n\n\n_proctor_main()\n";
+}
+
+std::string_view AppsHeader() {
+  return "# The imports APPS' test harness puts before every solution.\n"
+         "import sys\n"
+         "import time\n"
+         "import itertools\n"
+         "from itertools import accumulate, product, permutations, combinations\n"
+         "import collections\n"
+         "from collections import Counter, OrderedDict, deque, defaultdict, ChainMap\n"
+         "from functools import lru_cache\n"
+         "import math\n"
+         "from math import sqrt, sin, cos, tan, ceil, fabs, floor, gcd, exp, log, log2\n"
+         "import fractions\n"
+         "from typing import List, Tuple\n"
+         "import random\n"
+         "import heapq\n"
+         "from heapq import *\n";
+}
+
+bool UsesMissingModule(std::string_view code) {
+  static const std::regex kImport(
+      R"((^|\n)[ \t]*(import|from)[ \t]+(numpy|scipy|sympy|pandas|sortedcontainers|networkx)\b)");
+  return std::regex_search(code.begin(), code.end(), kImport);
+}
+
+bool ReadJsonOrJsonString(const JsonlRecord& record, const std::string& key,
+                          std::optional<json>* out, std::string* error) {
+  out->reset();
+  auto it = record.value.find(key);
+  if (it == record.value.end() || it->is_null()) return true;
+  if (!it->is_string()) {
+    *out = *it;
+    return true;
+  }
+  const std::string& text = it->get_ref<const std::string&>();
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) return true;  // "" is missing
+  // Integers of 19 digits or more may become floats in nlohmann::json; they are kept as
+  // marked strings instead and written back as exact ints.
+  std::string marked;
+  marked.reserve(text.size());
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      marked += c;
+      if (c == '\\' && i + 1 < text.size()) {
+        marked += text[++i];
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      marked += c;
+      continue;
+    }
+    bool starts_number = (c == '-' || (c >= '0' && c <= '9')) &&
+                         (i == 0 || std::string_view(",[:{ \t\r\n").find(text[i - 1]) !=
+                                        std::string_view::npos);
+    if (starts_number) {
+      size_t end = i + (c == '-' ? 1 : 0);
+      while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
+      bool plain_integer = end == text.size() || std::string_view(".eE").find(text[end]) ==
+                                                     std::string_view::npos;
+      size_t digits = end - i - (c == '-' ? 1 : 0);
+      if (plain_integer && digits >= 19) {
+        marked += "\"\\u0001proctor-bigint:" + std::string(text.substr(i, end - i)) + "\"";
+        i = end - 1;
+        continue;
+      }
+    }
+    marked += c;
+  }
+  try {
+    json parsed = json::parse(marked);
+    *out = std::move(parsed);
+  } catch (const json::exception& e) {
+    *error = record.Error("field \"" + key + "\" is not valid JSON: " + e.what());
+    return false;
+  }
+  return true;
+}
+
+void Note(const JsonlRecord& record, const std::string& message, ImportReport* report) {
+  report->notes.push_back(record.Error(message));
+}
+
+std::string ContestPackYaml(std::string_view name, std::string_view version,
+                            std::string_view description) {
+  return PackYaml(name, version, description) +
+         "defaults:\n"
+         "  limits: {cpu_seconds: " +
+         Number(kDefaultCpuSeconds) + ", wall_seconds: " + Number(2 * kDefaultCpuSeconds + 2) +
+         ", memory_mb: " + std::to_string(kDefaultMemoryMb) +
+         "}\n"
+         "  stdio_compare: tokens\n"
+         "  call_compare: {kind: json, unwrap: true, rel_tol: 1e-9}\n";
+}
+
+bool WriteContestProblem(const ContestProblem& p, PackWriter* writer, std::string* error) {
+  const std::string stem = FileStem(p.id);
+  YamlWriter w;
+  w.String("id", p.id);
+  if (!p.title.empty()) w.String("title", p.title);
+  w.String("source", p.source);
+  if (!p.source_id.empty()) w.String("source_id", p.source_id);
+  w.String("prompt", p.prompt);
+  w.Flow("languages", p.allow_cpp && p.calls.empty() ? "[python, cpp]" : "[python]");
+  std::string limits = LimitsFlow(p);
+  if (!limits.empty()) w.Flow("limits", limits);
+  if (!p.calls.empty()) w.Flow("entry_point", p.entry_point);
+  if (!p.python_starter.empty()) {
+    w.BeginList("starter");
+    w.BeginItem();
+    w.Flow("language", "python");
+    w.String("code", p.python_starter);
+    w.End();
+    w.End();
+  }
+  WriteSolutions(w, "reference_solutions", p.references);
+  WriteSolutions(w, "wrong_solutions", p.wrongs);
+  if (!p.python_checker.empty()) {
+    w.BeginMap("checker");
+    w.Flow("language", "python");
+    w.String("code", p.python_checker);
+    w.End();
+    w.Flow("stdio_compare", "checker");
+  }
+  w.BeginList("tests");
+  std::vector<PackFile> files;
+  for (const StdioGroup& group : p.stdio) {
+    for (size_t i = 0; i < group.cases.size(); ++i) {
+      const StdioCase& c = group.cases[i];
+      std::string name = group.origin + "-" + std::to_string(i + 1);
+      std::string base = stem + "/tests/" + name;
+      w.BeginItem();
+      w.String("name", name);
+      w.BeginMap("stdio");
+      w.String("stdin_file", base + ".in");
+      w.String("expected_stdout_file", base + ".out");
+      if (p.python_checker.empty() && HasFloatToken(c.output)) {
+        w.Flow("compare", "{kind: float, abs_tol: 1e-6, rel_tol: 1e-9}");
+      }
+      w.End();
+      w.End();
+      if (!writer->Add({"tasks/" + base + ".in", c.input}, error) ||
+          !writer->Add({"tasks/" + base + ".out", c.output}, error)) {
+        return false;
+      }
+    }
+  }
+  for (size_t i = 0; i < p.calls.size(); ++i) {
+    const CallCase& c = p.calls[i];
+    w.BeginItem();
+    w.String("name", "call-" + std::to_string(i + 1));
+    w.BeginMap("call");
+    w.Flow("function", p.call_function);
+    std::string args = "[";
+    for (size_t a = 0; a < c.args.size(); ++a) {
+      if (a) args += ", ";
+      AppendValue(c.args[a], a == 0, args);  // APPS gives the first argument int dict keys
+    }
+    w.Flow("args", args + "]");
+    std::string expected;
+    AppendValue(c.expected, true, expected);
+    w.Flow("expected", expected);
+    w.End();
+    w.End();
+  }
+  w.End();
+  return writer->Add({"tasks/" + stem + ".yaml", w.Take()}, error);
+}
+
+bool ImportContestPack(const ImportRequest& request, std::string_view format,
+                       std::string_view description, const ContestRecordReader& read,
+                       ImportReport* report, std::string* error) {
+  try {
+    PackWriter writer;
+    if (!writer.Open(request.out_dir, error)) return false;
+    TaskIds ids;
+    int64_t index = 0;
+    auto visit = [&](const JsonlRecord& record, std::string* visit_error) {
+      ContestProblem problem;
+      problem.source = std::string(format);
+      std::string skip = read(record, index++, &problem, report);
+      if (!skip.empty()) {
+        ++report->skipped;
+        Note(record, "skipped: " + skip, report);
+        return true;
+      }
+      if (!ids.Add(record, problem.id, visit_error)) return false;
+      if (!WriteContestProblem(problem, &writer, visit_error)) return false;
+      ++report->tasks;
+      return true;
+    };
+    int64_t records = 0;
+    JsonlStreamOptions options;
+    if (request.progress) options.progress_label = std::string(format);
+    if (!ForEachJsonl(request.input, visit, error, options, &records)) return false;
+    report->records = static_cast<int>(records);
+    if (report->tasks == 0) {
+      *error = request.input + ": no record could be imported (see the notes)";
+      return false;
+    }
+    std::string name = request.pack_name.empty() ? std::string(format) : request.pack_name;
+    std::string text = std::string(description) + "\nImported from " +
+                       std::filesystem::path(request.input).filename().string() + ": " +
+                       std::to_string(report->tasks) + " tasks.\n";
+    if (!writer.Add({"pack.yaml", ContestPackYaml(name, request.version, text)}, error))
+      return false;
+    return writer.Finish(error);
+  } catch (const std::exception& e) {
+    *error = request.input + ": import failed: " + e.what();
+    return false;
+  }
+}
+
+}  // namespace proctor::grader::importers
