@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/pack_calibrate.h"
 #include "cli/parallel.h"
 #include "grader/grading/grader.h"
 #include "grader/importers/registry.h"
@@ -41,6 +42,7 @@ int PackCheck(const std::vector<std::string>& args) {
       {"verbose", false, false, "print the timing of every test, not only the tight ones"},
       {"help", false, false, "show this help"},
   };
+  for (const FlagSpec& s : CalibrateFlags()) specs.push_back(s);
   for (const FlagSpec& s : SandboxFlags()) specs.push_back(s);
   Flags flags;
   std::string error;
@@ -73,16 +75,27 @@ int PackCheck(const std::vector<std::string>& args) {
     std::cerr << pack.error().ToString() << "\n";
     return 2;
   }
-  std::cout << "schema: ok (" << pack->tasks.size() << " tasks, pack " << pack->name << " "
-            << pack->version << ", sha256 " << pack->content_hash.substr(0, 12) << ")\n";
   auto sb = MakeSandbox(flags, true);
   if (!sb) return 1;
-  grader::Grader grader(*sb, *pack, {});
+  if (flags.Has("calibrate")) {
+    if (!MaybeCalibrate(*sb, flags.positionals()[0], flags, static_cast<int>(jobs))) return 1;
+    pack = task::LoadPack(flags.positionals()[0]);  // with the calibrated limits
+    if (!pack) {
+      std::cerr << pack.error().ToString() << "\n";
+      return 2;
+    }
+  }
+  std::cout << "schema: ok (" << pack->tasks.size() << " tasks, pack " << pack->name << " "
+            << pack->version << ", sha256 " << pack->content_hash.substr(0, 12) << ")\n";
+  grader::GraderConfig config;
+  config.early_stop = false;  // every test's verdict: timing and flakiness need them all
+  grader::Grader grader(*sb, *pack, config);
 
   std::vector<CheckJob> jobs_list;
-  int tasks_without_wrong = 0;
+  int tasks_without_wrong = 0, tasks_without_reference = 0;
   for (const task::Task& t : pack->tasks) {
     if (t.wrong_solutions.empty()) ++tasks_without_wrong;
+    if (t.reference_solutions.empty()) ++tasks_without_reference;
     for (int run = 0; run < static_cast<int>(runs); ++run) {
       for (const task::Solution& s : t.reference_solutions) jobs_list.push_back({&t, &s, true, run, {}});
       for (const task::Solution& s : t.wrong_solutions) jobs_list.push_back({&t, &s, false, run, {}});
@@ -163,6 +176,12 @@ int PackCheck(const std::vector<std::string>& args) {
     }
   }
   if (tight == 0) std::cout << "  every test uses less than half of its CPU limit\n";
+  // Imports of sets that publish no solutions (LiveCodeBench) have tasks without references:
+  // nothing above proved that their tests accept a correct program.
+  if (tasks_without_reference > 0)
+    std::cout << "note: " << tasks_without_reference
+              << " task(s) have no reference solution, so nothing shows that their tests accept "
+                 "a correct program (grade known-correct solutions with proctor grade)\n";
   if (tasks_without_wrong > 0)
     std::cout << "note: " << tasks_without_wrong
               << " task(s) have no known-wrong solution, so their tests' power is unchecked\n";

@@ -5,6 +5,7 @@
 
 #include "grader/grading/extract.h"
 #include "grader/grading/reward.h"
+#include "grader/grading/test_plan.h"
 #include "grader/grading/test_runners.h"
 #include "grader/languages/program.h"
 
@@ -167,13 +168,14 @@ SubmissionReport Grader::GradeOnce(const task::Task& task, const Submission& sub
   report.pack_version = pack_.version;
   report.pack_hash = pack_.content_hash;
   report.limits = LimitsToJson(task.limits);
+  const TestPlan plan = PlanTests(task, config_.early_stop);
 
   auto outcome_shell = [&](const task::Test& test) {
     TestOutcome o;
     o.name = test.name;
     o.kind = std::string(task::TestKindName(test));
     o.is_public = test.visibility == task::Visibility::kPublic;
-    o.counted = !o.is_public || task.scoring.count_public;
+    o.counted = plan.counted[TestIndex(task, test)];
     o.weight = test.weight;
     return o;
   };
@@ -219,30 +221,50 @@ SubmissionReport Grader::GradeOnce(const task::Task& task, const Submission& sub
                                  compile.result.status == sandbox::Status::kCpuTimeout;
       fill_all(Verdict::kCompileError, "");
     }
-    report.reward = ComputeReward(task.scoring.mode, report.tests);
+    report.reward = ComputeReward(task, report.tests);
     return report;
   }
 
   TestContext ctx{sandbox_, task, program_text, *program, ToSandboxLimits(task.limits),
                   config_.python_runtime_dir};
+  // Selected tests only (max_tests); with early stop, a counted failure skips later phases.
   std::vector<const task::Test*> call_tests, stdio_tests;
   for (const task::Test& test : task.tests) {
+    if (!plan.selected[TestIndex(task, test)]) continue;
     if (std::holds_alternative<task::CallTest>(test.body)) call_tests.push_back(&test);
     if (std::holds_alternative<task::StdioTest>(test.body)) stdio_tests.push_back(&test);
   }
+  bool stopped = false;
+  auto note_failures = [&](const std::vector<const task::Test*>& tests,
+                           const std::vector<TestOutcome>& outcomes) {
+    for (size_t i = 0; i < tests.size() && i < outcomes.size(); ++i)
+      stopped |= plan.early_stop && plan.counted[TestIndex(task, *tests[i])] &&
+                 IsFailure(outcomes[i].verdict);
+  };
   std::vector<TestOutcome> call_outcomes, stdio_outcomes;
   if (!call_tests.empty()) call_outcomes = RunCallTests(ctx, call_tests);
-  if (!stdio_tests.empty()) stdio_outcomes = RunStdioTests(ctx, stdio_tests);
+  note_failures(call_tests, call_outcomes);
+  std::vector<bool> stop_on_failure;
+  for (const task::Test* test : stdio_tests)
+    stop_on_failure.push_back(plan.early_stop && plan.counted[TestIndex(task, *test)]);
+  if (!stdio_tests.empty())
+    stdio_outcomes = RunStdioTests(ctx, stdio_tests, stop_on_failure, stopped);
+  note_failures(stdio_tests, stdio_outcomes);
 
   size_t next_call = 0, next_stdio = 0;
   for (const task::Test& test : task.tests) {
     TestOutcome o;
-    if (std::holds_alternative<task::CallTest>(test.body)) {
+    const size_t index = TestIndex(task, test);
+    if (!plan.selected[index] || (stopped && plan.counted[index] &&
+                                  std::holds_alternative<task::UnitTest>(test.body))) {
+      o.verdict = Verdict::kSkipped;
+    } else if (std::holds_alternative<task::CallTest>(test.body)) {
       o = call_outcomes[next_call++];
     } else if (std::holds_alternative<task::StdioTest>(test.body)) {
       o = stdio_outcomes[next_stdio++];
     } else {
       o = RunUnitTest(ctx, test);
+      stopped |= plan.early_stop && plan.counted[index] && IsFailure(o.verdict);
     }
     TestOutcome shell = outcome_shell(test);
     o.name = shell.name;
@@ -253,7 +275,9 @@ SubmissionReport Grader::GradeOnce(const task::Task& task, const Submission& sub
     if (!o.is_public) o.feedback.reset();
     report.tests.push_back(std::move(o));
   }
-  report.reward = ComputeReward(task.scoring.mode, report.tests);
+  ApplyEarlyStop(task, plan, &report.tests);
+  for (TestOutcome& o : report.tests) o.counted = o.counted && o.verdict != Verdict::kSkipped;
+  report.reward = ComputeReward(task, report.tests);
   return report;
 }
 

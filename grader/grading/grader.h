@@ -27,6 +27,9 @@ struct GraderConfig {
   // once more before being reported, since a busy machine can push a run over its wall
   // clock; the report then says so ("rerun"). 0 disables; at most 1 is used.
   int time_limit_reruns = 1;
+  // all_or_nothing scoring stops at the first failed counted test and skips the rest (the
+  // reward is 0 either way). `pack check` turns it off to see every test's verdict.
+  bool early_stop = true;
 };
 
 // Where the runners are by default: $PROCTOR_PYTHON_DIR, else the source tree's folder.

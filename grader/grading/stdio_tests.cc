@@ -85,28 +85,58 @@ TestOutcome Judge(const TestContext& ctx, const task::StdioTest& stdio,
 
 }  // namespace
 
+namespace {
+
+// Whether a finished run certainly failed its test, known without the checker: it did not
+// end normally (Proctor's own failures excepted), or its stdout compares unequal.
+bool CertainlyFailed(const task::StdioTest& stdio, const sandbox::Result& run) {
+  if (run.status == sandbox::Status::kSandboxError) return false;
+  if (run.status != sandbox::Status::kOk) return true;
+  return !stdio.use_checker &&
+         !compare::CompareText(stdio.compare, stdio.expected_stdout, run.stdout_data).equal;
+}
+
+}  // namespace
+
 std::vector<TestOutcome> RunStdioTests(const TestContext& ctx,
-                                       const std::vector<const task::Test*>& tests) {
+                                       const std::vector<const task::Test*>& tests,
+                                       const std::vector<bool>& stop_on_failure,
+                                       bool stopped) {
+  auto stops = [&](size_t i) { return i < stop_on_failure.size() && stop_on_failure[i]; };
   // Runs go through one event loop, a few at a time: a submission that sleeps to its wall
-  // limit costs one limit, not one per test.
+  // limit costs one limit, not one per test. Early stop: once a test marked in
+  // `stop_on_failure` has failed, the marked tests not yet started are not run.
   std::vector<sandbox::Result> runs(tests.size());
+  std::vector<bool> ran(tests.size(), false);
   boost::asio::io_context io;
   size_t next = 0;
   std::function<void()> start_next = [&] {
+    while (next < tests.size() && stopped && stops(next)) ++next;
     if (next >= tests.size()) return;
     size_t i = next++;
     const auto& stdio = std::get<task::StdioTest>(tests[i]->body);
+    ran[i] = true;
     ctx.sandbox.AsyncRun(io.get_executor(), ctx.program.MakeRunSpec(ctx.limits, stdio.stdin_data),
                          [&, i](sandbox::Result r) {
                            runs[i] = std::move(r);
+                           const auto& body = std::get<task::StdioTest>(tests[i]->body);
+                           if (stops(i) && CertainlyFailed(body, runs[i])) stopped = true;
                            start_next();
                          });
   };
   for (size_t k = 0; k < kConcurrentRuns; ++k) start_next();
   io.run();
   std::vector<TestOutcome> outcomes;
-  for (size_t i = 0; i < tests.size(); ++i)
+  for (size_t i = 0; i < tests.size(); ++i) {
+    if (!ran[i]) {
+      TestOutcome skipped;
+      skipped.verdict = Verdict::kSkipped;
+      skipped.counted = false;
+      outcomes.push_back(std::move(skipped));
+      continue;
+    }
     outcomes.push_back(Judge(ctx, std::get<task::StdioTest>(tests[i]->body), runs[i]));
+  }
   return outcomes;
 }
 

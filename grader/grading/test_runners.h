@@ -27,9 +27,13 @@ inline constexpr size_t kStderrTailCap = 2000;
 // All call tests of the task in one Python session; outcomes in `tests` order.
 std::vector<TestOutcome> RunCallTests(const TestContext& ctx,
                                       const std::vector<const task::Test*>& tests);
-// One run per stdio test, several at once (each run is its own sandbox).
+// One run per stdio test, several at once (each run is its own sandbox). Early stop: once a
+// test i with stop_on_failure[i] has failed (or from the start when `stopped`), such tests
+// not yet started are skipped; the others still run.
 std::vector<TestOutcome> RunStdioTests(const TestContext& ctx,
-                                       const std::vector<const task::Test*>& tests);
+                                       const std::vector<const task::Test*>& tests,
+                                       const std::vector<bool>& stop_on_failure = {},
+                                       bool stopped = false);
 // One unit-test session: Python (two sandboxes) or C++ (compiled with the solution).
 TestOutcome RunUnitTest(const TestContext& ctx, const task::Test& test);
 

@@ -6,7 +6,7 @@
 namespace proctor::grader {
 namespace {
 
-constexpr std::array<std::pair<Verdict, std::string_view>, 10> kNames = {{
+constexpr std::array<std::pair<Verdict, std::string_view>, 11> kNames = {{
     {Verdict::kPassed, "passed"},
     {Verdict::kWrongAnswer, "wrong_answer"},
     {Verdict::kTimeLimit, "time_limit"},
@@ -16,6 +16,7 @@ constexpr std::array<std::pair<Verdict, std::string_view>, 10> kNames = {{
     {Verdict::kCompileError, "compile_error"},
     {Verdict::kViolation, "violation"},
     {Verdict::kNoCode, "no_code"},
+    {Verdict::kSkipped, "skipped"},
     {Verdict::kInfraError, "infra_error"},
 }};
 

@@ -18,6 +18,7 @@ enum class Verdict {
   kCompileError,
   kViolation,
   kNoCode,      // no code was found in the submission (docs/extraction.md): the model's failure
+  kSkipped,     // not run: left out by max_tests, or after an early stop; never counted
   kInfraError,  // Proctor failed: never scored, the submission is retried then "ungradeable"
 };
 

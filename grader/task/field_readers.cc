@@ -38,7 +38,9 @@ ScoringMode ReadScoringMode(const YamlFile& file, const YAML::Node& node) {
   return yaml::ReadEnum<ScoringMode>(file, node, "mode",
                                      {{"all_or_nothing", ScoringMode::kAllOrNothing},
                                       {"fraction", ScoringMode::kFraction},
-                                      {"weighted", ScoringMode::kWeighted}});
+                                      {"weighted", ScoringMode::kWeighted},
+                                      {"subtasks", ScoringMode::kSubtasks},
+                                      {"codeforces", ScoringMode::kCodeforces}});
 }
 
 void ReadTolerance(const MapReader& map, compare::FloatTolerance* tolerance) {
@@ -57,10 +59,34 @@ Scoring ReadScoring(const YamlFile& file, const YAML::Node& node, Scoring base) 
     base.mode = ReadScoringMode(file, node);
     return base;
   }
-  MapReader map(file, node, "scoring", {"mode", "count_public"});
+  MapReader map(file, node, "scoring", {"mode", "count_public", "groups", "max_tests"});
   if (map.Has("mode")) base.mode = ReadScoringMode(file, map.Get("mode"));
   if (map.Has("count_public")) {
     base.count_public = yaml::ReadBool(file, map.Get("count_public"), "count_public");
+  }
+  if (map.Has("groups")) {
+    const YAML::Node groups = map.Get("groups");
+    if (!groups.IsMap()) {
+      Fail(file, groups,
+           "\"groups\" must be a mapping of group name to points (got " +
+               yaml::Describe(groups) + ")");
+    }
+    base.groups.clear();
+    for (auto it = groups.begin(); it != groups.end(); ++it) {
+      Subtask group;
+      group.name = yaml::ReadString(file, it->first, "group name");
+      group.points = yaml::ReadDouble(file, it->second, "points");
+      group.where = yaml::Where(file, it->first);
+      for (const Subtask& seen : base.groups) {
+        if (seen.name == group.name) {
+          Fail(file, it->first, "group \"" + group.name + "\" listed twice");
+        }
+      }
+      base.groups.push_back(std::move(group));
+    }
+  }
+  if (map.Has("max_tests")) {
+    base.max_tests = yaml::ReadInt(file, map.Get("max_tests"), "max_tests");
   }
   return base;
 }

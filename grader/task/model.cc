@@ -20,6 +20,10 @@ std::string_view ScoringModeName(ScoringMode mode) {
       return "fraction";
     case ScoringMode::kWeighted:
       return "weighted";
+    case ScoringMode::kSubtasks:
+      return "subtasks";
+    case ScoringMode::kCodeforces:
+      return "codeforces";
   }
   return "?";
 }

@@ -36,14 +36,29 @@ struct Limits {
 };
 
 enum class ScoringMode {
-  kAllOrNothing,  // 1.0 iff every counted test passes, else 0.0
+  kAllOrNothing,  // 1.0 iff every counted test passes, else 0.0 (grading may stop early)
   kFraction,      // passed / counted
   kWeighted,      // sum of weights passed / sum of weights counted
+  kSubtasks,      // IOI: each group earns its points iff all its counted tests pass; / total
+  kCodeforces,    // 1.0 iff every counted test passes, else 0.1 x passed / counted
+};
+
+// A group of tests under `subtasks` scoring (IOI): all of its counted tests pass, or none of
+// its points are earned.
+struct Subtask {
+  std::string name;      // what tests name in their `group`
+  double points = 1.0;   // >= 0; the reward is points earned / points of all groups
+  SourceLocation where;  // of the group's YAML key
 };
 
 struct Scoring {
   ScoringMode mode = ScoringMode::kAllOrNothing;  // how counted tests become a reward
   bool count_public = false;  // public tests count too (by default only hidden tests do)
+  std::vector<Subtask> groups;  // kSubtasks: the groups, in written order
+  // Grade at most this many counted tests, those with the longest input (stdio: stdin
+  // bytes, call: the arguments' wire size; ties by written order); the others are skipped.
+  // 0: all. For training on large test sets.
+  int max_tests = 0;
 };
 
 // Source code written inline (`code:`) or in a file of the pack (`file:`).
@@ -110,6 +125,7 @@ struct Test {
   std::string name;                                  // unique in the task; auto "call-1", ...
   Visibility visibility = Visibility::kHidden;       // who may see it
   double weight = 1.0;                               // for scoring: weighted; > 0
+  std::string group;                                 // for scoring: subtasks; "" = none
   std::variant<CallTest, StdioTest, UnitTest> body;  // what the test does
   SourceLocation where;                              // of the test's YAML node
 };

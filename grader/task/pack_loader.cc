@@ -6,6 +6,7 @@
 #include <system_error>
 #include <vector>
 
+#include "grader/task/limits_overlay.h"
 #include "grader/task/pack_hash.h"
 #include "grader/task/task_parser.h"
 #include "grader/task/validate.h"
@@ -46,6 +47,9 @@ LoadResult<Pack> ParsePack(const std::string& dir) {
       for (Task& task : ParseTaskFile(yaml::YamlFile{root, relative}, pack.defaults)) {
         pack.tasks.push_back(std::move(task));
       }
+    }
+    if (fs::is_regular_file(root / kLimitsOverlayFile, ec)) {
+      ApplyLimitsOverlay(yaml::YamlFile{root, kLimitsOverlayFile}, &pack.tasks);
     }
     auto hash = PackContentHash(dir);
     if (!hash) return hash.error();

@@ -172,7 +172,8 @@ UnitTest ReadUnitTest(const YamlFile& file, const YAML::Node& node) {
 
 Test ReadTest(const YamlFile& file, const YAML::Node& node, const TestDefaults& defaults,
               std::map<std::string, int>* kind_counts) {
-  MapReader map(file, node, "test", {"name", "visibility", "weight", "call", "stdio", "unit"});
+  MapReader map(file, node, "test",
+                {"name", "visibility", "weight", "group", "call", "stdio", "unit"});
   Test test;
   test.where = yaml::Where(file, node);
   int bodies = map.Has("call") + map.Has("stdio") + map.Has("unit");
@@ -199,6 +200,7 @@ Test ReadTest(const YamlFile& file, const YAML::Node& node, const TestDefaults& 
         {{"public", Visibility::kPublic}, {"hidden", Visibility::kHidden}});
   }
   if (map.Has("weight")) test.weight = yaml::ReadDouble(file, map.Get("weight"), "weight");
+  if (map.Has("group")) test.group = yaml::ReadString(file, map.Get("group"), "group");
   return test;
 }
 

@@ -87,6 +87,54 @@ class Validator {
     return "[" + out + "]";
   }
 
+  // `scoring` keys that depend on the mode, and the tests' groups.
+  void CheckScoring(const task::Task& task) {
+    const Scoring& scoring = task.scoring;
+    const bool subtasks = scoring.mode == ScoringMode::kSubtasks;
+    const std::string mode(ScoringModeName(scoring.mode));
+    Check(scoring.max_tests >= 0, task.where, "scoring max_tests must not be negative");
+    Check(scoring.max_tests == 0 || !subtasks, task.where,
+          "scoring max_tests does not combine with subtasks (a group needs all its tests)");
+    Check(subtasks || scoring.groups.empty(), task.where,
+          "scoring groups apply only to mode subtasks (the task's is " + mode + ")");
+    Check(!subtasks || !scoring.groups.empty(), task.where,
+          "scoring mode subtasks needs groups (a mapping of group name to points)");
+    double total = 0;
+    std::map<std::string, int> counted_in_group;
+    for (const Subtask& g : scoring.groups) {
+      Check(std::isfinite(g.points) && g.points >= 0, g.where,
+            "points of group \"" + g.name + "\" must be a number >= 0");
+      total += g.points;
+      counted_in_group[g.name] = 0;
+    }
+    Check(!subtasks || scoring.groups.empty() || total > 0, task.where,
+          "the groups' points add up to 0 (the reward would be meaningless)");
+    for (const Test& test : task.tests) {
+      const bool counted = test.visibility == Visibility::kHidden || scoring.count_public;
+      if (!subtasks) {
+        Check(test.group.empty(), test.where,
+              "test \"" + test.name + "\" has a group but the task's scoring is " + mode +
+                  " (groups need subtasks)");
+        continue;
+      }
+      auto it = counted_in_group.find(test.group);
+      if (test.group.empty()) {
+        Check(!counted, test.where,
+              "test \"" + test.name + "\" counts toward the reward but names no group");
+      } else if (it == counted_in_group.end()) {
+        Check(false, test.where,
+              "test \"" + test.name + "\" names group \"" + test.group +
+                  "\", which scoring groups does not list");
+      } else {
+        it->second += counted;
+      }
+    }
+    for (const Subtask& g : scoring.groups) {
+      Check(!subtasks || counted_in_group[g.name] > 0, g.where,
+            "group \"" + g.name + "\" has no test that counts toward the reward");
+    }
+  }
+
   void CheckTask(const task::Task& task) {
     static const std::regex kId("[A-Za-z0-9_][A-Za-z0-9_./-]*");
     static const std::regex kIdentifier("[A-Za-z_][A-Za-z0-9_]*");
@@ -104,6 +152,7 @@ class Validator {
     Solutions(task, task.reference_solutions, "reference solution");
     Solutions(task, task.wrong_solutions, "wrong solution");
 
+    CheckScoring(task);
     std::map<std::string, SourceLocation> names;
     int hidden = 0;
     bool uses_checker = false;

@@ -274,7 +274,7 @@ TEST_F(PackTest, UnknownKeyInATest) {
                      "    visiblity: public\n"),
             At("tasks/t.yaml", 5, 5) +
                 ": unknown key \"visiblity\" in test (expected one of name, visibility, weight, "
-                "call, stdio, unit)");
+                "group, call, stdio, unit)");
 }
 
 TEST_F(PackTest, UnknownKeyInACallTest) {
@@ -465,6 +465,75 @@ TEST_F(PackTest, WeightsNeedWeightedScoring) {
             At("tasks/t.yaml", 4, 5) +
                 ": test \"stdio-1\" has a weight but the task's scoring is all_or_nothing "
                 "(weights need weighted)");
+}
+
+TEST_F(PackTest, ScoringModesGroupsAndMaxTests) {
+  Write("pack.yaml", "name: p\nversion: \"1\"\n");
+  Write("tasks/t.yaml",
+        "id: t\nprompt: p\n"
+        "scoring: {mode: subtasks, groups: {small: 30, big: 70}}\n"
+        "tests:\n"
+        "  - {visibility: public, stdio: {expected_stdout: ''}}\n"
+        "  - {group: small, stdio: {expected_stdout: ''}}\n"
+        "  - {group: big, stdio: {expected_stdout: ''}}\n");
+  Write("tasks/u.yaml",
+        "id: u\nprompt: p\nscoring: {mode: codeforces, max_tests: 5}\n"
+        "tests:\n  - stdio: {expected_stdout: ''}\n");
+  auto pack = LoadPack(dir_);
+  ASSERT_TRUE(pack.has_value()) << pack.error().ToString();
+  const Scoring& subtasks = pack->tasks[0].scoring;
+  EXPECT_EQ(subtasks.mode, ScoringMode::kSubtasks);
+  ASSERT_EQ(subtasks.groups.size(), 2u);
+  EXPECT_EQ(subtasks.groups[1].name, "big");
+  EXPECT_EQ(subtasks.groups[1].points, 70);
+  EXPECT_EQ(pack->tasks[0].tests[0].group, "");
+  EXPECT_EQ(pack->tasks[0].tests[2].group, "big");
+  EXPECT_EQ(ScoringModeName(subtasks.mode), "subtasks");
+  EXPECT_EQ(pack->tasks[1].scoring.mode, ScoringMode::kCodeforces);
+  EXPECT_EQ(pack->tasks[1].scoring.max_tests, 5);
+  EXPECT_EQ(ScoringModeName(ScoringMode::kCodeforces), "codeforces");
+}
+
+TEST_F(PackTest, GroupsNeedSubtasksAndEveryCountedTestAGroup) {
+  EXPECT_EQ(ErrorFor("id: t\nprompt: p\ntests:\n  - {group: a, stdio: {expected_stdout: ''}}\n"),
+            At("tasks/t.yaml", 4, 5) +
+                ": test \"stdio-1\" has a group but the task's scoring is all_or_nothing "
+                "(groups need subtasks)");
+  EXPECT_EQ(ErrorFor("id: t\nprompt: p\nscoring: subtasks\n"
+                     "tests:\n  - {stdio: {expected_stdout: ''}}\n"),
+            At("tasks/t.yaml", 1, 1) +
+                ": scoring mode subtasks needs groups (a mapping of group name to points)");
+  EXPECT_EQ(ErrorFor("id: t\nprompt: p\nscoring: {mode: subtasks, groups: {a: 1}}\n"
+                     "tests:\n  - {stdio: {expected_stdout: ''}}\n"),
+            At("tasks/t.yaml", 5, 5) +
+                ": test \"stdio-1\" counts toward the reward but names no group");
+  EXPECT_EQ(ErrorFor("id: t\nprompt: p\nscoring: {mode: subtasks, groups: {a: 1, b: 2}}\n"
+                     "tests:\n  - {group: a, stdio: {expected_stdout: ''}}\n"),
+            At("tasks/t.yaml", 3, 42) + ": group \"b\" has no test that counts toward the reward");
+  EXPECT_EQ(ErrorFor("id: t\nprompt: p\nscoring: {mode: subtasks, groups: {a: 1}}\n"
+                     "tests:\n  - {group: c, stdio: {expected_stdout: ''}}\n"),
+            At("tasks/t.yaml", 5, 5) +
+                ": test \"stdio-1\" names group \"c\", which scoring groups does not list");
+  EXPECT_EQ(ErrorFor("id: t\nprompt: p\nscoring: {mode: fraction, max_tests: -1}\n"
+                     "tests:\n  - {stdio: {expected_stdout: ''}}\n"),
+            At("tasks/t.yaml", 1, 1) + ": scoring max_tests must not be negative");
+}
+
+TEST_F(PackTest, CalibratedLimitsOverlayAppliesOverTheTaskFiles) {
+  Write("pack.yaml", "name: p\nversion: \"1\"\ndefaults:\n  limits: {cpu_seconds: 2}\n");
+  Write("tasks/t.yaml",
+        "id: t\nprompt: p\nlimits: {memory_mb: 128}\ntests:\n  - stdio: {expected_stdout: ''}\n");
+  Write("calibrated_limits.yaml", "# measured\ntasks:\n  t: {cpu_seconds: 1.5, wall_seconds: 4}\n");
+  auto pack = LoadPack(dir_);
+  ASSERT_TRUE(pack.has_value()) << pack.error().ToString();
+  EXPECT_EQ(pack->tasks[0].limits.cpu_seconds, 1.5);
+  EXPECT_EQ(pack->tasks[0].limits.wall_seconds, 4);
+  EXPECT_EQ(pack->tasks[0].limits.memory_mb, 128);  // keys it does not name are kept
+  Write("calibrated_limits.yaml", "tasks:\n  nope: {cpu_seconds: 1}\n");
+  auto bad = LoadPack(dir_);
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().ToString(),
+            At("calibrated_limits.yaml", 2, 3) + ": no task \"nope\" in the pack");
 }
 
 TEST_F(PackTest, ValidatePackListsEveryProblem) {
