@@ -134,9 +134,10 @@ bool CalibrateLimits(sandbox::Sandbox& sandbox, const std::string& pack_dir,
     change.new_cpu = written.cpu
                          ? RoundUpTenth(*written.cpu * options.time_scale)
                          : RoundUpTenth(std::max(options.cpu_floor, options.factor * slowest));
-    change.new_wall = written.wall ? RoundUpTenth(*written.wall * options.time_scale)
-                                   : RoundUpTenth(std::max(options.wall_floor,
-                                                           options.wall_factor * change.new_cpu));
+    change.new_wall =
+        written.wall
+            ? RoundUpTenth(*written.wall * options.time_scale)
+            : RoundUpTenth(std::max(options.wall_floor, options.wall_factor * change.new_cpu));
     out->limits.push_back(change);
     if (change.new_cpu != change.old_cpu || change.new_wall != change.old_wall) {
       out->changes.push_back(change);
@@ -147,9 +148,10 @@ bool CalibrateLimits(sandbox::Sandbox& sandbox, const std::string& pack_dir,
   std::string text =
       "# Written by `proctor pack check --calibrate` (docs/task-format.md, limits): per-task\n"
       "# limits measured from the reference solutions, applied over the task files' limits.\n"
-      "# factor " + Number(options.factor) + ", cpu floor " + Number(options.cpu_floor) +
-      " s, wall factor " + Number(options.wall_factor) + ", wall floor " +
-      Number(options.wall_floor) + " s, time scale " + Number(options.time_scale) + "\n";
+      "# factor " +
+      Number(options.factor) + ", cpu floor " + Number(options.cpu_floor) + " s, wall factor " +
+      Number(options.wall_factor) + ", wall floor " + Number(options.wall_floor) +
+      " s, time scale " + Number(options.time_scale) + "\n";
   text += "tasks:\n";
   for (const LimitChange& c : out->limits) {
     text += "  \"" + c.task_id + "\": {cpu_seconds: " + Number(c.new_cpu) +

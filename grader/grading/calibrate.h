@@ -42,10 +42,10 @@ struct LimitChange {
 };
 
 struct Calibration {
-  std::vector<LimitChange> limits;     // every task calibrated or scaled, in pack order
-  std::vector<LimitChange> changes;    // those whose limits changed
-  std::vector<std::string> problems;   // tasks left as they were, and why
-  std::string overlay_file;            // the file written
+  std::vector<LimitChange> limits;    // every task calibrated or scaled, in pack order
+  std::vector<LimitChange> changes;   // those whose limits changed
+  std::vector<std::string> problems;  // tasks left as they were, and why
+  std::string overlay_file;           // the file written
 };
 
 // Measures every task of the pack at `pack_dir` and writes its calibrated_limits.yaml.

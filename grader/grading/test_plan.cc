@@ -71,9 +71,8 @@ void ApplyEarlyStop(const task::Task& task, const TestPlan& plan,
   const size_t n = std::min(outcomes->size(), task.tests.size());
   std::vector<size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return Phase(task.tests[a]) < Phase(task.tests[b]);
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return Phase(task.tests[a]) < Phase(task.tests[b]); });
   bool stopped = false;
   for (size_t i : order) {
     TestOutcome& o = (*outcomes)[i];

@@ -9,9 +9,9 @@ void ApplyLimitsOverlay(const yaml::YamlFile& file, std::vector<Task>* tasks) {
   yaml::MapReader map(file, root, kLimitsOverlayFile, {"tasks"});
   const YAML::Node entries = map.Require("tasks");
   if (!entries.IsMap()) {
-    yaml::Fail(file, entries,
-               "\"tasks\" must be a mapping of task id to limits (got " +
-                   yaml::Describe(entries) + ")");
+    yaml::Fail(
+        file, entries,
+        "\"tasks\" must be a mapping of task id to limits (got " + yaml::Describe(entries) + ")");
   }
   for (auto it = entries.begin(); it != entries.end(); ++it) {
     const std::string id = yaml::ReadString(file, it->first, "task id");

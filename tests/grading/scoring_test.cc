@@ -1,12 +1,11 @@
 // Scoring modes through the real sandbox: early stop of all_or_nothing never changes the
 // reward (passing and failing submissions, public tests that do not count), subtasks,
 // Codeforces' shape, and max_tests (longest input first, ties by order).
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 #include "grader/grading/grader.h"
 #include "grader/grading/reward.h"
@@ -131,8 +130,7 @@ TEST_F(ScoringTest, EarlyStopNeverChangesTheAllOrNothingReward) {
       {"correct", kDouble, 1.0},
       {"wrong on the first hidden test", "n = int(input())\nprint(5 if n == 2 else 2 * n)\n", 0},
       {"wrong on the last test", "n = int(input())\nprint(0 if n == 9 else 2 * n)\n", 0},
-      {"wrong only on the public test", "n = int(input())\nprint(0 if n == 1 else 2 * n)\n",
-       1.0},
+      {"wrong only on the public test", "n = int(input())\nprint(0 if n == 1 else 2 * n)\n", 1.0},
       {"crashes everywhere", "raise SystemExit(3)\n", 0},
   };
   for (const auto& c : cases) {
