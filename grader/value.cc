@@ -7,6 +7,12 @@
 #include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <openssl/bn.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <memory>
+#include <regex>
+#include <set>
 #include <stdexcept>
 
 namespace proctor::grader {
@@ -39,8 +45,65 @@ std::string_view KindName(ValueKind kind) {
       return "set";
     case ValueKind::kDict:
       return "dict";
+    case ValueKind::kFrozenSet:
+      return "frozenset";
+    case ValueKind::kByteArray:
+      return "bytearray";
+    case ValueKind::kComplex:
+      return "complex";
+    case ValueKind::kFraction:
+      return "fraction";
+    case ValueKind::kDecimal:
+      return "decimal";
+    case ValueKind::kCounter:
+      return "counter";
+    case ValueKind::kOrderedDict:
+      return "ordereddict";
+    case ValueKind::kDefaultDict:
+      return "defaultdict";
+    case ValueKind::kDeque:
+      return "deque";
+    case ValueKind::kNamedTuple:
+      return "namedtuple";
+    case ValueKind::kType:
+      return "type";
+    case ValueKind::kHandle:
+      return "handle";
   }
   return "?";
+}
+
+const std::vector<std::string_view>& WireTypeNames() {
+  // The same list as TYPE_NAMES in grader/python/proctor_wire.py (tests/python checks it).
+  static const std::vector<std::string_view> kTypeNames = {
+      // kTypeNames begin
+      "bool", "bytearray", "bytes", "complex", "dict", "float", "frozenset", "int", "list",
+      "object", "range", "set", "slice", "str", "tuple", "type",
+      "ArithmeticError", "AssertionError", "AttributeError", "BaseException",
+      "BaseExceptionGroup", "BlockingIOError", "BrokenPipeError", "BufferError", "BytesWarning",
+      "ChildProcessError", "ConnectionAbortedError", "ConnectionError", "ConnectionRefusedError",
+      "ConnectionResetError", "DeprecationWarning", "EOFError", "EncodingWarning", "Exception",
+      "ExceptionGroup", "FileExistsError", "FileNotFoundError", "FloatingPointError",
+      "FutureWarning", "GeneratorExit", "ImportError", "ImportWarning", "IndentationError",
+      "IndexError", "InterruptedError", "IsADirectoryError", "KeyError", "KeyboardInterrupt",
+      "LookupError", "MemoryError", "ModuleNotFoundError", "NameError", "NotADirectoryError",
+      "NotImplementedError", "OSError", "OverflowError", "PendingDeprecationWarning",
+      "PermissionError", "ProcessLookupError", "RecursionError", "ReferenceError",
+      "ResourceWarning", "RuntimeError", "RuntimeWarning", "StopAsyncIteration", "StopIteration",
+      "SyntaxError", "SyntaxWarning", "SystemError", "SystemExit", "TabError", "TimeoutError",
+      "TypeError", "UnboundLocalError", "UnicodeDecodeError", "UnicodeEncodeError",
+      "UnicodeError", "UnicodeTranslateError", "UnicodeWarning", "UserWarning", "ValueError",
+      "Warning", "ZeroDivisionError",
+      "collections.Counter", "collections.OrderedDict", "collections.defaultdict",
+      "collections.deque", "decimal.Decimal", "fractions.Fraction",
+      // kTypeNames end
+  };
+  return kTypeNames;
+}
+
+bool IsWireTypeName(std::string_view name) {
+  static const std::set<std::string_view> kSet(WireTypeNames().begin(), WireTypeNames().end());
+  return kSet.count(name) > 0;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -110,9 +173,87 @@ Value Value::Dict(Entries entries) {
   return v;
 }
 
-bool Value::is_container() const {
+Value Value::FrozenSet(Items items) {
+  Value v = List(std::move(items));
+  v.kind_ = ValueKind::kFrozenSet;
+  return v;
+}
+
+Value Value::ByteArray(std::string b) {
+  Value v = Bytes(std::move(b));
+  v.kind_ = ValueKind::kByteArray;
+  return v;
+}
+
+Value Value::Complex(double real, double imag) {
+  Value v;
+  v.kind_ = ValueKind::kComplex;
+  v.float_ = real;
+  v.imag_ = imag;
+  return v;
+}
+
+Value Value::Counter(Entries entries) {
+  Value v = Dict(std::move(entries));
+  v.kind_ = ValueKind::kCounter;
+  return v;
+}
+
+Value Value::OrderedDict(Entries entries) {
+  Value v = Dict(std::move(entries));
+  v.kind_ = ValueKind::kOrderedDict;
+  return v;
+}
+
+Value Value::Deque(Items items, std::optional<int64_t> maxlen) {
+  Value v = List(std::move(items));
+  v.kind_ = ValueKind::kDeque;
+  v.maxlen_ = maxlen;
+  return v;
+}
+
+Value Value::Handle(std::string id, std::string class_name) {
+  Value v;
+  v.kind_ = ValueKind::kHandle;
+  v.text2_ = std::move(id);
+  v.text_ = std::move(class_name);
+  return v;
+}
+
+WireResult<Value> Value::DefaultDict(std::string factory, Entries entries) {
+  if (!factory.empty() && !IsWireTypeName(factory)) {
+    return WireError{"defaultdict: factory \"" + factory.substr(0, 40) +
+                     "\" is not null or a type the wire carries"};
+  }
+  Value v = Dict(std::move(entries));
+  v.kind_ = ValueKind::kDefaultDict;
+  v.text_ = std::move(factory);
+  return v;
+}
+
+WireResult<Value> Value::Type(std::string name) {
+  if (!IsWireTypeName(name)) {
+    return WireError{"type \"" + name.substr(0, 40) +
+                     "\" is not one the wire carries (builtin types and exceptions, "
+                     "collections.Counter, ... : docs/wire-format.md)"};
+  }
+  Value v;
+  v.kind_ = ValueKind::kType;
+  v.text_ = std::move(name);
+  return v;
+}
+
+bool Value::is_container() const { return has_items() || has_entries(); }
+
+bool Value::has_items() const {
   return kind_ == ValueKind::kList || kind_ == ValueKind::kTuple || kind_ == ValueKind::kSet ||
-         kind_ == ValueKind::kDict;
+         kind_ == ValueKind::kFrozenSet || kind_ == ValueKind::kDeque ||
+         kind_ == ValueKind::kNamedTuple;
+}
+
+bool Value::has_entries() const {
+  return kind_ == ValueKind::kDict || kind_ == ValueKind::kCounter ||
+         kind_ == ValueKind::kOrderedDict || kind_ == ValueKind::kDefaultDict;
 }
 
 bool Value::bool_value() const {
@@ -132,34 +273,70 @@ const std::string& Value::str() const {
   return text_;
 }
 const std::string& Value::bytes() const {
-  assert(kind_ == ValueKind::kBytes);
+  assert(kind_ == ValueKind::kBytes || kind_ == ValueKind::kByteArray);
   return text_;
 }
 const Value::Items& Value::items() const {
-  assert(kind_ == ValueKind::kList || kind_ == ValueKind::kTuple || kind_ == ValueKind::kSet);
+  assert(has_items());
   return items_;
 }
 const Value::Entries& Value::entries() const {
-  assert(kind_ == ValueKind::kDict);
+  assert(has_entries());
   return entries_;
+}
+double Value::complex_real() const {
+  assert(kind_ == ValueKind::kComplex);
+  return float_;
+}
+double Value::complex_imag() const {
+  assert(kind_ == ValueKind::kComplex);
+  return imag_;
+}
+const std::string& Value::numerator() const {
+  assert(kind_ == ValueKind::kFraction);
+  return text_;
+}
+const std::string& Value::denominator() const {
+  assert(kind_ == ValueKind::kFraction);
+  return text2_;
+}
+const std::string& Value::decimal_text() const {
+  assert(kind_ == ValueKind::kDecimal);
+  return text_;
+}
+const std::string& Value::default_factory() const {
+  assert(kind_ == ValueKind::kDefaultDict);
+  return text_;
+}
+std::optional<int64_t> Value::maxlen() const {
+  assert(kind_ == ValueKind::kDeque);
+  return maxlen_;
+}
+const std::string& Value::type_name() const {
+  assert(kind_ == ValueKind::kNamedTuple || kind_ == ValueKind::kType ||
+         kind_ == ValueKind::kHandle);
+  return text_;
+}
+const std::vector<std::string>& Value::field_names() const {
+  assert(kind_ == ValueKind::kNamedTuple);
+  return fields_;
+}
+const std::string& Value::handle_id() const {
+  assert(kind_ == ValueKind::kHandle);
+  return text2_;
 }
 
 int Depth(const Value& value) {
   int deepest = 0;
-  switch (value.kind()) {
-    case ValueKind::kList:
-    case ValueKind::kTuple:
-    case ValueKind::kSet:
-      for (const Value& item : value.items()) deepest = std::max(deepest, Depth(item));
-      return deepest + 1;
-    case ValueKind::kDict:
-      for (const auto& [k, v] : value.entries()) {
-        deepest = std::max({deepest, Depth(k), Depth(v)});
-      }
-      return deepest + 1;
-    default:
-      return 0;
+  if (value.has_items()) {
+    for (const Value& item : value.items()) deepest = std::max(deepest, Depth(item));
+    return deepest + 1;
   }
+  if (value.has_entries()) {
+    for (const auto& [k, v] : value.entries()) deepest = std::max({deepest, Depth(k), Depth(v)});
+    return deepest + 1;
+  }
+  return 0;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -228,6 +405,248 @@ WireResult<std::string> NormalizeInt(std::string_view text) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Fractions: normalized with OpenSSL's BIGNUM (both parts are within the int cap already)
+
+namespace {
+
+struct BnFree {
+  void operator()(BIGNUM* bn) const { BN_free(bn); }
+};
+using Bn = std::unique_ptr<BIGNUM, BnFree>;
+
+Bn BnFromDecimal(const std::string& decimal) {
+  BIGNUM* bn = nullptr;
+  if (BN_dec2bn(&bn, decimal.c_str()) != static_cast<int>(decimal.size())) {
+    BN_free(bn);
+    return nullptr;
+  }
+  return Bn(bn);
+}
+
+std::string BnToDecimal(const BIGNUM* bn) {
+  char* text = BN_bn2dec(bn);
+  if (text == nullptr) return "";
+  std::string out = std::strcmp(text, "-0") == 0 ? "0" : text;
+  OPENSSL_free(text);
+  return out;
+}
+
+}  // namespace
+
+WireResult<Value> Value::Fraction(std::string_view numerator, std::string_view denominator) {
+  auto num_text = NormalizeInt(numerator);
+  if (!num_text) return WireError{"fraction numerator: " + num_text.error().message};
+  auto den_text = NormalizeInt(denominator);
+  if (!den_text) return WireError{"fraction denominator: " + den_text.error().message};
+  if (*den_text == "0") return WireError{"fraction: the denominator is 0"};
+  Bn num = BnFromDecimal(*num_text), den = BnFromDecimal(*den_text), gcd(BN_new());
+  Bn num_out(BN_new()), den_out(BN_new());
+  BN_CTX* ctx = BN_CTX_new();
+  bool ok = num && den && gcd && num_out && den_out && ctx &&
+            BN_gcd(gcd.get(), num.get(), den.get(), ctx) == 1 &&
+            BN_div(num_out.get(), nullptr, num.get(), gcd.get(), ctx) == 1 &&
+            BN_div(den_out.get(), nullptr, den.get(), gcd.get(), ctx) == 1;
+  BN_CTX_free(ctx);
+  if (!ok) return WireError{"fraction: cannot normalize (out of memory)"};
+  if (BN_is_negative(den_out.get())) {  // the sign lives in the numerator, as in Python
+    BN_set_negative(den_out.get(), 0);
+    BN_set_negative(num_out.get(), !BN_is_negative(num_out.get()));
+  }
+  Value v;
+  v.kind_ = ValueKind::kFraction;
+  v.text_ = BnToDecimal(num_out.get());
+  v.text2_ = BnToDecimal(den_out.get());
+  if (v.text_.empty() || v.text2_.empty()) return WireError{"fraction: out of memory"};
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------
+// Decimals
+
+namespace {
+
+// A Decimal as Python holds it: sign, then a coefficient and exponent, or a special.
+struct DecimalParts {
+  bool negative = false;
+  enum class Special { kFinite, kInfinity, kNaN, kSignalingNaN } special = Special::kFinite;
+  std::string digits;  // coefficient without leading zeros ("0" for zero); NaN: the payload
+  int64_t exponent = 0;
+};
+
+constexpr size_t kMaxExponentDigits = 18;  // as proctor_wire; Decimal's own cap is 10**18
+
+WireResult<DecimalParts> ParseDecimalText(std::string_view text) {
+  const WireError bad{"decimal: \"" + std::string(text.substr(0, 40)) +
+                      "\" is not a Decimal (\"1.10\", \"-1E+5\", \"Infinity\", \"NaN\")"};
+  if (text.size() > kMaxIntDigits + 40) return WireError{"decimal: longer than the cap"};
+  DecimalParts d;
+  std::string_view rest = text;
+  if (!rest.empty() && (rest[0] == '-' || rest[0] == '+')) {
+    d.negative = rest[0] == '-';
+    rest.remove_prefix(1);
+  }
+  std::string lower;
+  for (char c : rest) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto all_digits = [](std::string_view t) {
+    return std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (lower == "inf" || lower == "infinity") {
+    d.special = DecimalParts::Special::kInfinity;
+    return d;
+  }
+  for (auto [prefix, special] : {std::pair{std::string_view("snan"), DecimalParts::Special::kSignalingNaN},
+                                 std::pair{std::string_view("nan"), DecimalParts::Special::kNaN}}) {
+    if (lower.rfind(prefix, 0) == 0) {
+      std::string_view payload = std::string_view(lower).substr(prefix.size());
+      if (!all_digits(payload) || payload.size() > kMaxIntDigits) return bad;
+      size_t first = payload.find_first_not_of('0');
+      d.special = special;
+      d.digits = first == std::string_view::npos ? "" : std::string(payload.substr(first));
+      return d;
+    }
+  }
+  size_t e = lower.find('e');
+  std::string_view mantissa = std::string_view(lower).substr(0, e);
+  int64_t exponent = 0;
+  if (e != std::string::npos) {
+    std::string_view exp_text = std::string_view(lower).substr(e + 1);
+    bool exp_negative = false;
+    if (!exp_text.empty() && (exp_text[0] == '-' || exp_text[0] == '+')) {
+      exp_negative = exp_text[0] == '-';
+      exp_text.remove_prefix(1);
+    }
+    if (exp_text.empty() || !all_digits(exp_text)) return bad;
+    size_t first = exp_text.find_first_not_of('0');
+    exp_text = first == std::string_view::npos ? "0" : exp_text.substr(first);
+    if (exp_text.size() > kMaxExponentDigits) return WireError{"decimal: exponent beyond 10**18"};
+    std::from_chars(exp_text.data(), exp_text.data() + exp_text.size(), exponent);
+    if (exp_negative) exponent = -exponent;
+  }
+  size_t point = mantissa.find('.');
+  std::string_view whole = mantissa.substr(0, point);
+  std::string_view fraction =
+      point == std::string_view::npos ? std::string_view() : mantissa.substr(point + 1);
+  if ((whole.empty() && fraction.empty()) || !all_digits(whole) || !all_digits(fraction)) {
+    return bad;
+  }
+  std::string digits = std::string(whole) + std::string(fraction);
+  size_t first = digits.find_first_not_of('0');
+  d.digits = first == std::string::npos ? "0" : digits.substr(first);
+  if (d.digits.size() > kMaxIntDigits) return WireError{"decimal: more digits than the cap"};
+  d.exponent = exponent - static_cast<int64_t>(fraction.size());
+  return d;
+}
+
+// Python's str() of a Decimal (to-scientific-string, _pydecimal's __str__).
+std::string DecimalToText(const DecimalParts& d) {
+  std::string sign = d.negative ? "-" : "";
+  switch (d.special) {
+    case DecimalParts::Special::kInfinity:
+      return sign + "Infinity";
+    case DecimalParts::Special::kNaN:
+      return sign + "NaN" + d.digits;
+    case DecimalParts::Special::kSignalingNaN:
+      return sign + "sNaN" + d.digits;
+    case DecimalParts::Special::kFinite:
+      break;
+  }
+  const int64_t size = static_cast<int64_t>(d.digits.size());
+  const int64_t left_digits = d.exponent + size;
+  const int64_t dot = d.exponent <= 0 && left_digits > -6 ? left_digits : 1;
+  std::string out = sign;
+  if (dot <= 0) {
+    out += "0." + std::string(static_cast<size_t>(-dot), '0') + d.digits;
+  } else if (dot >= size) {
+    out += d.digits + std::string(static_cast<size_t>(dot - size), '0');
+  } else {
+    out += d.digits.substr(0, static_cast<size_t>(dot)) + "." +
+           d.digits.substr(static_cast<size_t>(dot));
+  }
+  if (left_digits != dot) {
+    int64_t shown = left_digits - dot;
+    out += std::string("E") + (shown < 0 ? "-" : "+") + std::to_string(shown < 0 ? -shown : shown);
+  }
+  return out;
+}
+
+}  // namespace
+
+WireResult<Value> Value::Decimal(std::string_view text) {
+  auto parts = ParseDecimalText(text);
+  if (!parts) return parts.error();
+  Value v;
+  v.kind_ = ValueKind::kDecimal;
+  v.text_ = DecimalToText(*parts);
+  return v;
+}
+
+std::string DecimalEqualityKey(const Value& value) {
+  DecimalParts d = *ParseDecimalText(value.decimal_text());
+  switch (d.special) {
+    case DecimalParts::Special::kInfinity:
+      return d.negative ? "-inf" : "inf";
+    case DecimalParts::Special::kNaN:
+    case DecimalParts::Special::kSignalingNaN:
+      return "nan";  // any NaN matches an expected NaN, as for floats
+    case DecimalParts::Special::kFinite:
+      break;
+  }
+  if (d.digits == "0") return "0";  // 0 == -0 == 0E-7
+  size_t last = d.digits.find_last_not_of('0');
+  int64_t exponent = d.exponent + static_cast<int64_t>(d.digits.size() - 1 - last);
+  return (d.negative ? "-" : "") + d.digits.substr(0, last + 1) + "E" + std::to_string(exponent);
+}
+
+// ---------------------------------------------------------------------------------------
+// Named tuples
+
+namespace {
+
+bool IsPythonIdentifier(std::string_view name) {
+  static const std::set<std::string_view> kKeywords = {
+      "False", "None",   "True",     "and",   "as",     "assert", "async",
+      "await", "break",  "class",    "continue", "def", "del",    "elif",
+      "else",  "except", "finally",  "for",   "from",   "global", "if",
+      "import", "in",    "is",       "lambda", "nonlocal", "not", "or",
+      "pass",  "raise",  "return",   "try",   "while",  "with",   "yield"};
+  if (name.empty() || name.size() > 200 || kKeywords.count(name)) return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    bool ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (i > 0 && c >= '0' && c <= '9');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+WireResult<Value> Value::NamedTuple(std::string name, std::vector<std::string> fields,
+                                    Items values) {
+  if (!IsPythonIdentifier(name)) {
+    return WireError{"namedtuple: name \"" + name.substr(0, 40) + "\" is not an ASCII identifier"};
+  }
+  if (fields.size() > 255) return WireError{"namedtuple: more than 255 fields"};
+  std::set<std::string> seen;
+  for (const std::string& f : fields) {
+    if (!IsPythonIdentifier(f) || f[0] == '_') {
+      return WireError{"namedtuple: field \"" + f.substr(0, 40) +
+                       "\" is not an ASCII identifier without a leading _"};
+    }
+    if (!seen.insert(f).second) return WireError{"namedtuple: field \"" + f + "\" repeated"};
+  }
+  if (values.size() != fields.size()) {
+    return WireError{"namedtuple: " + std::to_string(fields.size()) + " fields but " +
+                     std::to_string(values.size()) + " values"};
+  }
+  Value v = List(std::move(values));
+  v.kind_ = ValueKind::kNamedTuple;
+  v.text_ = std::move(name);
+  v.fields_ = std::move(fields);
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------
 // Floats
 
 std::string FloatRepr(double f) {
@@ -285,65 +704,39 @@ WireResult<double> ParseFloatText(std::string_view text) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Base64 (RFC 4648, with padding; decoding is strict)
-
-constexpr char kBase64Alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+// Base64 (RFC 4648, with padding), by OpenSSL's EVP block coder. Decoding is strict: OpenSSL
+// skips surrounding whitespace and reports pad bytes as zeros, so the text is checked first.
 
 std::string Base64Encode(std::string_view in) {
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    uint32_t n = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    out += kBase64Alphabet[(n >> 18) & 63];
-    out += kBase64Alphabet[(n >> 12) & 63];
-    out += kBase64Alphabet[(n >> 6) & 63];
-    out += kBase64Alphabet[n & 63];
-  }
-  if (i + 1 == in.size()) {
-    uint32_t n = uint8_t(in[i]) << 16;
-    out += kBase64Alphabet[(n >> 18) & 63];
-    out += kBase64Alphabet[(n >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    uint32_t n = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += kBase64Alphabet[(n >> 18) & 63];
-    out += kBase64Alphabet[(n >> 12) & 63];
-    out += kBase64Alphabet[(n >> 6) & 63];
-    out += '=';
-  }
+  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');  // EVP_EncodeBlock adds a NUL
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(in.data()),
+                          static_cast<int>(in.size()));
+  out.resize(static_cast<size_t>(n));
   return out;
 }
 
 WireResult<std::string> Base64Decode(std::string_view in) {
   const WireError bad{"bytes: not valid base64"};
   if (in.size() % 4 != 0) return bad;
-  std::string out;
-  out.reserve(in.size() / 4 * 3);
-  for (size_t i = 0; i < in.size(); i += 4) {
-    uint32_t n = 0;
-    int pad = 0;
-    for (size_t j = 0; j < 4; ++j) {
-      char c = in[i + j];
-      int d;
-      if (c == '=') {
-        // Padding only in the last quantum, only in its last two places, only trailing.
-        if (i + 4 != in.size() || j < 2) return bad;
-        ++pad;
-        d = 0;
-      } else {
-        if (pad > 0) return bad;
-        const char* p = std::strchr(kBase64Alphabet, c);
-        if (c == '\0' || p == nullptr) return bad;
-        d = static_cast<int>(p - kBase64Alphabet);
-      }
-      n = (n << 6) | static_cast<uint32_t>(d);
+  size_t pad = 0;
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '=') {
+      // Padding only in the last quantum, only in its last two places, only trailing.
+      if (i + 2 < in.size()) return bad;
+      ++pad;
+    } else if (pad > 0 || !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                            (c >= '0' && c <= '9') || c == '+' || c == '/')) {
+      return bad;
     }
-    out += static_cast<char>((n >> 16) & 0xff);
-    if (pad < 2) out += static_cast<char>((n >> 8) & 0xff);
-    if (pad < 1) out += static_cast<char>(n & 0xff);
   }
+  std::string out(in.size() / 4 * 3, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(in.data()),
+                          static_cast<int>(in.size()));
+  if (n < 0 || static_cast<size_t>(n) != out.size()) return bad;
+  out.resize(out.size() - pad);
   return WireResult<std::string>(boost::system::in_place_value, std::move(out));
 }
 
@@ -375,8 +768,9 @@ int JsonNesting(std::string_view text, int stop_above) {
   return deepest;
 }
 
-// A dict level is three JSON levels ({"dict": [[k, v]]}); a scalar may add one ({"int": ..}).
-constexpr int kMaxJsonNesting = 3 * kMaxWireDepth + 1;
+// A defaultdict level is four JSON levels ({"defaultdict": {"items": [[k, v]]}}), a dict
+// three; a scalar may add two ({"handle": {"id": ..}}, {"deque": {"maxlen": {"int": ..}}}).
+constexpr int kMaxJsonNesting = 4 * kMaxWireDepth + 2;
 
 std::string PathText(const std::string& path) { return path.empty() ? "top level" : path; }
 
@@ -385,6 +779,8 @@ WireError At(const std::string& path, const std::string& message) {
 }
 
 WireResult<Value> FromWire(const json& j, const std::string& path, int depth);
+WireResult<Value> FromRichWire(const std::string& tag, const json& body, const std::string& path,
+                               int depth);
 
 WireResult<Value::Items> WireItems(const json& j, const std::string& path, int depth,
                                    std::string_view tag) {
@@ -464,6 +860,156 @@ WireResult<Value> FromWire(const json& j, const std::string& path, int depth) {
     }
     return Value::Dict(std::move(entries));
   }
+  return FromRichWire(tag, body, path, depth);
+}
+
+// Checks that a tagged value's JSON-object body has exactly `keys`.
+std::optional<WireError> BodyKeys(const json& body, const std::string& tag,
+                                  std::initializer_list<std::string_view> keys,
+                                  const std::string& path) {
+  if (!body.is_object() || body.size() != keys.size()) {
+    return At(path, "\"" + tag + "\" must hold an object with exactly the keys " +
+                        [&] {
+                          std::string all;
+                          for (std::string_view k : keys) all += (all.empty() ? "" : ", ") + std::string(k);
+                          return all;
+                        }());
+  }
+  for (std::string_view k : keys) {
+    if (!body.contains(std::string(k))) return At(path, "\"" + tag + "\" needs \"" + std::string(k) + "\"");
+  }
+  return std::nullopt;
+}
+
+WireResult<Value::Entries> WireEntries(const json& body, const std::string& path, int depth,
+                                       const std::string& tag) {
+  if (!body.is_array()) return At(path, "\"" + tag + "\" must hold an array of [key, value]");
+  if (depth + 1 > kMaxWireDepth) {
+    return At(path, "nested deeper than " + std::to_string(kMaxWireDepth));
+  }
+  Value::Entries entries;
+  entries.reserve(body.size());
+  for (size_t i = 0; i < body.size(); ++i) {
+    std::string item_path = path + "[" + std::to_string(i) + "]";
+    const json& pair = body[i];
+    if (!pair.is_array() || pair.size() != 2) return At(item_path, "not a [key, value] pair");
+    auto key = FromWire(pair[0], item_path + ".key", depth + 1);
+    if (!key) return key.error();
+    auto value = FromWire(pair[1], item_path + ".value", depth + 1);
+    if (!value) return value.error();
+    entries.emplace_back(std::move(*key), std::move(*value));
+  }
+  return entries;
+}
+
+WireResult<Value> Located(WireResult<Value> value, const std::string& path) {
+  if (!value) return At(path, value.error().message);
+  return value;
+}
+
+WireResult<Value> FromRichWire(const std::string& tag, const json& body, const std::string& path,
+                               int depth) {
+  if (tag == "frozenset" || tag == "deque" || tag == "namedtuple") {
+    const json* items_json = &body;
+    std::optional<int64_t> maxlen;
+    if (tag == "deque") {
+      if (auto bad = BodyKeys(body, tag, {"maxlen", "items"}, path)) return *bad;
+      const json& m = body["maxlen"];
+      if (!m.is_null()) {
+        auto n = FromWire(m, path + ".maxlen", depth + 1);
+        if (!n) return n.error();
+        int64_t value = -1;
+        if (n->kind() == ValueKind::kInt) {
+          const std::string& d = n->int_decimal();
+          std::from_chars(d.data(), d.data() + d.size(), value);
+        }
+        if (value < 0 || value > (int64_t{1} << 62)) return At(path, "deque maxlen out of range");
+        maxlen = value;
+      }
+      items_json = &body["items"];
+    } else if (tag == "namedtuple") {
+      if (auto bad = BodyKeys(body, tag, {"name", "fields", "values"}, path)) return *bad;
+      items_json = &body["values"];
+    }
+    auto items = WireItems(*items_json, path, depth, tag);
+    if (!items) return items.error();
+    if (tag == "frozenset") return Value::FrozenSet(std::move(*items));
+    if (tag == "deque") {
+      if (maxlen && static_cast<int64_t>(items->size()) > *maxlen) {
+        return At(path, "deque holds more items than its maxlen");
+      }
+      return Value::Deque(std::move(*items), maxlen);
+    }
+    const json& name = body["name"];
+    const json& fields = body["fields"];
+    if (!name.is_string() || !fields.is_array()) {
+      return At(path, "namedtuple name must be a string and fields an array of strings");
+    }
+    std::vector<std::string> field_names;
+    for (const json& f : fields) {
+      if (!f.is_string()) return At(path, "namedtuple fields must be strings");
+      field_names.push_back(f.get<std::string>());
+    }
+    return Located(Value::NamedTuple(name.get<std::string>(), std::move(field_names),
+                                     std::move(*items)),
+                   path);
+  }
+  if (tag == "counter" || tag == "ordereddict" || tag == "defaultdict") {
+    const json* items_json = &body;
+    std::string factory;
+    if (tag == "defaultdict") {
+      if (auto bad = BodyKeys(body, tag, {"factory", "items"}, path)) return *bad;
+      const json& f = body["factory"];
+      if (!f.is_null() && !f.is_string()) return At(path, "defaultdict factory must be null or a name");
+      if (f.is_string()) factory = f.get<std::string>();
+      items_json = &body["items"];
+    }
+    auto entries = WireEntries(*items_json, path, depth, tag);
+    if (!entries) return entries.error();
+    if (tag == "counter") return Value::Counter(std::move(*entries));
+    if (tag == "ordereddict") return Value::OrderedDict(std::move(*entries));
+    return Located(Value::DefaultDict(std::move(factory), std::move(*entries)), path);
+  }
+  if (tag == "bytearray" || tag == "decimal" || tag == "type") {
+    if (!body.is_string()) return At(path, "\"" + tag + "\" must hold a string");
+    const auto& text = body.template get_ref<const std::string&>();
+    if (tag == "bytearray") {
+      auto raw = Base64Decode(text);
+      if (!raw) return At(path, raw.error().message);
+      return Value::ByteArray(std::move(*raw));
+    }
+    if (tag == "type") return Located(Value::Type(text), path);
+    auto d = Value::Decimal(text);
+    // The wire carries exactly Python's str() of the Decimal.
+    if (d && d->decimal_text() != text) return At(path, "decimal \"" + text.substr(0, 40) + "\" is not in str() form");
+    return Located(std::move(d), path);
+  }
+  if (tag == "complex" || tag == "fraction") {
+    if (!body.is_array() || body.size() != 2 || !body[0].is_string() || !body[1].is_string()) {
+      return At(path, "\"" + tag + "\" must hold two strings");
+    }
+    const auto& a = body[0].template get_ref<const std::string&>();
+    const auto& b = body[1].template get_ref<const std::string&>();
+    if (tag == "complex") {
+      auto re = ParseFloatText(a);
+      if (!re) return At(path, re.error().message);
+      auto im = ParseFloatText(b);
+      if (!im) return At(path, im.error().message);
+      return Value::Complex(*re, *im);
+    }
+    auto f = Value::Fraction(a, b);
+    if (f && (f->numerator() != a || f->denominator() != b)) {
+      return At(path, "fraction not in lowest terms with a positive denominator");
+    }
+    return Located(std::move(f), path);
+  }
+  if (tag == "handle") {
+    if (auto bad = BodyKeys(body, tag, {"id", "class"}, path)) return *bad;
+    if (!body["id"].is_string() || !body["class"].is_string()) {
+      return At(path, "handle id and class must be strings");
+    }
+    return Value::Handle(body["id"].get<std::string>(), body["class"].get<std::string>());
+  }
   return At(path, "unknown tag \"" + tag.substr(0, 40) + "\"");
 }
 
@@ -512,13 +1058,45 @@ json ValueToWireJson(const Value& value) {
       return {{"tuple", sequence(value.items())}};
     case ValueKind::kSet:
       return {{"set", sequence(value.items())}};
-    case ValueKind::kDict: {
+    case ValueKind::kDict:
+    case ValueKind::kCounter:
+    case ValueKind::kOrderedDict:
+    case ValueKind::kDefaultDict: {
       json pairs = json::array();
       for (const auto& [k, v] : value.entries()) {
         pairs.push_back(json::array({ValueToWireJson(k), ValueToWireJson(v)}));
       }
-      return {{"dict", std::move(pairs)}};
+      if (value.kind() == ValueKind::kDefaultDict) {
+        json factory = value.default_factory().empty() ? json(nullptr)
+                                                       : json(value.default_factory());
+        return {{"defaultdict", {{"factory", factory}, {"items", std::move(pairs)}}}};
+      }
+      return {{std::string(KindName(value.kind())), std::move(pairs)}};
     }
+    case ValueKind::kFrozenSet:
+      return {{"frozenset", sequence(value.items())}};
+    case ValueKind::kByteArray:
+      return {{"bytearray", Base64Encode(value.bytes())}};
+    case ValueKind::kComplex:
+      return {{"complex",
+               json::array({FloatRepr(value.complex_real()), FloatRepr(value.complex_imag())})}};
+    case ValueKind::kFraction:
+      return {{"fraction", json::array({value.numerator(), value.denominator()})}};
+    case ValueKind::kDecimal:
+      return {{"decimal", value.decimal_text()}};
+    case ValueKind::kDeque: {
+      json maxlen = value.maxlen() ? json{{"int", std::to_string(*value.maxlen())}}
+                                   : json(nullptr);
+      return {{"deque", {{"maxlen", maxlen}, {"items", sequence(value.items())}}}};
+    }
+    case ValueKind::kNamedTuple:
+      return {{"namedtuple", {{"name", value.type_name()},
+                              {"fields", value.field_names()},
+                              {"values", sequence(value.items())}}}};
+    case ValueKind::kType:
+      return {{"type", value.type_name()}};
+    case ValueKind::kHandle:
+      return {{"handle", {{"id", value.handle_id()}, {"class", value.type_name()}}}};
   }
   return nullptr;
 }
@@ -529,6 +1107,12 @@ std::string ToWire(const Value& value) {
 
 // ---------------------------------------------------------------------------------------
 // Literals in task files
+
+WireResult<Value> ParseFraction(std::string_view text) {
+  size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return Value::Fraction(text, "1");
+  return Value::Fraction(text.substr(0, slash), text.substr(slash + 1));
+}
 
 namespace {
 
@@ -548,6 +1132,150 @@ WireResult<Value::Items> LiteralItems(const J& j, const std::string& path, int d
     items.push_back(std::move(*item));
   }
   return items;
+}
+
+// Entries of $counter, $ordereddict and $defaultdict: an object (str keys, in order) or an
+// array of [key, value] pairs (any keys).
+template <typename J>
+WireResult<Value::Entries> LiteralEntries(const J& body, const std::string& path, int depth) {
+  if (depth + 1 > kMaxWireDepth) {
+    return At(path, "nested deeper than " + std::to_string(kMaxWireDepth));
+  }
+  Value::Entries entries;
+  if (body.is_object()) {
+    for (const auto& [key, item] : body.items()) {
+      auto value = FromLiteral(item, path + "." + key, depth + 1);
+      if (!value) return value.error();
+      entries.emplace_back(Value::Str(key), std::move(*value));
+    }
+    return entries;
+  }
+  if (!body.is_array()) return At(path, "expected an object or an array of [key, value] pairs");
+  for (size_t i = 0; i < body.size(); ++i) {
+    std::string item_path = path + "[" + std::to_string(i) + "]";
+    if (!body[i].is_array() || body[i].size() != 2) return At(item_path, "not a [key, value] pair");
+    auto key = FromLiteral(body[i][0], item_path, depth + 1);
+    if (!key) return key.error();
+    auto value = FromLiteral(body[i][1], item_path, depth + 1);
+    if (!value) return value.error();
+    entries.emplace_back(std::move(*key), std::move(*value));
+  }
+  return entries;
+}
+
+template <typename J>
+WireResult<double> LiteralFloat(const J& j, const std::string& path) {
+  if (j.is_number()) return j.template get<double>();
+  if (j.is_object() && j.size() == 1 && j.contains("$int")) {  // a big integer from the SAX
+    double f = 0;
+    const auto& t = j["$int"].template get_ref<const std::string&>();
+    std::from_chars(t.data(), t.data() + t.size(), f);
+    return f;
+  }
+  if (!j.is_string()) return At(path, "expected a number or \"nan\", \"inf\", \"-inf\"");
+  auto f = ParseFloatText(j.template get_ref<const std::string&>());
+  if (!f) return At(path, f.error().message);
+  return *f;
+}
+
+template <typename J>
+WireResult<Value> RichLiteral(const std::string& tag, const J& body, const std::string& tag_path,
+                              const std::string& path, int depth) {
+  if (tag == "$frozenset") {
+    auto items = LiteralItems(body, tag_path, depth);
+    if (!items) return items.error();
+    return Value::FrozenSet(std::move(*items));
+  }
+  if (tag == "$bytearray" || tag == "$type" || tag == "$decimal" || tag == "$fraction") {
+    std::string text;
+    if (body.is_string()) {
+      text = body.template get<std::string>();
+    } else if (body.is_number_integer() && (tag == "$fraction" || tag == "$decimal")) {
+      text = body.dump();
+    } else if (body.is_object() && body.size() == 1 && body.contains("$int") &&
+               (tag == "$fraction" || tag == "$decimal")) {
+      text = body["$int"].template get<std::string>();
+    } else {
+      return At(tag_path, "expected a string");
+    }
+    if (tag == "$bytearray") {
+      auto raw = Base64Decode(text);
+      if (!raw) return At(tag_path, raw.error().message);
+      return Value::ByteArray(std::move(*raw));
+    }
+    if (tag == "$type") return Located(Value::Type(text), tag_path);
+    if (tag == "$decimal") return Located(Value::Decimal(text), tag_path);
+    return Located(ParseFraction(text), tag_path);
+  }
+  if (tag == "$complex") {
+    if (!body.is_array() || body.size() != 2) return At(tag_path, "expected [real, imag]");
+    auto re = LiteralFloat(body[0], tag_path + "[0]");
+    if (!re) return re.error();
+    auto im = LiteralFloat(body[1], tag_path + "[1]");
+    if (!im) return im.error();
+    return Value::Complex(*re, *im);
+  }
+  if (tag == "$counter" || tag == "$ordereddict") {
+    auto entries = LiteralEntries(body, tag_path, depth);
+    if (!entries) return entries.error();
+    if (tag == "$counter") return Value::Counter(std::move(*entries));
+    return Value::OrderedDict(std::move(*entries));
+  }
+  if (tag == "$defaultdict") {
+    if (!body.is_object() || !body.contains("items") ||
+        body.size() != (body.contains("factory") ? 2u : 1u)) {
+      return At(tag_path, "expected {factory: NAME | null, items: {..} | [[k, v], ..]}");
+    }
+    std::string factory;
+    if (body.contains("factory") && !body["factory"].is_null()) {
+      if (!body["factory"].is_string()) return At(tag_path, "factory must be a type name or null");
+      factory = body["factory"].template get<std::string>();
+    }
+    auto entries = LiteralEntries(body["items"], tag_path + ".items", depth);
+    if (!entries) return entries.error();
+    return Located(Value::DefaultDict(std::move(factory), std::move(*entries)), tag_path);
+  }
+  if (tag == "$deque") {
+    std::optional<int64_t> maxlen;
+    const J* items_json = &body;
+    if (body.is_object()) {
+      if (!body.contains("items") || body.size() != (body.contains("maxlen") ? 2u : 1u)) {
+        return At(tag_path, "expected [..] or {items: [..], maxlen: n}");
+      }
+      if (body.contains("maxlen") && !body["maxlen"].is_null()) {
+        if (!body["maxlen"].is_number_integer() || body["maxlen"].template get<int64_t>() < 0) {
+          return At(tag_path, "maxlen must be an integer >= 0 or null");
+        }
+        maxlen = body["maxlen"].template get<int64_t>();
+      }
+      items_json = &body["items"];
+    }
+    auto items = LiteralItems(*items_json, tag_path, depth);
+    if (!items) return items.error();
+    if (maxlen && static_cast<int64_t>(items->size()) > *maxlen) {
+      return At(tag_path, "more items than maxlen");
+    }
+    return Value::Deque(std::move(*items), maxlen);
+  }
+  if (tag == "$namedtuple") {
+    if (!body.is_object() || body.size() != 3 || !body.contains("name") ||
+        !body.contains("fields") || !body.contains("values") || !body["name"].is_string() ||
+        !body["fields"].is_array()) {
+      return At(tag_path, "expected {name: N, fields: [..], values: [..]}");
+    }
+    std::vector<std::string> fields;
+    for (const auto& f : body["fields"]) {
+      if (!f.is_string()) return At(tag_path, "fields must be strings");
+      fields.push_back(f.template get<std::string>());
+    }
+    auto items = LiteralItems(body["values"], tag_path + ".values", depth);
+    if (!items) return items.error();
+    return Located(Value::NamedTuple(body["name"].template get<std::string>(), std::move(fields),
+                                     std::move(*items)),
+                   tag_path);
+  }
+  return At(path, "unknown tag \"" + tag + "\" (expected one of " + std::string(kLiteralTags) +
+                      "; write a dict with such a key as {\"$dict\": [[k, v]]})");
 }
 
 template <typename J>
@@ -629,9 +1357,7 @@ WireResult<Value> FromLiteral(const J& j, const std::string& path, int depth) {
       if (!body.is_string()) return At(tag_path, "expected a string");
       return Value::Str(body.template get<std::string>());
     }
-    return At(path, "unknown tag \"" + tag +
-                        "\" (expected one of $list, $tuple, $set, $dict, $int, $float, $bytes, "
-                        "$str; write a dict with such a key as {\"$dict\": [[k, v]]})");
+    return RichLiteral(tag, body, tag_path, path, depth);
   }
   if (depth + 1 > kMaxWireDepth) {
     return At(path, "nested deeper than " + std::to_string(kMaxWireDepth));
@@ -794,19 +1520,67 @@ class ReprWriter {
       case ValueKind::kSet:
         if (v.items().empty()) return Put("set()");
         return Items(v.items(), "{", "}");
-      case ValueKind::kDict: {
-        Put("{");
-        bool first = true;
-        for (const auto& [key, value] : v.entries()) {
-          if (full()) return;
-          if (!first) Put(", ");
-          first = false;
-          Write(key);
-          Put(": ");
-          Write(value);
+      case ValueKind::kDict:
+        return Entries(v.entries());
+      case ValueKind::kFrozenSet:
+        if (v.items().empty()) return Put("frozenset()");
+        Put("frozenset(");
+        Items(v.items(), "{", "}");
+        return Put(")");
+      case ValueKind::kByteArray:
+        Put("bytearray(");
+        Quoted(v.bytes(), true);
+        return Put(")");
+      case ValueKind::kComplex:
+        return Complex(v.complex_real(), v.complex_imag());
+      case ValueKind::kFraction:
+        return Put("Fraction(" + v.numerator() + ", " + v.denominator() + ")");
+      case ValueKind::kDecimal:
+        return Put("Decimal('" + v.decimal_text() + "')");
+      case ValueKind::kCounter:
+        if (v.entries().empty()) return Put("Counter()");
+        Put("Counter(");
+        Entries(v.entries());
+        return Put(")");
+      case ValueKind::kOrderedDict:
+        if (v.entries().empty()) return Put("OrderedDict()");
+        Put("OrderedDict([");  // as Python 3.11 writes it
+        for (size_t i = 0; i < v.entries().size() && !full(); ++i) {
+          if (i > 0) Put(", ");
+          Put("(");
+          Write(v.entries()[i].first);
+          Put(", ");
+          Write(v.entries()[i].second);
+          Put(")");
         }
-        return Put("}");
+        return Put("])");
+      case ValueKind::kDefaultDict:
+        Put("defaultdict(" +
+            (v.default_factory().empty() ? std::string("None")
+                                         : "<class '" + v.default_factory() + "'>") +
+            ", ");
+        Entries(v.entries());
+        return Put(")");
+      case ValueKind::kDeque:
+        Put("deque(");
+        Items(v.items(), "[", "]");
+        if (v.maxlen()) Put(", maxlen=" + std::to_string(*v.maxlen()));
+        return Put(")");
+      case ValueKind::kNamedTuple: {
+        Put(v.type_name() + "(");
+        for (size_t i = 0; i < v.items().size() && !full(); ++i) {
+          if (i > 0) Put(", ");
+          Put(v.field_names()[i] + "=");
+          Write(v.items()[i]);
+        }
+        return Put(")");
       }
+      case ValueKind::kType:
+        return Put("<class '" + v.type_name() + "'>");
+      case ValueKind::kHandle:
+        Put("<");
+        Put(v.type_name().substr(0, 80));
+        return Put(" object of the solution>");
     }
   }
 
@@ -827,6 +1601,34 @@ class ReprWriter {
       Write(items[i]);
     }
     Put(close);
+  }
+
+  void Entries(const Value::Entries& entries) {
+    Put("{");
+    bool first = true;
+    for (const auto& [key, value] : entries) {
+      if (full()) return;
+      if (!first) Put(", ");
+      first = false;
+      Write(key);
+      Put(": ");
+      Write(value);
+    }
+    Put("}");
+  }
+
+  // Python: (1+2j), 2j, (-0-1j), (nan+infj); a real part of exactly 0.0 is left out.
+  void Complex(double re, double im) {
+    auto part = [](double f) {
+      std::string t = FloatRepr(f);
+      if (t.size() > 2 && t.compare(t.size() - 2, 2, ".0") == 0) t.resize(t.size() - 2);
+      return t;
+    };
+    std::string imag = part(im);
+    if (re == 0 && !std::signbit(re)) return Put(imag + "j");
+    std::string sign = std::signbit(im) || std::isnan(im) ? "" : "+";
+    if (std::isnan(im)) sign = "+";
+    Put("(" + part(re) + sign + imag + "j)");
   }
 
   size_t max_;

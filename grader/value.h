@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,10 +42,40 @@ struct WireError {
 template <typename T>
 using WireResult = boost::system::result<T, WireError>;
 
-enum class ValueKind { kNone, kBool, kInt, kFloat, kStr, kBytes, kList, kTuple, kSet, kDict };
+enum class ValueKind {
+  kNone,
+  kBool,
+  kInt,
+  kFloat,
+  kStr,
+  kBytes,
+  kList,
+  kTuple,
+  kSet,
+  kDict,
+  // The richer standard types (docs/wire-format.md):
+  kFrozenSet,    // items
+  kByteArray,    // bytes
+  kComplex,      // complex_real(), complex_imag()
+  kFraction,     // numerator(), denominator(): in lowest terms, denominator > 0
+  kDecimal,      // decimal_text(): exactly str() of the Python Decimal ("1.10", "-Infinity")
+  kCounter,      // entries
+  kOrderedDict,  // entries
+  kDefaultDict,  // entries, default_factory() ("" = None)
+  kDeque,        // items, maxlen()
+  kNamedTuple,   // items (the values), type_name() and field_names()
+  kType,         // type_name(): one of WireTypeNames() ("int", "collections.Counter")
+  kHandle,       // handle_id(), type_name(): an object that stayed in the solution process
+};
 
-// "none", "bool", "int", "float", "str", "bytes", "list", "tuple", "set", "dict".
+// "none", "bool", "int", ..., "frozenset", "counter", "namedtuple", "type", "handle".
 std::string_view KindName(ValueKind kind);
+
+// The classes a {"type": NAME} value may name, in the wire's spelling: builtins by their
+// name ("int", "ValueError"), the others with their module ("collections.Counter").
+// The same list as TYPE_NAMES in grader/python/proctor_wire.py.
+const std::vector<std::string_view>& WireTypeNames();
+bool IsWireTypeName(std::string_view name);
 
 // One Python value. Build with the static factories; read with the accessors that match
 // kind() (a mismatch is a bug and asserts). Copyable, comparable only through compare/.
@@ -67,23 +98,60 @@ class Value {
   static Value Tuple(Items items);
   static Value Set(Items items);       // order kept as given; comparisons ignore it
   static Value Dict(Entries entries);  // insertion order kept
+  static Value FrozenSet(Items items);
+  static Value ByteArray(std::string b);
+  static Value Complex(double real, double imag);
+  static Value Counter(Entries entries);
+  static Value OrderedDict(Entries entries);
+  static Value Deque(Items items, std::optional<int64_t> maxlen = std::nullopt);
+  static Value Handle(std::string id, std::string class_name);
+  // The kinds whose parts have rules of their own; each says what is wrong.
+  // Fraction of two decimal ints ("-2", "4" -> -1/2); the denominator must not be 0.
+  [[nodiscard]] static WireResult<Value> Fraction(std::string_view numerator,
+                                                  std::string_view denominator);
+  // Decimal from Python's Decimal() syntax ("1.10", "-1e5", ".5", "inf", "NaN"); kept as
+  // Python's str() of it ("1.10", "-1E+5", "0.5", "Infinity", "NaN").
+  [[nodiscard]] static WireResult<Value> Decimal(std::string_view text);
+  // factory: "" (None) or a name of WireTypeNames().
+  [[nodiscard]] static WireResult<Value> DefaultDict(std::string factory, Entries entries);
+  // name and fields: identifiers (fields not starting with "_", distinct), one value each.
+  [[nodiscard]] static WireResult<Value> NamedTuple(std::string name,
+                                                    std::vector<std::string> fields,
+                                                    Items values);
+  [[nodiscard]] static WireResult<Value> Type(std::string name);  // of WireTypeNames()
 
   ValueKind kind() const { return kind_; }
   bool is_container() const;
+  bool has_items() const;    // kList, kTuple, kSet, kFrozenSet, kDeque, kNamedTuple
+  bool has_entries() const;  // kDict, kCounter, kOrderedDict, kDefaultDict
 
   bool bool_value() const;                 // kBool
   const std::string& int_decimal() const;  // kInt: normalized decimal ("0", "-12")
   double float_value() const;              // kFloat
   const std::string& str() const;          // kStr
-  const std::string& bytes() const;        // kBytes
-  const Items& items() const;              // kList, kTuple, kSet
-  const Entries& entries() const;          // kDict
+  const std::string& bytes() const;        // kBytes, kByteArray
+  const Items& items() const;              // has_items()
+  const Entries& entries() const;          // has_entries()
+  double complex_real() const;             // kComplex
+  double complex_imag() const;             // kComplex
+  const std::string& numerator() const;    // kFraction: normalized decimal, any sign
+  const std::string& denominator() const;  // kFraction: normalized decimal, > 0
+  const std::string& decimal_text() const;     // kDecimal
+  const std::string& default_factory() const;  // kDefaultDict: "" for None
+  std::optional<int64_t> maxlen() const;       // kDeque
+  const std::string& type_name() const;  // kNamedTuple, kType; kHandle: the object's class
+  const std::vector<std::string>& field_names() const;  // kNamedTuple
+  const std::string& handle_id() const;                 // kHandle
 
  private:
   ValueKind kind_ = ValueKind::kNone;
   bool bool_ = false;
-  double float_ = 0;
-  std::string text_;  // Int decimal, Str, Bytes
+  double float_ = 0;  // Float; Complex: real part
+  double imag_ = 0;   // Complex
+  std::optional<int64_t> maxlen_;  // Deque
+  std::string text_;   // Int decimal, Str, Bytes, Fraction numerator, Decimal, factory, name
+  std::string text2_;  // Fraction denominator, Handle id
+  std::vector<std::string> fields_;  // NamedTuple
   Items items_;
   Entries entries_;
 };
@@ -91,6 +159,18 @@ class Value {
 // Normalizes an integer written in decimal: optional sign, digits only, no leading zeros,
 // "-0" -> "0". Returns an error for anything else or beyond kMaxIntBits.
 [[nodiscard]] WireResult<std::string> NormalizeInt(std::string_view text);
+
+// A fraction written "n/d" or "n" (decimal ints, optional sign), normalized.
+[[nodiscard]] WireResult<Value> ParseFraction(std::string_view text);
+
+// A text that two kDecimal values share exactly when Python's == says they are equal
+// ("1.10" and "1.1", "0" and "-0E-7"), except that every NaN shares the key "nan".
+std::string DecimalEqualityKey(const Value& decimal);
+
+// The $ tags of FromJsonLiteral and of task files, for error messages.
+inline constexpr char kLiteralTags[] =
+    "$list, $tuple, $set, $frozenset, $dict, $int, $float, $complex, $fraction, $decimal, "
+    "$bytes, $bytearray, $str, $counter, $ordereddict, $defaultdict, $deque, $namedtuple, $type";
 
 // Python's repr() of a float: shortest round-trip digits, "1.0", "1e+16", "nan", "-inf".
 std::string FloatRepr(double f);
@@ -115,7 +195,12 @@ int Depth(const Value& value);
 // plus tagged forms, an object with exactly one "$" key:
 //   {"$tuple": [..]}, {"$set": [..]}, {"$list": [..]}, {"$bytes": "<base64>"},
 //   {"$int": "<decimal>"}, {"$float": "nan" | "inf" | "-inf" | "<decimal>"},
-//   {"$str": "<text>"}, {"$dict": [[k, v], ...]} (any key types).
+//   {"$str": "<text>"}, {"$dict": [[k, v], ...]} (any key types),
+//   {"$frozenset": [..]}, {"$bytearray": "<base64>"}, {"$complex": [re, im]},
+//   {"$fraction": "n/d" | n}, {"$decimal": "1.10"}, {"$counter": {..} | [[k, v]..]},
+//   {"$ordereddict": {..} | [[k, v]..]}, {"$defaultdict": {"factory": NAME | null,
+//   "items": {..} | [[k, v]..]}}, {"$deque": [..] | {"items": [..], "maxlen": n}},
+//   {"$namedtuple": {"name": N, "fields": [..], "values": [..]}}, {"$type": NAME}.
 // A plain object whose only key starts with "$" but is not a tag above is an error; write
 // such a dict with "$dict". Integers beyond 64 bits lose precision in nlohmann::json, so
 // write them as {"$int": "..."} or decode the text with ParseJsonLiteral.

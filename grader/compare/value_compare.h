@@ -5,6 +5,12 @@
 // or within tolerance when the test asks; NaN equals only an expected NaN; an infinity only
 // the same infinity; 0.0 equals -0.0. Containers compare recursively: lists and tuples in
 // order, sets and dicts regardless of order (dict keys compare exactly, values with options).
+// The richer kinds (docs/wire-format.md, "type_strict"): set ~ frozenset and bytes ~
+// bytearray both ways; an expected dict accepts a Counter, OrderedDict or defaultdict and
+// an expected tuple a namedtuple, never the reverse; within a kind, Python's == (Counter:
+// a missing key counts 0; OrderedDict: in order; defaultdict: factory ignored; Decimal:
+// by value, "1.10" == "1.1"; complex: both parts as floats; namedtuple: same class name and
+// fields, then as a tuple). A handle (an object that stayed in the solution) equals nothing.
 #pragma once
 
 #include <optional>

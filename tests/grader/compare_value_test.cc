@@ -135,5 +135,138 @@ TEST(CanonicalKey, DistinguishesWhatStrictEqualityDistinguishes) {
             CanonicalKey(Value::Set({Value::Int(2), Value::Int(1)})));
 }
 
+// --- The richer kinds: type_strict as docs/wire-format.md defines it -------------------
+
+Value Pair(std::string key, int64_t count) {
+  return Value::Dict({{Value::Str(std::move(key)), Value::Int(count)}});
+}
+
+Value::Entries Entries(std::initializer_list<std::pair<const char*, int64_t>> items) {
+  Value::Entries out;
+  for (const auto& [k, v] : items) out.emplace_back(Value::Str(k), Value::Int(v));
+  return out;
+}
+
+Value Point(int64_t x, int64_t y, std::string name = "Point") {
+  return *Value::NamedTuple(std::move(name), {"x", "y"}, {Value::Int(x), Value::Int(y)});
+}
+
+TEST(RichTypeStrict, CounterEqualsCounterWithZerosAsMissing) {
+  Value expected = Value::Counter(Entries({{"a", 2}, {"b", 1}}));
+  EXPECT_TRUE(Same(expected, Value::Counter(Entries({{"b", 1}, {"a", 2}}))));
+  EXPECT_TRUE(Same(expected, Value::Counter(Entries({{"a", 2}, {"b", 1}, {"c", 0}}))));
+  EXPECT_TRUE(Same(Value::Counter(Entries({{"a", 2}, {"z", 0}})),
+                   Value::Counter(Entries({{"a", 2}}))));
+  EXPECT_FALSE(Same(expected, Value::Counter(Entries({{"a", 2}}))));
+  EXPECT_FALSE(Same(expected, Value::Counter(Entries({{"a", 2}, {"b", 1}, {"c", 1}}))));
+  EXPECT_EQ(CompareValues(expected, Value::Counter(Entries({{"a", 2}, {"b", 1}, {"c", 3}}))).reason,
+            "unexpected key 'c' with count 3");
+  // An expected Counter needs a Counter; an expected dict takes a Counter as a dict.
+  EXPECT_FALSE(Same(expected, Value::Dict(Entries({{"a", 2}, {"b", 1}}))));
+  EXPECT_TRUE(Same(Value::Dict(Entries({{"a", 2}, {"b", 1}})), expected));
+  EXPECT_FALSE(Same(Value::Dict(Entries({{"a", 2}})),
+                    Value::Counter(Entries({{"a", 2}, {"b", 0}}))));  // dict ==: exact items
+}
+
+TEST(RichTypeStrict, DictFamily) {
+  Value::Entries ab = Entries({{"a", 1}, {"b", 2}}), ba = Entries({{"b", 2}, {"a", 1}});
+  EXPECT_TRUE(Same(Value::OrderedDict(ab), Value::OrderedDict(ab)));
+  EXPECT_FALSE(Same(Value::OrderedDict(ab), Value::OrderedDict(ba)));  // in order
+  EXPECT_NE(CompareValues(Value::OrderedDict(ab), Value::OrderedDict(ba)).reason.find("in order"),
+            std::string::npos);
+  EXPECT_TRUE(Same(Value::Dict(ab), Value::OrderedDict(ba)));  // as a dict: any order
+  EXPECT_FALSE(Same(Value::OrderedDict(ab), Value::Dict(ab)));
+  Value dd_int = *Value::DefaultDict("int", ab), dd_list = *Value::DefaultDict("list", ba);
+  EXPECT_TRUE(Same(dd_int, dd_list));  // Python's == ignores the factory
+  EXPECT_TRUE(Same(Value::Dict(ab), dd_int));
+  EXPECT_FALSE(Same(dd_int, Value::Dict(ab)));
+}
+
+TEST(RichTypeStrict, SequencesAndSets) {
+  Value::Items one_two = {Value::Int(1), Value::Int(2)};
+  EXPECT_TRUE(Same(Value::Deque(one_two), Value::Deque(one_two, 5)));  // maxlen ignored
+  EXPECT_FALSE(Same(Value::Deque(one_two), Value::List(one_two)));
+  EXPECT_FALSE(Same(Value::List(one_two), Value::Deque(one_two)));
+  EXPECT_TRUE(Same(Value::Set(one_two), Value::FrozenSet({Value::Int(2), Value::Int(1)})));
+  EXPECT_TRUE(Same(Value::FrozenSet(one_two), Value::Set(one_two)));
+  EXPECT_TRUE(Same(Value::Bytes("ab"), Value::ByteArray("ab")));
+  EXPECT_TRUE(Same(Value::ByteArray("ab"), Value::Bytes("ab")));
+  EXPECT_FALSE(Same(Value::Bytes("ab"), Value::ByteArray("ba")));
+}
+
+TEST(RichTypeStrict, NamedTupleIsATupleOfItsClass) {
+  EXPECT_TRUE(Same(Point(1, 2), Point(1, 2)));
+  EXPECT_FALSE(Same(Point(1, 2), Point(2, 1)));
+  EXPECT_FALSE(Same(Point(1, 2), Point(1, 2, "Vector")));
+  EXPECT_NE(CompareValues(Point(1, 2), Point(1, 2, "Vector")).reason.find("another namedtuple"),
+            std::string::npos);
+  EXPECT_TRUE(Same(Value::Tuple({Value::Int(1), Value::Int(2)}), Point(1, 2)));
+  EXPECT_FALSE(Same(Point(1, 2), Value::Tuple({Value::Int(1), Value::Int(2)})));
+  // Unordered lists and dict keys find a namedtuple where a tuple is expected.
+  ValueCompareOptions unordered{.float_tolerance = std::nullopt, .unordered = true};
+  Value tuples = Value::List({Value::Tuple({Value::Int(3), Value::Int(4)}),
+                              Value::Tuple({Value::Int(1), Value::Int(2)})});
+  EXPECT_TRUE(Same(tuples, Value::List({Point(1, 2), Point(3, 4)}), unordered));
+  EXPECT_FALSE(Same(tuples, Value::List({Point(1, 2), Point(3, 5)}), unordered));
+  Value keyed = Value::Dict({{Value::Tuple({Value::Int(1), Value::Int(2)}), Value::Str("p")}});
+  EXPECT_TRUE(Same(keyed, Value::Dict({{Point(1, 2), Value::Str("p")}})));
+}
+
+TEST(RichTypeStrict, Numbers) {
+  EXPECT_TRUE(Same(Value::Complex(1, 2), Value::Complex(1, 2)));
+  EXPECT_FALSE(Same(Value::Complex(1, 2), Value::Complex(1, 2.0000001)));
+  EXPECT_TRUE(Same(Value::Complex(1, 2), Value::Complex(1, 2.0000001), Tolerant(1e-6)));
+  EXPECT_TRUE(Same(Value::Complex(kNan, 0), Value::Complex(kNan, -0.0)));
+  EXPECT_FALSE(Same(Value::Complex(1, 0), Value::Float(1)));  // no cross-kind numbers
+  Value half = *Value::Fraction("1", "2");
+  EXPECT_TRUE(Same(half, *Value::Fraction("2", "4")));
+  EXPECT_FALSE(Same(half, *Value::Fraction("1", "3")));
+  EXPECT_FALSE(Same(half, Value::Float(0.5)));
+  Value price = *Value::Decimal("1.10");
+  EXPECT_TRUE(Same(price, *Value::Decimal("1.1")));
+  EXPECT_TRUE(Same(*Value::Decimal("0"), *Value::Decimal("-0E-3")));
+  EXPECT_FALSE(Same(price, *Value::Decimal("1.11")));
+  EXPECT_TRUE(Same(*Value::Decimal("NaN"), *Value::Decimal("NaN")));  // as for floats
+  EXPECT_FALSE(Same(*Value::Decimal("Infinity"), *Value::Decimal("-Infinity")));
+  EXPECT_FALSE(Same(price, Value::Float(1.1)));
+}
+
+TEST(RichTypeStrict, TypesByName) {
+  EXPECT_TRUE(Same(*Value::Type("int"), *Value::Type("int")));
+  EXPECT_FALSE(Same(*Value::Type("int"), *Value::Type("float")));
+  EXPECT_FALSE(Same(*Value::Type("int"), Value::Str("int")));
+}
+
+TEST(RichTypeStrict, AHandleNeverEqualsAValue) {
+  Value node = Value::Handle("h1", "Counter");  // a class of the solution named Counter
+  for (const Value& expected : {Value::Counter(Entries({{"a", 1}})), Value::Int(1),
+                                Value::None(), Value::Dict({})}) {
+    CompareResult cmp = CompareValues(expected, node);
+    EXPECT_FALSE(cmp.equal);
+    EXPECT_NE(cmp.reason.find("object of the solution's class Counter"), std::string::npos)
+        << cmp.reason;
+  }
+  ValueCompareOptions unordered{.float_tolerance = std::nullopt, .unordered = true};
+  EXPECT_FALSE(Same(Value::List({Value::Int(1)}), Value::List({node}), unordered));
+  EXPECT_FALSE(Same(Value::List({Value::Int(1)}), Value::List({node}), Tolerant(1)));
+  EXPECT_FALSE(Same(Pair("a", 1), Value::Dict({{Value::Str("a"), node}})));
+}
+
+TEST(CanonicalKey, EqualKeysMeanEqualValuesForRichKinds) {
+  // Kinds that type_strict tells apart have different keys...
+  EXPECT_NE(CanonicalKey(Value::Tuple({Value::Int(1), Value::Int(2)})), CanonicalKey(Point(1, 2)));
+  EXPECT_NE(CanonicalKey(Point(1, 2)), CanonicalKey(Point(1, 2, "Vector")));
+  EXPECT_NE(CanonicalKey(Value::Dict({})), CanonicalKey(Value::Counter({})));
+  EXPECT_NE(CanonicalKey(Value::Dict({})), CanonicalKey(*Value::DefaultDict("", {})));
+  EXPECT_NE(CanonicalKey(Value::List({})), CanonicalKey(Value::Deque({})));
+  EXPECT_NE(CanonicalKey(Value::OrderedDict(Entries({{"a", 1}, {"b", 2}}))),
+            CanonicalKey(Value::OrderedDict(Entries({{"b", 2}, {"a", 1}}))));
+  // ...values that type_strict calls equal within a kind share one.
+  EXPECT_EQ(CanonicalKey(Value::Counter(Entries({{"a", 1}, {"b", 0}}))),
+            CanonicalKey(Value::Counter(Entries({{"a", 1}}))));
+  EXPECT_EQ(CanonicalKey(*Value::Decimal("1.10")), CanonicalKey(*Value::Decimal("1.1")));
+  EXPECT_EQ(CanonicalKey(Value::Complex(-0.0, 1)), CanonicalKey(Value::Complex(0.0, 1)));
+}
+
 }  // namespace
 }  // namespace proctor::grader::compare

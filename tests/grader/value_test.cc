@@ -226,5 +226,180 @@ TEST(Repr, IsCapped) {
   EXPECT_EQ(shown.substr(47), "...");
 }
 
+// --- The richer standard types (docs/wire-format.md) ------------------------------------
+
+TEST(RichWire, EveryKindRoundTripsThroughItsDocumentedForm) {
+  const std::vector<std::string> forms = {
+      R"({"frozenset":[{"int":"1"}]})",
+      R"({"bytearray":"AP8="})",
+      R"({"complex":["1.0","-2.5"]})",
+      R"({"complex":["nan","inf"]})",
+      R"({"fraction":["-1","3"]})",
+      R"({"decimal":"1.10"})",
+      R"({"decimal":"-1E+5"})",
+      R"({"decimal":"sNaN"})",
+      R"({"counter":[["a",{"int":"2"}]]})",
+      R"({"ordereddict":[["b",null],["a",null]]})",
+      R"({"defaultdict":{"factory":"list","items":[["k",{"list":[]}]]}})",
+      R"({"defaultdict":{"factory":null,"items":[]}})",
+      R"({"deque":{"maxlen":{"int":"3"},"items":[{"int":"1"}]}})",
+      R"({"deque":{"maxlen":null,"items":[]}})",
+      R"({"namedtuple":{"name":"Point","fields":["x","y"],"values":[{"int":"1"},"a"]}})",
+      R"({"type":"int"})",
+      R"({"type":"collections.Counter"})",
+      R"({"handle":{"id":"h3","class":"Node"}})",
+  };
+  for (const std::string& form : forms) {
+    // The same JSON (an object's keys come out sorted; no decoder minds their order).
+    EXPECT_EQ(nlohmann::json::parse(ToWire(MustParse(form))), nlohmann::json::parse(form));
+  }
+}
+
+TEST(RichWire, DecodesToTheirKinds) {
+  Value v = MustParse(
+      R"({"list":[{"frozenset":[]},{"complex":["0.0","1.0"]},{"namedtuple":{"name":"P",)"
+      R"("fields":["x"],"values":[{"int":"1"}]}},{"handle":{"id":"h1","class":"Node"}}]})");
+  ASSERT_EQ(v.items().size(), 4u);
+  EXPECT_EQ(v.items()[0].kind(), ValueKind::kFrozenSet);
+  EXPECT_EQ(v.items()[1].complex_imag(), 1.0);
+  EXPECT_EQ(v.items()[2].type_name(), "P");
+  EXPECT_EQ(v.items()[2].field_names(), std::vector<std::string>{"x"});
+  EXPECT_EQ(v.items()[3].handle_id(), "h1");
+  EXPECT_EQ(v.items()[3].type_name(), "Node");
+}
+
+TEST(RichWire, RejectsWhatPythonsDecoderRejects) {
+  EXPECT_NE(ParseError(R"({"fraction":["2","4"]})").find("lowest terms"), std::string::npos);
+  EXPECT_NE(ParseError(R"({"fraction":["1","-2"]})").find("lowest terms"), std::string::npos);
+  EXPECT_NE(ParseError(R"({"fraction":["1","0"]})").find("denominator is 0"), std::string::npos);
+  EXPECT_NE(ParseError(R"({"decimal":"1.1e5"})").find("str() form"), std::string::npos);
+  EXPECT_NE(ParseError(R"({"decimal":"x"})").find("not a Decimal"), std::string::npos);
+  EXPECT_NE(ParseError(R"({"decimal":"1E+1234567890123456789"})").find("10**18"),
+            std::string::npos);
+  EXPECT_NE(ParseError(R"({"type":"os.system"})").find("not one the wire carries"),
+            std::string::npos);
+  EXPECT_NE(ParseError(R"({"defaultdict":{"factory":"print","items":[]}})").find("factory"),
+            std::string::npos);
+  EXPECT_NE(ParseError(R"({"defaultdict":{"items":[]}})").find("exactly the keys"),
+            std::string::npos);
+  EXPECT_NE(ParseError(R"({"deque":{"maxlen":{"int":"1"},"items":[null,null]}})").find("maxlen"),
+            std::string::npos);
+  EXPECT_NE(ParseError(R"({"namedtuple":{"name":"P","fields":["_x"],"values":[null]}})")
+                .find("leading _"),
+            std::string::npos);
+  EXPECT_NE(ParseError(R"({"namedtuple":{"name":"class","fields":[],"values":[]}})")
+                .find("identifier"),
+            std::string::npos);
+  EXPECT_NE(ParseError(R"({"namedtuple":{"name":"P","fields":["x"],"values":[]}})")
+                .find("1 fields but 0 values"),
+            std::string::npos);
+  EXPECT_NE(ParseError(R"({"complex":["1.0"]})").find("two strings"), std::string::npos);
+  EXPECT_NE(ParseError(R"({"bytearray":"A"})").find("base64"), std::string::npos);
+}
+
+TEST(RichWire, SixtyFourNestedDefaultdictsAreWithinTheCaps) {
+  std::string text = "null";
+  for (int i = 0; i < kMaxWireDepth; ++i) {
+    text = R"({"defaultdict":{"factory":null,"items":[["k",)" + text + "]]}}";
+  }
+  EXPECT_EQ(Depth(MustParse(text)), kMaxWireDepth);
+  text = R"({"defaultdict":{"factory":null,"items":[["k",)" + text + "]]}}";
+  EXPECT_NE(ParseError(text).find("nested deeper than 64"), std::string::npos);
+}
+
+TEST(Fraction, IsNormalizedAtAnySize) {
+  Value f = *Value::Fraction("-6", "4");
+  EXPECT_EQ(f.numerator(), "-3");
+  EXPECT_EQ(f.denominator(), "2");
+  f = *Value::Fraction("3", "-6");
+  EXPECT_EQ(f.numerator(), "-1");
+  EXPECT_EQ(f.denominator(), "2");
+  f = *Value::Fraction("0", "-5");
+  EXPECT_EQ(f.numerator(), "0");
+  EXPECT_EQ(f.denominator(), "1");
+  std::string big = PowerOfTwo(300);
+  f = *Value::Fraction(big, PowerOfTwo(301));
+  EXPECT_EQ(f.numerator(), "1");
+  EXPECT_EQ(f.denominator(), "2");
+  f = *ParseFraction("1/3");
+  EXPECT_EQ(f.denominator(), "3");
+  EXPECT_EQ(ParseFraction("7")->denominator(), "1");
+  EXPECT_FALSE(ParseFraction("1/x").has_value());
+  EXPECT_FALSE(ParseFraction("1/0").has_value());
+}
+
+TEST(Decimal, KeepsPythonsStrAndComparesByValue) {
+  const std::vector<std::pair<std::string, std::string>> str_of = {
+      {"1.10", "1.10"}, {"-1e5", "-1E+5"}, {".5", "0.5"},       {"5.", "5"},
+      {"+0.000001", "0.000001"}, {"1e-7", "1E-7"}, {"123.456E+10", "1.23456E+12"},
+      {"0E-7", "0E-7"}, {"-0", "-0"},           {"inf", "Infinity"}, {"-Infinity", "-Infinity"},
+      {"nan", "NaN"},   {"NaN012", "NaN12"},    {"sNaN", "sNaN"},    {"007", "7"},
+      {"1000", "1000"}, {"1.0E+3", "1.0E+3"},
+  };
+  for (const auto& [text, shown] : str_of) {
+    auto d = Value::Decimal(text);
+    ASSERT_TRUE(d.has_value()) << text << ": " << d.error().message;
+    EXPECT_EQ(d->decimal_text(), shown) << text;
+  }
+  auto key = [](std::string_view t) { return DecimalEqualityKey(*Value::Decimal(t)); };
+  EXPECT_EQ(key("1.10"), key("1.1"));
+  EXPECT_EQ(key("1E+3"), key("1000"));
+  EXPECT_EQ(key("0"), key("-0.00"));
+  EXPECT_NE(key("1.1"), key("1.01"));
+  EXPECT_NE(key("1"), key("-1"));
+  EXPECT_EQ(key("NaN"), key("-sNaN1"));
+  for (const char* bad : {"", "1.2.3", "e5", "1e", "0x10", "1_0", " 1", "infinit"}) {
+    EXPECT_FALSE(Value::Decimal(bad).has_value()) << bad;
+  }
+}
+
+TEST(WireTypes, AreTheAllowListOnly) {
+  EXPECT_TRUE(IsWireTypeName("int"));
+  EXPECT_TRUE(IsWireTypeName("ValueError"));
+  EXPECT_TRUE(IsWireTypeName("fractions.Fraction"));
+  EXPECT_FALSE(IsWireTypeName("eval"));
+  EXPECT_FALSE(IsWireTypeName("Counter"));  // only as collections.Counter
+  EXPECT_FALSE(Value::Type("os.system").has_value());
+}
+
+TEST(JsonLiteral, RichTags) {
+  auto v = ParseJsonLiteral(R"([{"$counter": {"a": 2}}, {"$fraction": "2/4"},
+      {"$decimal": "1.10"}, {"$complex": [1, "-inf"]}, {"$frozenset": [1]},
+      {"$deque": {"items": [1], "maxlen": 2}}, {"$deque": []}, {"$type": "KeyError"},
+      {"$defaultdict": {"factory": "int", "items": [[{"$tuple": [1]}, 2]]}},
+      {"$ordereddict": [["b", 1], ["a", 2]]}, {"$bytearray": "AA=="},
+      {"$namedtuple": {"name": "P", "fields": ["x"], "values": [1]}}])");
+  ASSERT_TRUE(v.has_value()) << v.error().message;
+  EXPECT_EQ(Repr(*v, 1000),
+            "[Counter({'a': 2}), Fraction(1, 2), Decimal('1.10'), (1-infj), frozenset({1}), "
+            "deque([1], maxlen=2), deque([]), <class 'KeyError'>, "
+            "defaultdict(<class 'int'>, {(1,): 2}), OrderedDict([('b', 1), ('a', 2)]), "
+            "bytearray(b'\\x00'), P(x=1)]");
+}
+
+TEST(JsonLiteral, RichTagErrorsSayWhat) {
+  auto error = [](std::string_view text) {
+    auto v = ParseJsonLiteral(text);
+    return v ? std::string("accepted") : v.error().message;
+  };
+  EXPECT_NE(error(R"({"$type": "Node"})").find("not one the wire carries"), std::string::npos);
+  EXPECT_NE(error(R"({"$decimal": 1.5})").find("expected a string"), std::string::npos);
+  EXPECT_NE(error(R"({"$deque": {"items": [1, 2], "maxlen": 1}})").find("maxlen"),
+            std::string::npos);
+  EXPECT_NE(error(R"({"$namedtuple": {"name": "P"}})").find("fields"), std::string::npos);
+  EXPECT_NE(error(R"({"$nope": 1})").find("$namedtuple"), std::string::npos);
+}
+
+TEST(Repr, RichKindsLookLikePython) {
+  EXPECT_EQ(Repr(Value::Complex(0, 1)), "1j");
+  EXPECT_EQ(Repr(Value::Complex(1, -2)), "(1-2j)");
+  EXPECT_EQ(Repr(Value::Complex(-0.0, 2)), "(-0+2j)");
+  EXPECT_EQ(Repr(Value::Complex(1.5, std::nan(""))), "(1.5+nanj)");
+  EXPECT_EQ(Repr(Value::FrozenSet({})), "frozenset()");
+  EXPECT_EQ(Repr(Value::Counter({})), "Counter()");
+  EXPECT_EQ(Repr(*Value::DefaultDict("", {})), "defaultdict(None, {})");
+  EXPECT_EQ(Repr(Value::Handle("h1", "Node")), "<Node object of the solution>");
+}
+
 }  // namespace
 }  // namespace proctor::grader
