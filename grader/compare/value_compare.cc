@@ -8,6 +8,7 @@
 
 #include "grader/compare/float_close.h"
 #include "grader/compare/json_compare.h"
+#include "grader/compare/json_compare.h"
 
 namespace proctor::grader::compare {
 namespace {

@@ -308,6 +308,7 @@ bool HasTopLevelReturn(std::string_view code) {
 
 std::string WrapInFunction(std::string_view code) {
   std::vector<std::string_view> lines = Lines(code);
+  if (lines.size() > 1 && lines.back().empty()) lines.pop_back();  // the final newline
   std::vector<bool> in_string = InsideStrings(lines);
   bool tabs = false;
   for (std::string_view line : lines) tabs = tabs || (!line.empty() && line[0] == '\t');
