@@ -8,7 +8,6 @@
 
 #include "grader/compare/float_close.h"
 #include "grader/compare/json_compare.h"
-#include "grader/compare/json_compare.h"
 
 namespace proctor::grader::compare {
 namespace {

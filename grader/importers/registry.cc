@@ -3,13 +3,9 @@
 #include "grader/importers/apps.h"
 #include "grader/importers/codecontests.h"
 #include "grader/importers/codeforces.h"
-#include "grader/importers/apps.h"
-#include "grader/importers/codecontests.h"
-#include "grader/importers/codeforces.h"
 #include "grader/importers/humaneval.h"
 #include "grader/importers/livecodebench.h"
 #include "grader/importers/mbpp.h"
-#include "grader/importers/taco.h"
 #include "grader/importers/taco.h"
 
 namespace proctor::grader::importers {
@@ -37,15 +33,6 @@ const std::vector<Importer>& Importers() {
        RunHumanEval},
       {"mbpp", "MBPP: task_id, text, code, test_list, test_setup_code, challenge_test_list",
        RunMbpp},
-      {"apps", "codeparrot/apps: problem_id, question, solutions, input_output, starter_code",
-       RunApps},
-      {"taco", "BAAI/TACO: APPS' fields plus name, time_limit, memory_limit", RunTaco},
-      {"codecontests",
-       "deepmind/code_contests: name, description, public/private/generated_tests, solutions",
-       RunCodeContests},
-      {"codeforces",
-       "open-r1/codeforces: id, description, official_tests, generated_checker, limits",
-       RunCodeforces},
       {"apps", "codeparrot/apps: problem_id, question, solutions, input_output, starter_code",
        RunApps},
       {"taco", "BAAI/TACO: APPS' fields plus name, time_limit, memory_limit", RunTaco},

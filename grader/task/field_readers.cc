@@ -173,11 +173,6 @@ compare::ValueCompareOptions ReadCallCompare(const YamlFile& file, const YAML::N
     if (kind != Kind::kJson) Fail(file, map->Get("unwrap"), "unwrap applies only to kind json");
     options.json_unwrap_single = yaml::ReadBool(file, map->Get("unwrap"), "unwrap");
   }
-  options.json = kind == Kind::kJson;
-  if (map && map->Has("unwrap")) {
-    if (kind != Kind::kJson) Fail(file, map->Get("unwrap"), "unwrap applies only to kind json");
-    options.json_unwrap_single = yaml::ReadBool(file, map->Get("unwrap"), "unwrap");
-  }
   return options;
 }
 
