@@ -48,7 +48,7 @@ TEST(ExtractCode, TheFenceIsTakenAndTheProseAroundItIgnored) {
 
 TEST(ExtractCode, LanguageTagsMatchInAnySpelling) {
   for (const char* tag : {"python", "py", "python3", "py3", "Python", "PY", "{.python}",
-                          "python title=sol.py"})
+                          "python title=sol.py", "python:solution.py", "{.py}"})
     EXPECT_EQ(Extract(std::string("x\n```") + tag + "\nprint(1)\n```\n").code, "print(1)\n")
         << tag;
   for (const char* tag : {"cpp", "c++", "cc", "cxx", "C++", "CPP"})
@@ -108,6 +108,12 @@ TEST(ExtractCode, AFenceDefiningTheEntryPointBeatsALaterUsageExample) {
                     kPy, ExtractMode::kAuto, "add")
                 .source,
             "fence 2 of 3 (python)");
+  // A method the tests call on a class: the fence defining the method wins.
+  EXPECT_EQ(Extract("```python\nclass Solution:\n    def max_sum(self, xs):\n        return "
+                    "sum(xs)\n```\n```python\nprint(Solution().max_sum([1]))\n```\n",
+                    kPy, ExtractMode::kAuto, "Solution().max_sum")
+                .source,
+            "fence 1 of 2 (python)");
   // C++ programs read from stdin: the fence with main() wins over a later snippet.
   EXPECT_EQ(Extract("```cpp\n#include <cstdio>\nint main() { puts(\"1\"); }\n```\n"
                     "```cpp\nsolve(3);\n```\n", kCpp)

@@ -42,7 +42,8 @@ struct Graded {
   std::vector<json> results;
 };
 
-Graded Grade(const std::vector<json>& rows, const std::vector<std::string>& flags = {}) {
+Graded Grade(const std::vector<json>& rows, const std::vector<std::string>& flags = {},
+             const std::string& pack = kBasics) {
   const fs::path dir = fs::temp_directory_path() /
                        ("proctor-extraction-test-" + std::to_string(::getpid()));
   fs::create_directories(dir);
@@ -50,7 +51,7 @@ Graded Grade(const std::vector<json>& rows, const std::vector<std::string>& flag
     std::ofstream out(dir / "subs.jsonl");
     for (const json& r : rows) out << r.dump() << "\n";
   }
-  std::vector<std::string> argv = {kProctor, "grade", "--pack", kBasics, "--submissions",
+  std::vector<std::string> argv = {kProctor, "grade", "--pack", pack, "--submissions",
                                    (dir / "subs.jsonl").string(), "--no-progress"};
   argv.insert(argv.end(), flags.begin(), flags.end());
   proctor::testing::CommandOutput out = proctor::testing::RunCommand(argv);
@@ -186,6 +187,58 @@ TEST(GradeExtraction, RawModeGradesTheTextAsWritten) {
   ASSERT_EQ(g.exit_code, 0) << g.err;
   EXPECT_EQ(g.results[0]["reward"], 0.0);  // prose is not Python
   EXPECT_EQ(g.results[0]["extraction"]["graded_code"], kChatGcd);
+}
+
+// Every HumanEval problem answered the ways chat and reasoning models answer it: the whole
+// function in a fence between prose, in a chat; the same without the prompt's imports; the
+// bare completion after a <think> block. Every one is the canonical solution: all 1.0.
+TEST(GradeExtraction, HumanEvalAnsweredAsChatModelsAnswerScoresOne) {
+  const fs::path data = fs::path(PROCTOR_SHARED_DIR) / "data" / "humaneval";
+  if (!fs::exists(data)) GTEST_SKIP() << "HumanEval not found at " << data;
+  const fs::path pack = fs::temp_directory_path() /
+                        ("proctor-extraction-humaneval-" + std::to_string(::getpid()));
+  auto imported = proctor::testing::RunCommand(
+      {kProctor, "pack", "import", "humaneval", (data / "HumanEval.jsonl").string(), "--out",
+       pack.string()});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  std::vector<json> rows;
+  std::ifstream problems(data / "HumanEval.jsonl");
+  std::string line;
+  while (std::getline(problems, line)) {
+    json p = json::parse(line);
+    const std::string prompt = p["prompt"], body = p["canonical_solution"];
+    std::string without_imports;
+    std::istringstream prompt_lines(prompt);
+    for (std::string l; std::getline(prompt_lines, l);)
+      if (l.rfind("import ", 0) != 0 && l.rfind("from ", 0) != 0) without_imports += l + "\n";
+    rows.push_back({{"task_id", p["task_id"]},
+                    {"messages",
+                     {{{"role", "user"}, {"content", "Complete this function:\n" + prompt}},
+                      {{"role", "assistant"},
+                       {"content", "Here is the completed function:\n\n```python\n" + prompt +
+                                       body + "```\n\nIt passes the examples.\n"}}}}});
+    rows.push_back({{"task_id", p["task_id"]},
+                    {"code", "```python\n" + without_imports + body + "```\n"}});
+    rows.push_back({{"task_id", p["task_id"]},
+                    {"completion", "<think>\nThe docstring says what to return.\n</think>\n" +
+                                       body}});
+  }
+  ASSERT_EQ(rows.size(), 3u * 164u);
+  Graded g = Grade(rows, {}, pack.string());
+  fs::remove_all(pack);
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  ASSERT_EQ(g.results.size(), rows.size());
+  int imports_restored = 0, continued = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(g.results[i]["reward"], 1.0)
+        << rows[i]["task_id"] << " form " << i % 3 << ": " << g.results[i].dump().substr(0, 3000);
+    imports_restored += g.results[i]["extraction"]["starter_imports"].get<bool>() ? 1 : 0;
+    continued += g.results[i]["extraction"]["continues_starter"].get<bool>() ? 1 : 0;
+  }
+  // The prompts that import something (typing, math, hashlib) had it put back; every
+  // completion after </think> continued its starter.
+  EXPECT_EQ(imports_restored, 22);  // the prompts with a top-level import
+  EXPECT_EQ(continued, 164);
 }
 
 TEST(GradeExtraction, BadExtractValuesAreUsageErrors) {
