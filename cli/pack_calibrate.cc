@@ -44,9 +44,11 @@ bool MaybeCalibrate(sandbox::Sandbox& sandbox, const std::string& dir, const Fla
             << calibration.changes.size() << " changed, written to " << calibration.overlay_file
             << "\n";
   for (const grader::LimitChange& c : calibration.changes) {
-    std::printf("  %-40s cpu %.2f -> %.2f s, wall %.2f -> %.2f s (slowest reference %.3f s%s)\n",
-                c.task_id.c_str(), c.old_cpu, c.new_cpu, c.old_wall, c.new_wall, c.slowest_cpu,
-                c.published ? ", published limits scaled" : "");
+    std::printf(
+        "  %-40s cpu %.2f -> %.2f s, wall %.2f -> %.2f s (slowest reference %.3f s CPU, %.3f s "
+        "wall%s)\n",
+        c.task_id.c_str(), c.old_cpu, c.new_cpu, c.old_wall, c.new_wall, c.slowest_cpu,
+        c.slowest_wall, c.published ? "; published limits scaled" : "");
   }
   for (const std::string& p : calibration.problems) std::cout << "  NOT CALIBRATED " << p << "\n";
   return true;

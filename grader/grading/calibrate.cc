@@ -50,6 +50,7 @@ WrittenLimits ReadWrittenLimits(const std::string& pack_dir, const task::Task& t
 }
 
 double RoundUpTenth(double seconds) { return std::ceil(seconds * 10 - 1e-9) / 10; }
+double RoundUpMilli(double seconds) { return std::ceil(seconds * 1000) / 1000; }
 
 std::string Number(double v) {
   char buf[32];
@@ -104,7 +105,7 @@ bool CalibrateLimits(sandbox::Sandbox& sandbox, const std::string& pack_dir,
   for (size_t ti = 0; ti < measure.tasks.size(); ++ti) {
     const task::Task& t = measure.tasks[ti];
     const task::Task& current = loaded->tasks[ti];
-    double slowest = 0;
+    double slowest = 0, slowest_wall = 0;
     bool measured = false;
     std::string problem;
     for (const Job& job : jobs) {
@@ -116,7 +117,11 @@ bool CalibrateLimits(sandbox::Sandbox& sandbox, const std::string& pack_dir,
                   " even under generous limits: not calibrated";
         break;
       }
-      for (const TestOutcome& o : r.tests) slowest = std::max(slowest, o.cpu_seconds);
+      for (const TestOutcome& o : r.tests) {
+        if (o.verdict == Verdict::kSkipped) continue;
+        slowest = std::max(slowest, o.cpu_seconds);
+        slowest_wall = std::max(slowest_wall, o.wall_seconds);
+      }
       measured = true;
     }
     if (problem.empty() && !measured) problem = t.id + ": no reference solution: not calibrated";
@@ -129,6 +134,7 @@ bool CalibrateLimits(sandbox::Sandbox& sandbox, const std::string& pack_dir,
     change.old_cpu = current.limits.cpu_seconds;
     change.old_wall = current.limits.wall_seconds;
     change.slowest_cpu = slowest;
+    change.slowest_wall = slowest_wall;
     const WrittenLimits written = ReadWrittenLimits(pack_dir, current);
     change.published = written.cpu.has_value() || written.wall.has_value();
     change.new_cpu = written.cpu
@@ -137,7 +143,8 @@ bool CalibrateLimits(sandbox::Sandbox& sandbox, const std::string& pack_dir,
     change.new_wall =
         written.wall
             ? RoundUpTenth(*written.wall * options.time_scale)
-            : RoundUpTenth(std::max(options.wall_floor, options.wall_factor * change.new_cpu));
+            : RoundUpTenth(std::max({options.wall_floor, options.wall_factor * change.new_cpu,
+                                     options.factor * slowest_wall}));
     out->limits.push_back(change);
     if (change.new_cpu != change.old_cpu || change.new_wall != change.old_wall) {
       out->changes.push_back(change);
@@ -156,8 +163,9 @@ bool CalibrateLimits(sandbox::Sandbox& sandbox, const std::string& pack_dir,
   for (const LimitChange& c : out->limits) {
     text += "  \"" + c.task_id + "\": {cpu_seconds: " + Number(c.new_cpu) +
             ", wall_seconds: " + Number(c.new_wall) + "}  # slowest reference " +
-            Number(c.slowest_cpu) + " s CPU" + (c.published ? ", published limits scaled" : "") +
-            "\n";
+            Number(RoundUpMilli(c.slowest_cpu)) + " s CPU, " +
+            Number(RoundUpMilli(c.slowest_wall)) + " s wall" +
+            (c.published ? "; published limits scaled" : "") + "\n";
   }
   if (out->limits.empty()) text += "  {}\n";
   std::ofstream f(file, std::ios::trunc);

@@ -1,7 +1,8 @@
 // Time limits from the reference solutions, measured in the sandbox (the evalplus rule):
 //
 //   cpu_seconds  = max(cpu_floor,  factor      x the slowest reference's CPU seconds per run)
-//   wall_seconds = max(wall_floor, wall_factor x that cpu_seconds)
+//   wall_seconds = max(wall_floor, wall_factor x that cpu_seconds,
+//                      factor x the slowest reference's wall seconds per run)
 //
 // The references are measured under generous limits (measure_cpu_seconds), so a slow but
 // correct reference is measured, not cut off. Limits a task file writes itself (published
@@ -38,6 +39,7 @@ struct LimitChange {
   double old_cpu = 0, new_cpu = 0;    // cpu_seconds before and after
   double old_wall = 0, new_wall = 0;  // wall_seconds before and after
   double slowest_cpu = 0;             // the slowest reference's CPU seconds in one run
+  double slowest_wall = 0;            // and its wall seconds in one run
   bool published = false;             // the task file's own limits, scaled by time_scale
 };
 
