@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <set>
 #include <string>
 #include <variant>
@@ -171,6 +172,43 @@ TEST(PacksTest, BasicsCoversTheFormat) {
                            "unit:asserts",
                            "unit:cpp_asserts"}) {
     EXPECT_TRUE(seen.count(want)) << "no task of tasks/basics uses " << want;
+  }
+}
+
+// tasks/values: results and arguments of every richer kind of docs/wire-format.md, and
+// objects of the solution used through handles (a humaneval check) and stdlib values in a
+// pytest harness.
+TEST(PacksTest, ValuesCoversTheRicherKinds) {
+  Pack pack = MustLoad("values");
+  std::set<std::string> seen;
+  std::function<void(const Value&)> visit = [&](const Value& v) {
+    seen.insert(std::string(KindName(v.kind())));
+    if (v.has_items()) {
+      for (const Value& item : v.items()) visit(item);
+    } else if (v.has_entries()) {
+      for (const auto& [key, value] : v.entries()) {
+        visit(key);
+        visit(value);
+      }
+    }
+  };
+  for (const Task& task : pack.tasks) {
+    for (const task::Test& test : task.tests) {
+      if (const auto* call = std::get_if<CallTest>(&test.body)) {
+        for (const Value& a : call->args) {
+          if (a.kind() == ValueKind::kType) seen.insert("type as an argument");
+          visit(a);
+        }
+        if (call->expected) visit(*call->expected);
+      } else if (const auto* unit = std::get_if<UnitTest>(&test.body)) {
+        seen.insert("unit:" + std::string(UnitStyleName(unit->style)));
+      }
+    }
+  }
+  for (const char* want : {"counter", "defaultdict", "deque", "namedtuple", "complex", "fraction",
+                           "decimal", "frozenset", "type", "type as an argument",
+                           "unit:humaneval", "unit:pytest"}) {
+    EXPECT_TRUE(seen.count(want)) << "no task of tasks/values uses " << want;
   }
 }
 
