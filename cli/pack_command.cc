@@ -122,7 +122,7 @@ int PackCheck(const std::vector<std::string>& args) {
   int problems = 0;
   // Per solution: rewards and verdicts over the runs.
   std::map<std::pair<const task::Solution*, int>, std::string> first_verdicts;
-  std::map<const task::Test*, double> max_cpu;
+  std::map<const task::Test*, double> max_cpu, max_wall;
   for (const CheckJob& job : jobs_list) {
     const grader::SubmissionReport& r = job.report;
     const std::string where = job.task->id + " " + (job.reference ? "reference" : "wrong") +
@@ -156,26 +156,32 @@ int PackCheck(const std::vector<std::string>& args) {
       for (size_t i = 0; i < r.tests.size() && i < job.task->tests.size(); ++i) {
         double& m = max_cpu[&job.task->tests[i]];
         m = std::max(m, r.tests[i].cpu_seconds);
+        double& w = max_wall[&job.task->tests[i]];
+        w = std::max(w, r.tests[i].wall_seconds);
       }
     }
   }
 
-  std::cout << "timing (reference CPU seconds per test against the limit):\n";
+  std::cout << "timing (reference CPU and wall seconds per test against the limits; TIGHT: "
+               "more than half, see --calibrate):\n";
   int tight = 0;
   for (const task::Task& t : pack->tasks) {
     for (const task::Test& test : t.tests) {
       if (!max_cpu.count(&test)) continue;
       double used = max_cpu[&test], limit = t.limits.cpu_seconds;
+      double wall = max_wall[&test], wall_limit = t.limits.wall_seconds;
       double suggested = std::max(0.5, std::ceil(used * 3 * 10) / 10);
-      bool is_tight = used > limit / 2;
+      bool is_tight = used > limit / 2 || wall > wall_limit / 2;
       tight += is_tight;
       if (is_tight || flags.Has("verbose")) {
-        std::printf("  %-40s %-16s %7.3f s of %5.2f s%s  suggested %.1f s\n", t.id.c_str(),
-                    test.name.c_str(), used, limit, is_tight ? "  TIGHT" : "", suggested);
+        std::printf("  %-40s %-16s %7.3f s of %5.2f s CPU, %7.3f s of %5.2f s wall%s  suggested "
+                    "%.1f s CPU\n",
+                    t.id.c_str(), test.name.c_str(), used, limit, wall, wall_limit,
+                    is_tight ? "  TIGHT" : "", suggested);
       }
     }
   }
-  if (tight == 0) std::cout << "  every test uses less than half of its CPU limit\n";
+  if (tight == 0) std::cout << "  every test uses less than half of its CPU and wall limits\n";
   // Imports of sets that publish no solutions (LiveCodeBench) have tasks without references:
   // nothing above proved that their tests accept a correct program.
   if (tasks_without_reference > 0)
