@@ -167,7 +167,7 @@ bool InflateZlib(std::string_view data, size_t max_bytes, std::string* out, std:
 }
 
 bool UnpickleString(std::string_view data, std::string* out, std::string* error) {
-  bool have_string = false;
+  int strings = 0;  // pushed on the stack; exactly one may be left for STOP
   auto need = [&](size_t at, size_t size) {
     if (at + size <= data.size()) return true;
     *error = "pickle: truncated at offset " + std::to_string(at);
@@ -197,16 +197,12 @@ bool UnpickleString(std::string_view data, std::string* out, std::string* error)
         if (!need(arg, width)) return false;
         uint64_t size = ReadLittleEndian(data, arg, width);
         if (size > data.size() || !need(arg + width, static_cast<size_t>(size))) return false;
-        if (have_string) {
-          *error = "pickle: a second string at offset " + std::to_string(at);
-          return false;
-        }
+        ++strings;
         out->assign(data.substr(arg + width, static_cast<size_t>(size)));
         if (!IsUtf8(*out)) {
           *error = "pickle: the string at offset " + std::to_string(at) + " is not UTF-8";
           return false;
         }
-        have_string = true;
         at = arg + width + static_cast<size_t>(size);
         break;
       }
@@ -222,8 +218,9 @@ bool UnpickleString(std::string_view data, std::string* out, std::string* error)
         at = arg + 4;
         break;
       case '.':  // STOP
-        if (!have_string) {
-          *error = "pickle: STOP at offset " + std::to_string(at) + " before any string";
+        if (strings != 1) {
+          *error = "pickle: STOP at offset " + std::to_string(at) + " with " +
+                   std::to_string(strings) + " strings pushed (expected exactly one)";
           return false;
         }
         if (arg != data.size()) {

@@ -4,6 +4,8 @@
 #include "grader/importers/codecontests.h"
 #include "grader/importers/codeforces.h"
 #include "grader/importers/humaneval.h"
+#include "grader/importers/kodcode.h"
+#include "grader/importers/leetcode.h"
 #include "grader/importers/livecodebench.h"
 #include "grader/importers/mbpp.h"
 #include "grader/importers/taco.h"
@@ -46,6 +48,12 @@ const std::vector<Importer>& Importers() {
        "livecodebench/code_generation_lite: question_id, question_content, starter_code, "
        "public/private_test_cases, metadata",
        RunLiveCodeBench},
+      {"kodcode", "KodCode/KodCode-V1: question_id, question, solution, test (pytest), test_info",
+       RunKodCode},
+      {"leetcode",
+       "newfacade/LeetCodeDataset: task_id, problem_description, starter_code, prompt, "
+       "completion, entry_point, test",
+       RunLeetCode},
   };
   return kImporters;
 }

@@ -1,0 +1,218 @@
+#include "grader/importers/kodcode.h"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <vector>
+
+#include "grader/importers/jsonl.h"
+#include "grader/importers/pack_writer.h"
+#include "grader/importers/yaml_writer.h"
+
+namespace proctor::grader::importers {
+namespace {
+
+using nlohmann::json;
+
+struct Problem {
+  std::string id;
+  std::string source_id;
+  std::string subset;
+  std::string question;
+  std::string solution;
+  std::string test;
+  std::string entry_point;           // the first function of test_info; may be empty
+  std::string function_declaration;  // "def two_sum(nums, target):"; may be empty
+};
+
+// The first of `keys` the record has (KodCode's copies rename fields); "" if none.
+std::string FirstKey(const JsonlRecord& record, std::initializer_list<const char*> keys) {
+  for (const char* key : keys)
+    if (record.value.contains(key) && !record.value[key].is_null()) return key;
+  return "";
+}
+
+bool ReadEntryPoint(const JsonlRecord& record, Problem* p, std::string* error) {
+  if (auto it = record.value.find("test_info"); it != record.value.end() && !it->is_null()) {
+    if (!it->is_array()) {
+      *error = record.Error("field \"test_info\" must be a list, not " + DescribeJson(*it));
+      return false;
+    }
+    if (it->empty()) return true;
+    const json& first = (*it)[0];
+    auto name = first.is_object() ? first.find("function_name") : first.end();
+    if (!first.is_object() || name == first.end() || !name->is_string()) {
+      *error = record.Error("field \"test_info\" item 1 has no string \"function_name\"");
+      return false;
+    }
+    p->entry_point = name->get<std::string>();
+    if (auto decl = first.find("function_declaration"); decl != first.end() && decl->is_string())
+      p->function_declaration = decl->get<std::string>();
+  } else if (std::string key = FirstKey(record, {"test_entry_point"}); !key.empty()) {
+    if (!record.GetString(key, &p->entry_point, error)) return false;
+  }
+  // KodCode names the function; a name that is no identifier is only left out of the prompt.
+  if (!IsIdentifier(p->entry_point)) p->entry_point.clear();
+  return true;
+}
+
+// Why the test module cannot run in Proctor's pytest harness, or "".
+std::string Unsupported(const std::string& test) {
+  static const std::regex kImportPytest(R"((^|\n)[ \t]*(import[ \t]+pytest|from[ \t]+pytest[ \t.]))");
+  if (std::regex_search(test, kImportPytest))
+    return "field \"test\" imports pytest (raises, parametrize, fixtures), which the harness "
+           "does not provide: it runs test functions without pytest";
+  // A test function (or method, after self) with a parameter that has no default.
+  static const std::regex kTestDef(R"((^|\n)[ \t]*def[ \t]+test\w*[ \t]*\(([^)]*)\))");
+  for (auto it = std::sregex_iterator(test.begin(), test.end(), kTestDef);
+       it != std::sregex_iterator(); ++it) {
+    std::string params = (*it)[2].str();
+    size_t start = 0;
+    for (int index = 0; start <= params.size(); ++index) {
+      size_t comma = params.find(',', start);
+      std::string param = params.substr(start, comma == std::string::npos ? std::string::npos
+                                                                           : comma - start);
+      param.erase(0, param.find_first_not_of(" \t\n"));
+      param.erase(param.find_last_not_of(" \t\n") + 1);
+      bool receiver = index == 0 && (param == "self" || param == "cls");
+      if (!param.empty() && !receiver && param.find('=') == std::string::npos &&
+          param[0] != '*') {
+        return "field \"test\" has test functions that take arguments (pytest fixtures), "
+               "which the harness does not provide";
+      }
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return "";
+}
+
+bool ImportsFromSolution(const std::string& test) {
+  static const std::regex kImport(R"((^|\n)[ \t]*(from[ \t]+solution[ \t]+import|import[ \t]+solution\b))");
+  return std::regex_search(test, kImport);
+}
+
+bool ReadProblem(const JsonlRecord& record, Problem* p, std::string* skip, std::string* error) {
+  std::string id_key = FirstKey(record, {"question_id", "conversation_id"});
+  std::string test_key = FirstKey(record, {"test", "test_code"});
+  std::string original;
+  if (id_key.empty()) {
+    *error = record.Error("missing field \"question_id\"");
+    return false;
+  }
+  if (test_key.empty()) {
+    *error = record.Error("missing field \"test\" (or \"test_code\")");
+    return false;
+  }
+  if (!record.GetString(id_key, &original, error) ||
+      !record.GetString("question", &p->question, error) ||
+      !record.GetString("solution", &p->solution, error) ||
+      !record.GetString(test_key, &p->test, error) || !ReadEntryPoint(record, p, error)) {
+    return false;
+  }
+  if (std::string key = FirstKey(record, {"subset"}); !key.empty() &&
+                                                      !record.GetString(key, &p->subset, error)) {
+    return false;
+  }
+  p->id = MapTaskId(original);
+  if (p->id != original) p->source_id = original;
+  std::string why = Unsupported(p->test);
+  if (!why.empty()) {
+    if (test_key != "test") why.replace(why.find("\"test\""), 6, "\"" + test_key + "\"");
+    *skip = why;
+    return true;
+  }
+  // KodCode's pipeline runs every test module after `from solution import *`.
+  if (!ImportsFromSolution(p->test)) p->test = "from solution import *\n" + p->test;
+  return true;
+}
+
+std::string TaskYaml(const Problem& p) {
+  YamlWriter w;
+  w.String("id", p.id);
+  w.String("source", p.subset.empty() ? "kodcode" : "kodcode/" + p.subset);
+  if (!p.source_id.empty()) w.String("source_id", p.source_id);
+  std::string prompt = p.question;
+  if (!p.entry_point.empty()) {
+    while (!prompt.empty() && (prompt.back() == '\n' || prompt.back() == ' ')) prompt.pop_back();
+    prompt += "\n\nWrite a Python module that defines `" + p.entry_point + "`" +
+              (p.function_declaration.empty() ? "" : " (`" + p.function_declaration + "`)") +
+              "; tests import it from the module.\n";
+  }
+  w.String("prompt", prompt);
+  w.Flow("languages", "[python]");
+  if (!p.entry_point.empty()) w.Flow("entry_point", p.entry_point);
+  w.BeginList("reference_solutions");
+  w.BeginItem();
+  w.Flow("language", "python");
+  w.String("code", p.solution);
+  w.End();
+  w.End();
+  w.BeginList("tests");
+  w.BeginItem();
+  w.Flow("name", "pytest");
+  w.Flow("visibility", "hidden");
+  w.BeginMap("unit");
+  w.Flow("style", "pytest");
+  w.String("code", p.test);
+  w.End();
+  w.End();
+  w.End();
+  return w.Take();
+}
+
+std::string Description(const std::string& input) {
+  return "KodCode (Xu et al. 2025, \"KodCode: A Diverse, Challenging, and Verifiable Synthetic "
+         "Dataset for Coding\").\nSource: huggingface.co/datasets/KodCode/KodCode-V1, imported "
+         "from " +
+         std::filesystem::path(input).filename().string() +
+         " by proctor's kodcode importer (docs/importers.md).\n";
+}
+
+}  // namespace
+
+bool RunKodCode(const ImportRequest& request, ImportReport* report, std::string* error) {
+  try {
+    PackWriter writer;
+    if (!writer.Open(request.out_dir, error)) return false;
+    const std::string name = request.pack_name.empty() ? "kodcode" : request.pack_name;
+    if (!writer.Add({"pack.yaml", PackYaml(name, request.version, Description(request.input))},
+                    error)) {
+      return false;
+    }
+    TaskIds ids;
+    auto visit = [&](const JsonlRecord& record, std::string* err) {
+      ++report->records;
+      Problem p;
+      std::string skip;
+      if (!ReadProblem(record, &p, &skip, err)) return false;
+      if (!skip.empty()) {
+        ++report->skipped;
+        report->notes.push_back(record.Error("skipped: " + skip));
+        return true;
+      }
+      if (!ids.Add(record, p.id, err)) return false;
+      if (!writer.Add({"tasks/" + FileStem(p.id) + ".yaml", TaskYaml(p)}, err)) return false;
+      ++report->tasks;
+      return true;
+    };
+    if (!ForEachJsonl(request.input, visit, error,
+                      {.progress_label = request.progress ? "kodcode" : ""})) {
+      return false;
+    }
+    if (report->tasks == 0) {
+      *error = request.input + ": no record could be imported (" +
+               std::to_string(report->skipped) + " skipped)";
+      return false;
+    }
+    report->notes.push_back(request.input +
+                            ": KodCode publishes no time limits: the pack defaults apply "
+                            "(docs/task-format.md, limits)");
+    return writer.Finish(error);
+  } catch (const std::exception& e) {
+    *error = request.input + ": import failed: " + e.what();
+    return false;
+  }
+}
+
+}  // namespace proctor::grader::importers
