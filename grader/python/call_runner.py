@@ -23,6 +23,8 @@ table's object is passed) or act on one: {"id", "on": "h7", "op": OP, "args", "k
 (proctor_wire.OPS: getattr, setattr, method call, len, iter, ...), run here, so the
 harness can use the solution's objects without ever holding one. An op getattr that finds
 a method bound to the object answers {"id", "method": NAME} instead of a handle per read.
+The other way, a request may carry copies of the harness's own objects (a TreeNode the
+test built): each becomes an instance of the solution's class of that name (ObjectMaker).
 
 Threat model: this process is UNTRUSTED from the moment the submission is imported; it
 may die (os._exit, exit_group), patch anything here, or write forged lines to the response
@@ -141,6 +143,27 @@ class Handles:
 handles = Handles()
 
 
+class ObjectMaker:
+    """Instances for the harness's objects a request copies here (proctor_wire.parse_request's
+    `make_object`): of the solution's own class of that name, else of a plain class of that
+    name made here (attributes only), so that `node.val`, `node.next` work either way."""
+
+    def __init__(self, namespace):
+        self.namespace = namespace
+        self.made = {}
+
+    def __call__(self, class_name):
+        cls = self.namespace.get(class_name)
+        if isinstance(cls, type):
+            try:
+                return object.__new__(cls)
+            except TypeError:  # a built-in base: no plain instance of it
+                pass
+        if class_name not in self.made:
+            self.made[class_name] = type(class_name, (), {"__module__": "harness"})
+        return object.__new__(self.made[class_name])
+
+
 def _names(args, count, op):
     if len(args) != count or any(type(a) is not str for a in args[:1]):
         raise TypeError("bad arguments for op %s" % op)
@@ -242,7 +265,7 @@ def main(argv):
 
     namespace, import_error = _import_submission(args.solution)
     if streaming:
-        requests = _stream(reader)
+        requests = _stream(reader, ObjectMaker(namespace))
     try:
         if streaming:
             channel.write_line(resp_fd, wire.hello([] if import_error else _callables(namespace),
@@ -257,9 +280,9 @@ def main(argv):
     return 0
 
 
-def _stream(reader):
+def _stream(reader, make_object):
     while (line := reader.readline()) is not None:
-        yield wire.parse_request(line, handles.get)
+        yield wire.parse_request(line, handles.get, make_object)
 
 
 if __name__ == "__main__":

@@ -188,6 +188,65 @@ class BoundMethod:
         return "<method %s of %r>" % (self._name, self._handle)
 
 
+_HEAPTYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class made by a class statement
+
+
+class Outgoing:
+    """The harness's side of one request: its own objects met while encoding the arguments.
+
+    A Handle travels as its id. An instance of a class the test code defines (a plain class
+    statement, instances with a __dict__, no __slots__, no built-in base but object: a
+    LeetCode TreeNode or ListNode) is COPIED: {"object": "<n>"} in the value, and the
+    request's table holds its class name and attributes, whose values may name further
+    objects (so cycles, shared nodes and lists of any length travel flat). The solution
+    gets an instance of its own class of that name; what it changes in that copy does not
+    come back (its results do). Anything else (a function, a module) is refused."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.index = {}   # id(obj) -> n
+        self.queue = []   # the objects, in table order
+
+    def other(self, obj):
+        if type(obj) is Handle:
+            if obj._conn is not self.conn:
+                raise self.conn.wire.WireError("a handle of another connection")
+            return obj._id, obj._class
+        if not _copyable(obj):
+            raise self.conn.wire.WireError("cannot send an object of type %s to the solution"
+                                           % type(obj).__name__)
+        n = self.index.get(id(obj))
+        if n is None:
+            n = self.index[id(obj)] = len(self.queue)
+            self.queue.append(obj)
+        return '{"object":"%d"}' % n
+
+    def table(self):
+        wire, parts, done = self.conn.wire, [], 0
+        while done < len(self.queue):  # encoding attributes may queue more objects
+            obj = self.queue[done]
+            done += 1
+            attrs = []
+            for name, value in list(vars(obj).items()):
+                if type(name) is not str or not name.isidentifier():
+                    raise wire.WireError("attribute %r of a %s is not a name"
+                                         % (name, type(obj).__name__))
+                attrs.append("[%s,%s]" % (wire.json_string(name),
+                                          wire.encode(value, other=self.other)))
+            parts.append("[%s,[%s]]" % (wire.json_string(type(obj).__name__), ",".join(attrs)))
+        return "[" + ",".join(parts) + "]" if parts else None
+
+
+def _copyable(obj):
+    t = type(obj)
+    if t in (BoundMethod, _HandleIterator) or not isinstance(getattr(obj, "__dict__", None), dict):
+        return False
+    for cls in t.__mro__:
+        if cls is not object and (not cls.__flags__ & _HEAPTYPE or "__slots__" in vars(cls)):
+            return False
+    return True
+
+
 class Connection:
     """One request/response exchange at a time with call_runner.py in streaming mode."""
 
@@ -224,12 +283,6 @@ class Connection:
             found = self._handles[hid] = Handle(self, hid, class_name)
         return found
 
-    def _other(self, obj):
-        """proctor_wire's `other` hook: only our own Handles travel, as their ids."""
-        if type(obj) is Handle and obj._conn is self:
-            return obj._id, obj._class
-        raise self.wire.WireError("cannot send an object of type %s to the solution"
-                                  % type(obj).__name__)
 
     def _exchange(self, make_line, on=None):
         with self._lock:
@@ -256,16 +309,19 @@ class Connection:
         raise SolutionResultError("solution returned an unserializable value: " + reply[1])
 
     def call(self, name, args, kwargs):
+        out = Outgoing(self)
         return self._exchange(
-            lambda rid: self.wire.request_call(rid, name, args, kwargs, self._other))
+            lambda rid: self.wire.request_call(rid, name, args, kwargs, out.other, out.table))
 
     def getattr(self, name):
         return self._exchange(lambda rid: self.wire.request_getattr(rid, name))
 
     def op(self, handle, op, args, kwargs=None):
         """Runs op (proctor_wire.OPS) on the solution's object behind `handle`."""
+        out = Outgoing(self)
         return self._exchange(
-            lambda rid: self.wire.request_op(rid, handle._id, op, args, kwargs, self._other),
+            lambda rid: self.wire.request_op(rid, handle._id, op, args, kwargs, out.other,
+                                             out.table),
             on=handle if op == "getattr" else None)
 
 

@@ -195,7 +195,9 @@ def encode(value, limit=MAX_MESSAGE, other=None):
     """Wire text of `value` (no newline); WireError if it is unserializable or too big.
 
     `other(x) -> (handle id, class name)` is asked for any object that is not a wire type;
-    without it such an object is unserializable."""
+    without it such an object is unserializable. (The harness's hook may instead return
+    the text {"object": "<n>"} for an object of the test's own classes: see
+    harness_proxy.Outgoing.)"""
     try:
         text = _encode(value, limit, other)
     except WireError:
@@ -281,9 +283,10 @@ def _encode(x, limit, other):
             elif other is None:
                 raise WireError("unserializable type " + type_name(t))
             else:
-                hid, cls = other(x)
-                piece = '{"handle":{"id":' + json_string(hid) + ',"class":' + \
-                    json_string(_clean(cls, 200)) + '}}'
+                ref = other(x)  # (handle id, class name), or a trusted caller's own piece
+                piece = ref if _type(ref) is str else (
+                    '{"handle":{"id":' + json_string(ref[0]) + ',"class":' +
+                    json_string(_clean(ref[1], 200)) + '}}')
         if opened is not None:
             if depth >= MAX_DEPTH:
                 raise WireError("containers nest deeper than %d" % MAX_DEPTH)
@@ -393,14 +396,15 @@ def decode(text, handle=None):
     return value_of(parse_json(text), handle)
 
 
-def value_of(node, handle=None):
+def value_of(node, handle=None, objects=None):
     """Value of a parsed wire tree; builds only standard-library types, constructed here.
 
     `handle(id, class_name)` turns a {"handle": ..} into the caller's object for it (a
     Handle proxy on the harness side, the real object in the solution process); without
-    it a handle is a WireError."""
+    it a handle is a WireError. `objects` (solution side only): the objects a request
+    copied from the harness, for {"object": "<n>"}; without it such a tag is a WireError."""
     try:
-        return _value_of(node, handle)
+        return _value_of(node, handle, objects)
     except WireError:
         raise
     except UnicodeEncodeError:
@@ -410,7 +414,7 @@ def value_of(node, handle=None):
 
 
 _SCALAR_TAGS = frozenset(("int", "float", "bytes", "bytearray", "complex", "fraction",
-                          "decimal", "type", "handle"))
+                          "decimal", "type", "handle", "object"))
 _SEQ_TAGS = frozenset(("list", "tuple", "set", "frozenset", "deque", "namedtuple"))
 _MAP_TAGS = frozenset(("dict", "counter", "ordereddict", "defaultdict"))
 _UNHASHABLE = frozenset(("list", "dict", "counter", "ordereddict", "defaultdict", "deque",
@@ -475,7 +479,7 @@ def _namedtuple_class(name, fields):
     return cls
 
 
-def _scalar(tag, body, handle):
+def _scalar(tag, body, handle, objects):
     if tag == "int":
         return _int_of(body)
     if tag == "float":
@@ -505,6 +509,13 @@ def _scalar(tag, body, handle):
         if cls is None:
             raise WireError("type %r is not one the wire carries" % str(body)[:40])
         return cls
+    if tag == "object":
+        if objects is None:
+            raise WireError("an object of the harness is not a value here")
+        index = _int_of(body)
+        if not 0 <= index < len(objects):
+            raise WireError("object %d is not in the request's table" % index)
+        return objects[index]
     # handle
     f = _object_body(tag, body, ("id", "class"))
     hid, cls = f["id"], f["class"]
@@ -517,7 +528,7 @@ def _scalar(tag, body, handle):
     return handle(hid, _checked_str(cls))
 
 
-def _value_of(node, handle):
+def _value_of(node, handle, objects):
     stack = []  # open containers: [tag, body, next index, items, hashable, depth, extra]
     hashable, depth = False, 0  # hashable: inside a set or a dict key (sets -> frozensets)
     while True:
@@ -537,7 +548,7 @@ def _value_of(node, handle):
             if hashable and tag in _UNHASHABLE:
                 raise WireError("unhashable %s inside a set or dict key" % tag)
             if tag in _SCALAR_TAGS:
-                value = _scalar(tag, body, handle)
+                value = _scalar(tag, body, handle, objects)
             elif tag in _SEQ_TAGS or tag in _MAP_TAGS:
                 extra = None
                 if tag == "defaultdict":
@@ -670,18 +681,25 @@ def _arguments(args, kwargs, other):
     return ",".join(parts), ",".join(named)
 
 
-def request_call(rid, name, args, kwargs, other=None):
+def _objects_part(objects):
+    """`objects`: a callable giving the JSON text of the request's object table (after the
+    arguments were encoded, since encoding them fills it), or None."""
+    text = objects() if objects is not None else None
+    return ',"objects":' + text if text else ""
+
+
+def request_call(rid, name, args, kwargs, other=None, objects=None):
     parts, named = _arguments(args, kwargs, other)
-    return _line('{"id":%s,"call":%s,"args":[%s],"kwargs":{%s}}' % (
-        json_string(rid), json_string(name), parts, named))
+    return _line('{"id":%s,"call":%s,"args":[%s],"kwargs":{%s}%s}' % (
+        json_string(rid), json_string(name), parts, named, _objects_part(objects)))
 
 
-def request_op(rid, on, op, args, kwargs=None, other=None):
+def request_op(rid, on, op, args, kwargs=None, other=None, objects=None):
     if op not in OPS:
         raise WireError("unknown op %r" % op)
     parts, named = _arguments(args, kwargs or {}, other)
-    return _line('{"id":%s,"on":%s,"op":"%s","args":[%s],"kwargs":{%s}}' % (
-        json_string(rid), json_string(on), op, parts, named))
+    return _line('{"id":%s,"on":%s,"op":"%s","args":[%s],"kwargs":{%s}%s}' % (
+        json_string(rid), json_string(on), op, parts, named, _objects_part(objects)))
 
 
 def request_getattr(rid, name):
@@ -748,13 +766,23 @@ def _name(node, what):
     return _checked_str(node)
 
 
-def parse_request(line, handle=None):
+MAX_OBJECTS = 100_000  # objects copied from the harness in one request
+
+
+def parse_request(line, handle=None, make_object=None):
     """-> (id, "call", name, args, kwargs), (id, "getattr", name, None, None) or
-    (id, "op", op, [object of the handle, *args], kwargs); `handle` as in value_of()."""
-    f = _fields(parse_json(line), ("id", "call", "args", "kwargs", "getattr", "on", "op"))
+    (id, "op", op, [object of the handle, *args], kwargs); `handle` as in value_of().
+
+    A call or op may carry "objects": [[CLASS, [[attr, v], ...]], ...], copies of the
+    harness's own objects that its values name as {"object": "<n>"}; `make_object(CLASS)`
+    gives an empty instance for each, whose attributes are then set (cycles and shared
+    objects kept). Without `make_object` such a request is a WireError."""
+    f = _fields(parse_json(line), ("id", "call", "args", "kwargs", "getattr", "on", "op",
+                                   "objects"))
     rid = _name(f.get("id"), "id")
     if set(f) == {"id", "getattr"}:
         return rid, "getattr", _name(f["getattr"], "getattr"), None, None
+    table = f.pop("objects", None)
     if set(f) == {"id", "on", "op", "args", "kwargs"}:
         kind, name = "op", f["op"]
         if name not in OPS:
@@ -766,8 +794,28 @@ def parse_request(line, handle=None):
         raise WireError("bad request shape")
     if _type(f["args"]) is not list:
         raise WireError("bad request shape")
-    args = head + [value_of(a, handle) for a in f["args"]]
-    kwargs = {_name(k, "keyword"): value_of(v, handle) for k, v in _fields(f["kwargs"]).items()}
+    objects = None
+    if table is not None:
+        if make_object is None or _type(table) is not list or len(table) > MAX_OBJECTS:
+            raise WireError("objects not allowed here, or too many")
+        for entry in table:
+            if _type(entry) is not list or len(entry) != 2 or _type(entry[1]) is not list:
+                raise WireError("objects must be [class, [[attr, value], ...]]")
+        objects = [make_object(_identifier(entry[0], "object class")) for entry in table]
+    args = head + [value_of(a, handle, objects) for a in f["args"]]
+    kwargs = {_name(k, "keyword"): value_of(v, handle, objects)
+              for k, v in _fields(f["kwargs"]).items()}
+    for obj, (cls, attrs) in zip(objects or (), table or ()):
+        for pair in attrs:
+            if _type(pair) is not list or len(pair) != 2:
+                raise WireError("object attributes must be [name, value] pairs")
+            attr = _identifier(pair[0], "attribute name")
+            try:
+                setattr(obj, attr, value_of(pair[1], handle, objects))
+            except WireError:
+                raise
+            except Exception as exc:  # the solution's own class refused it
+                raise WireError("cannot set %s.%s: %s" % (cls, attr, type_name(_type(exc))))
     return rid, kind, name, args, kwargs
 
 

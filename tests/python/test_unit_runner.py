@@ -494,3 +494,131 @@ class RichValuesAndHandles(unittest.TestCase):
             """, "class Thing: pass\ndef make(): return Thing()\n"
                  "def kind_of(x): return type(x).__name__\n")
         self.assertTrue(report.all_passed(), report)
+
+
+class ObjectsOfTheTestsClasses(unittest.TestCase):
+    """LeetCode style: the prompt (trusted, run by the harness) defines ListNode and TreeNode
+    and builds the inputs; they are copied into the solution process as instances of the
+    solution's classes of those names, and the results come back as handles."""
+
+    PROMPT = textwrap.dedent("""\
+        class ListNode:
+            def __init__(self, val=0, next=None):
+                self.val, self.next = val, next
+
+        class TreeNode:
+            def __init__(self, val=0, left=None, right=None):
+                self.val, self.left, self.right = val, left, right
+
+        class GraphNode:
+            def __init__(self, val, neighbors=None):
+                self.val, self.neighbors = val, neighbors or []
+
+        def list_node(values):
+            head = None
+            for v in reversed(values):
+                head = ListNode(v, head)
+            return head
+
+        def to_list(node):
+            out = []
+            while node is not None:
+                out.append(node.val)
+                node = node.next
+            return out
+
+        def is_same_tree(p, q):
+            if p is None or q is None:
+                return p is None and q is None
+            return p.val == q.val and is_same_tree(p.left, q.left) and is_same_tree(p.right, q.right)
+        """)
+
+    COMPLETION = textwrap.dedent("""\
+
+        def reverse_list(head):
+            prev = None
+            while head:
+                head.next, prev, head = prev, head, head.next
+            return prev
+
+        def mirror(root):
+            if root is None:
+                return None
+            return TreeNode(root.val, mirror(root.right), mirror(root.left))
+
+        def degree_sum(node):
+            seen, stack, total = set(), [node], 0
+            while stack:
+                n = stack.pop()
+                if id(n) in seen:
+                    continue
+                seen.add(id(n))
+                total += len(n.neighbors)
+                stack.extend(n.neighbors)
+            return total
+
+        def class_of(x):
+            return type(x).__name__, type(x).__module__
+        """)
+
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory(prefix="proctor-tests-")
+        self.dir = self._tmp.name
+        self.addCleanup(self._tmp.cleanup)
+
+    def check(self, tests, entry, solution=None):
+        prompt = write(self.dir, "prompt.py", self.PROMPT)
+        path = write(self.dir, "tests.py", tests)
+        with support.WorkDir(solution or self.PROMPT + self.COMPLETION) as work:
+            return support.run_unit(work, "humaneval", path, prompt=prompt, entry=entry)
+
+    def test_linked_list_of_any_length(self):
+        report = self.check("""\
+            def check(candidate):
+                assert to_list(candidate(list_node([1, 2, 3]))) == [3, 2, 1]
+                assert candidate(None) is None
+                long = list(range(3000))  # far deeper than the wire's nesting cap
+                assert to_list(candidate(list_node(long))) == long[::-1]
+                head = list_node([1, 2])
+                candidate(head)
+                assert to_list(head) == [1, 2]  # a copy went: the harness's list is unchanged
+            """, "reverse_list")
+        self.assertTrue(report.all_passed(), report)
+
+    def test_tree_results_compared_by_trusted_code(self):
+        report = self.check("""\
+            def check(candidate):
+                t = TreeNode(1, TreeNode(2, TreeNode(4)), TreeNode(3))
+                assert is_same_tree(candidate(t), TreeNode(1, TreeNode(3), TreeNode(2, None, TreeNode(4))))
+                assert not is_same_tree(candidate(t), t)
+            """, "mirror")
+        self.assertTrue(report.all_passed(), report)
+
+    def test_cycles_and_shared_nodes(self):
+        report = self.check("""\
+            from solution import class_of
+
+            def check(candidate):
+                a, b, c = GraphNode(1), GraphNode(2), GraphNode(3)
+                a.neighbors, b.neighbors, c.neighbors = [b, c], [a, c], [a, b]
+                assert candidate(a) == 6
+                assert class_of(a) == ("GraphNode", "solution")
+            """, "degree_sum")
+        self.assertTrue(report.all_passed(), report)
+
+    def test_without_the_class_the_solution_gets_a_plain_object_of_that_name(self):
+        report = self.check("""\
+            from solution import class_of
+
+            def check(candidate):
+                assert to_list(candidate(list_node([1, 2]))) == [2, 1]
+                assert class_of(ListNode()) == ("ListNode", "harness")
+            """, "reverse_list", solution=self.COMPLETION)
+        self.assertTrue(report.all_passed(), report)
+
+    def test_wrong_solution_fails(self):
+        report = self.check("""\
+            def check(candidate):
+                assert to_list(candidate(list_node([1, 2, 3]))) == [3, 2, 1]
+            """, "reverse_list", solution=self.PROMPT + "def reverse_list(head):\n    return head\n")
+        self.assertEqual(report.outcomes, {"check": "failed"}, report)

@@ -5,6 +5,7 @@ import decimal
 import fractions
 import math
 import random
+import re
 import struct
 import sys
 import time
@@ -380,6 +381,18 @@ class RichValues(unittest.TestCase):
             with self.subTest(text=text):
                 with self.assertRaises(WireError):
                     wire.decode(text)
+
+
+class TypeAllowList(unittest.TestCase):
+    def test_same_list_as_the_cpp_side(self):
+        source = (support.PY_DIR.parent / "value.cc").read_text()
+        block = source.split("// kTypeNames begin")[1].split("// kTypeNames end")[0]
+        self.assertEqual(tuple(re.findall(r'"([^"]+)"', block)), wire.TYPE_NAMES)
+
+    def test_every_name_is_a_class_of_this_python(self):
+        self.assertEqual(sorted(wire.TYPES), sorted(wire.TYPE_NAMES))
+        for name, cls in wire.TYPES.items():
+            self.assertEqual(wire.decode(wire.encode(cls)), cls, name)
 
 
 class Handles(unittest.TestCase):
