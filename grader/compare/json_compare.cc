@@ -20,8 +20,15 @@ bool IsNumber(const Value& v) {
          v.kind() == ValueKind::kFloat;
 }
 
+// Python's == across kinds: a namedtuple is a tuple; a Counter, OrderedDict or defaultdict
+// equals a dict with the same items; a frozenset a set. (Here lists and tuples are one
+// sequence type, since JSON has no tuples.) A deque equals no list, as in Python.
 bool IsSequence(const Value& v) {
-  return v.kind() == ValueKind::kList || v.kind() == ValueKind::kTuple;
+  return v.kind() == ValueKind::kList || v.kind() == ValueKind::kTuple ||
+         v.kind() == ValueKind::kNamedTuple;
+}
+bool IsSetLike(const Value& v) {
+  return v.kind() == ValueKind::kSet || v.kind() == ValueKind::kFrozenSet;
 }
 
 // The exact decimal of a bool or int; of an integral finite float too (its exact value).
@@ -76,7 +83,7 @@ void AppendNormalKey(const Value& v, std::string& out) {
     out += ')';
     return;
   }
-  if (v.kind() == ValueKind::kSet) {
+  if (IsSetLike(v)) {
     std::vector<std::string> keys;
     for (const Value& item : v.items()) {
       keys.emplace_back();
@@ -88,7 +95,7 @@ void AppendNormalKey(const Value& v, std::string& out) {
     out += ')';
     return;
   }
-  if (v.kind() == ValueKind::kDict) {
+  if (v.has_entries()) {
     std::vector<std::string> pairs;
     for (const auto& [key, value] : v.entries()) {
       pairs.emplace_back();
@@ -139,12 +146,11 @@ std::optional<std::string> Match(const Value& expected, const Value& got,
     }
     return std::nullopt;
   }
-  if (expected.kind() != got.kind()) return Mismatch(path, expected, got);
-  if (expected.kind() == ValueKind::kSet) {
+  if (IsSetLike(expected) && IsSetLike(got)) {
     if (NormalKey(expected) == NormalKey(got)) return std::nullopt;
     return Mismatch(path, expected, got);
   }
-  if (expected.kind() == ValueKind::kDict) {
+  if (expected.has_entries() && got.has_entries()) {
     const auto& want = expected.entries();
     const auto& have = got.entries();
     std::unordered_map<std::string, size_t> got_by_key;
@@ -162,7 +168,8 @@ std::optional<std::string> Match(const Value& expected, const Value& got,
     }
     return std::nullopt;
   }
-  // None, str, bytes and kinds this comparison does not know: type-strict.
+  if (expected.kind() != got.kind()) return Mismatch(path, expected, got);
+  // None, str, bytes and the other kinds of the same kind: type-strict.
   CompareResult strict = CompareValues(expected, got);
   if (strict.equal) return std::nullopt;
   return Prefix(path) + strict.reason;

@@ -5,7 +5,8 @@
 //   - bool, int and float compare by numeric value, as Python's == does (1 == 1.0 == True);
 //     ints exactly at any size (an expected int is never matched by a float that is not
 //     exactly it); where the expected value is a float, within the tolerance when one is given;
-//   - lists and tuples are the same sequence type, at any depth;
+//   - lists, tuples and namedtuples are the same sequence type, at any depth; a Counter,
+//     OrderedDict or defaultdict equals a dict, a frozenset a set (Python's ==);
 //   - str, bytes and None only equal themselves; sets and dicts regardless of order, their
 //     keys and items exactly (numeric keys by value);
 //   - with `unwrap_single`, an expected one-element list [x] also accepts x itself (APPS stores

@@ -18,8 +18,7 @@ namespace {
 
 using nlohmann::json;
 
-// Per call test when the record has no limit: call tests of a task run in one session, so
-// the session gets this much per test, up to kMaxCallSessionSeconds.
+// The most a published per-test limit becomes for a task's whole call-test session.
 constexpr double kMaxCallSessionSeconds = 30;
 
 std::string Number(double value) {
@@ -147,13 +146,16 @@ void AppendValue(const json& v, bool int_keys, std::string& out) {
   }
 }
 
+// The task's limits: only what the record published (scaled); nothing when it published
+// nothing, so the pack default applies and `pack check --calibrate` may set them. Call tests
+// of a task run in one session: a published per-test limit is multiplied by their number
+// (at most kMaxCallSessionSeconds, never below one test's limit).
 std::string LimitsFlow(const ContestProblem& p) {
   std::vector<std::string> parts;
   std::optional<double> cpu = p.cpu_seconds;
-  if (!p.calls.empty()) {  // one session for all call tests
-    double per_test = cpu.value_or(kDefaultCpuSeconds);
-    cpu = std::min(kMaxCallSessionSeconds,
-                   std::max(per_test, per_test * static_cast<double>(p.calls.size())));
+  if (cpu && !p.calls.empty()) {
+    cpu = std::max(*cpu, std::min(kMaxCallSessionSeconds,
+                                  *cpu * static_cast<double>(p.calls.size())));
   }
   if (cpu) {
     parts.push_back("cpu_seconds: " + Number(*cpu));

@@ -98,6 +98,20 @@ TEST(JsonCompare, DictsByKeyWithNumericKeysByValue) {
             "at [1]: expected 'a' (str), got 'b' (str)");
 }
 
+TEST(JsonCompare, RicherKindsAsPythonsEquality) {
+  Value dict = Value::Dict({{Value::Str("a"), Value::Int(2)}});
+  EXPECT_TRUE(Same(dict, Value::Counter({{Value::Str("a"), Value::Int(2)}})));
+  EXPECT_TRUE(Same(dict, Value::OrderedDict({{Value::Str("a"), Value::Int(2)}})));
+  EXPECT_FALSE(Same(dict, Value::Counter({{Value::Str("a"), Value::Int(3)}})));
+  Value set = Value::Set({Value::Int(1), Value::Int(2)});
+  EXPECT_TRUE(Same(set, Value::FrozenSet({Value::Int(2), Value::Int(1)})));
+  EXPECT_FALSE(Same(set, Value::FrozenSet({Value::Int(1)})));
+  auto point = Value::NamedTuple("Point", {"x", "y"}, {Value::Int(1), Value::Int(2)});
+  ASSERT_TRUE(point.has_value());
+  EXPECT_TRUE(Same(Ints({1, 2}), *point));
+  EXPECT_FALSE(Same(Ints({1, 2}), Value::Deque({Value::Int(1), Value::Int(2)})));  // as Python
+}
+
 TEST(JsonCompare, ReasonsNameThePath) {
   EXPECT_EQ(CompareJsonLike(Ints({1, 2}), Ints({1, 3})).reason,
             "at [1]: expected 2 (int), got 3 (int)");

@@ -72,10 +72,10 @@ TEST_F(TacoTest, ImportsTheFixtureWithScaledLimits) {
   EXPECT_EQ(multiply.limits.wall_seconds, 7.0);
   EXPECT_EQ(multiply.limits.memory_mb, 256);
 
-  // No published limit: the pack default, not scaled; one session for 3 call tests.
+  // No published limit: the pack default, not scaled (`pack check --calibrate` may set one).
   const task::Task& factorial = pack->tasks[1];
   EXPECT_EQ(factorial.limits.memory_mb, kDefaultMemoryMb);
-  EXPECT_EQ(factorial.limits.cpu_seconds, 3 * kDefaultCpuSeconds);
+  EXPECT_EQ(factorial.limits.cpu_seconds, kDefaultCpuSeconds);
   // 25! survives the JSON string exactly, as an int.
   const auto& big = std::get<task::CallTest>(factorial.tests[2].body);
   EXPECT_EQ(Repr(*big.expected), "[15511210043330985984000000]");
