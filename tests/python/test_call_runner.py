@@ -145,6 +145,32 @@ class Batch(unittest.TestCase):
         self.assertIs(type(got[7]), float)
         self.assertEqual(got[8], ("deque", collections.deque([1], maxlen=3)))
 
+    def test_class_method_targets(self):
+        # `Solution.twoSum`: the method of a fresh Solution() per call (APPS, LeetCode style).
+        src = ("class Solution:\n"
+               "    def __init__(self):\n"
+               "        self.calls = 0\n"
+               "    def count(self, x):\n"
+               "        self.calls += 1\n"
+               "        return [x, self.calls]\n")
+        out, err, code = self.run_solution(src, [call("1", "Solution.count", 7),
+                                                 call("2", "Solution.count", 8),
+                                                 call("3", "Solution.missing", 1),
+                                                 call("4", "Other.count", 1)])
+        self.assertEqual(code, 0, err)
+        got = answers(out, "1234")
+        self.assertEqual(got[:2], [("value", [7, 1]), ("value", [8, 1])])
+        self.assertEqual(got[2][:2], ("raised", "AttributeError"))
+        self.assertEqual(got[3][:2], ("raised", "AttributeError"))
+        # No class of that name: the module-level function (APPS' rule); a raising
+        # constructor is the call's exception.
+        src = "def count(x):\n    return x + 1\n"
+        out, err, code = self.run_solution(src, [call("1", "Solution.count", 1)])
+        self.assertEqual(answers(out, "1"), [("value", 2)])
+        src = "class Solution:\n    def __init__(self):\n        raise ValueError('no')\n"
+        out, err, code = self.run_solution(src, [call("1", "Solution.f", 1)])
+        self.assertEqual(answers(out, "1")[0][:2], ("raised", "ValueError"))
+
     def test_exit_at_import_answers_every_request(self):
         out, err, code = self.run_solution("import sys\nsys.exit(0)\ndef f(): return 1\n",
                                            [call("1", "f"), call("2", "f")])
