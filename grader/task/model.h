@@ -26,7 +26,9 @@ struct Limits {
   double wall_seconds = 5.0;           // wall clock of one run
   double cpu_seconds = 2.0;            // CPU time of one run, all processes and threads
   int memory_mb = 256;                 // RAM of all processes of the run together, MiB
-  int max_processes = 32;              // processes + threads at once
+  // Processes + threads at once. 64: ThreadPoolExecutor() starts min(32, cpus + 4) workers,
+  // so a correct program using it needs 34 on a host with 28 CPUs or more.
+  int max_processes = 64;
   int output_kb = 1024;                // stdout and stderr each, KiB; more is output_limit
   int disk_kb = 16384;                 // writable space (work dir + /tmp), KiB
   int disk_inodes = 1024;              // files and directories in that space

@@ -211,7 +211,7 @@ TEST_F(PackTest, StdioTestsAndDefaultsMerging) {
   EXPECT_EQ(sum.languages, (std::vector<Language>{Language::kPython, Language::kCpp}));
   EXPECT_EQ(sum.limits.cpu_seconds, 1.0);   // the task's own
   EXPECT_EQ(sum.limits.wall_seconds, 5.0);  // the pack default
-  EXPECT_EQ(sum.limits.max_processes, 32);  // the built-in default
+  EXPECT_EQ(sum.limits.max_processes, 64);  // the built-in default
   EXPECT_EQ(sum.scoring.mode, ScoringMode::kWeighted);
   EXPECT_EQ(sum.reference_solutions[1].language, Language::kCpp);
 
@@ -349,9 +349,42 @@ TEST_F(PackTest, ExpectedAndRaisesAreExclusive) {
 TEST_F(PackTest, BadValueLiteral) {
   EXPECT_EQ(ErrorFor("id: t\nprompt: p\ntests:\n"
                      "  - call: {function: f, expected: {$tupel: [1]}}\n"),
-            At("tasks/t.yaml", 4, 36) +
-                ": unknown tag \"$tupel\" (expected one of $list, $tuple, $set, $dict, $int, "
-                "$float, $bytes, $str; write a dict with such a key as {$dict: [[key, value]]})");
+            At("tasks/t.yaml", 4, 36) + ": unknown tag \"$tupel\" (expected one of " +
+                kLiteralTags + "; write a dict with such a key as {$dict: [[key, value]]})");
+  EXPECT_EQ(ErrorFor("id: t\nprompt: p\ntests:\n"
+                     "  - call: {function: f, expected: {$type: Node}}\n"),
+            At("tasks/t.yaml", 4, 43) +
+                ": type \"Node\" is not one the wire carries (builtin types and exceptions, "
+                "collections.Counter, ... : docs/wire-format.md)");
+  EXPECT_EQ(ErrorFor("id: t\nprompt: p\ntests:\n"
+                     "  - call: {function: f, expected: {$fraction: 1/0}}\n"),
+            At("tasks/t.yaml", 4, 47) + ": fraction: the denominator is 0");
+  EXPECT_EQ(ErrorFor("id: t\nprompt: p\ntests:\n"
+                     "  - call: {function: f, expected: {$deque: {items: [], size: 2}}}\n"),
+            At("tasks/t.yaml", 4, 56) +
+                ": unknown key \"size\": $deque takes a mapping with items, optional maxlen");
+}
+
+TEST_F(PackTest, YamlLiteralsOfTheRicherKinds) {
+  Write("pack.yaml", "name: p\nversion: \"1\"\n");
+  Write("tasks/t.yaml",
+        "id: t\nprompt: p\ntests:\n"
+        "  - call:\n"
+        "      function: f\n"
+        "      args: [{$frozenset: [1]}, {$bytearray: AAE=}, {$complex: [1, -.inf]},\n"
+        "             {$fraction: -2/4}, {$decimal: 1.10}, {$counter: {a: 2}},\n"
+        "             {$ordereddict: [[b, 1], [a, 2]]}, {$defaultdict: {factory: list, items: {}}},\n"
+        "             {$deque: {items: [1], maxlen: 3}}, {$type: ValueError},\n"
+        "             {$namedtuple: {name: P, fields: [x, y], values: [1, '2']}}]\n"
+        "      expected: null\n");
+  auto pack = LoadPack(dir_);
+  ASSERT_TRUE(pack.has_value()) << pack.error().ToString();
+  const auto& call = std::get<CallTest>(pack->tasks[0].tests[0].body);
+  EXPECT_EQ(Repr(Value::List(call.args), 1000),
+            "[frozenset({1}), bytearray(b'\\x00\\x01'), (1-infj), Fraction(-1, 2), "
+            "Decimal('1.10'), Counter({'a': 2}), OrderedDict([('b', 1), ('a', 2)]), "
+            "defaultdict(<class 'list'>, {}), deque([1], maxlen=3), <class 'ValueError'>, "
+            "P(x=1, y='2')]");
 }
 
 TEST_F(PackTest, YamlLiteralsFollowTheCoreSchema) {
