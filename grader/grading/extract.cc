@@ -238,23 +238,65 @@ bool IsWholeProgram(std::string_view code, const task::Task& task, const task::S
   return !starter_first.empty() && TrimBlanks(FirstNonBlankLine(code)) == starter_first;
 }
 
-// The starter's import lines (Python `import x` / `from x import y` at the top level, C++
-// `#include`) that `code` does not already have, to put before whole code that a chat model
-// wrote without them (`from typing import List`). Nothing when the code has a
-// `from __future__` import, which must stay first.
-std::string MissingStarterImports(std::string_view code, const task::Solution& starter,
-                                  task::Language language) {
-  std::string normalized = NormalizeNewlines(code);
-  std::vector<std::string_view> have = SplitLines(normalized);
-  if (language == task::Language::kPython)
+// The name a top-level Python line defines with `def` / `async def`, or "".
+std::string_view TopLevelDef(std::string_view line) {
+  if (line.empty() || line[0] == ' ' || line[0] == '\t') return {};
+  std::string_view t = TrimBlanks(line);
+  if (t.substr(0, 6) == "async ") t = TrimBlanks(t.substr(6));
+  if (t.substr(0, 4) != "def ") return {};
+  t = TrimBlanks(t.substr(4));
+  size_t end = 0;
+  while (end < t.size() && IsIdentChar(t[end])) ++end;
+  return t.substr(0, end);
+}
+
+bool DefinesTopLevel(const std::vector<std::string_view>& lines, std::string_view name) {
+  for (std::string_view line : lines)
+    if (TopLevelDef(line) == name) return true;
+  return false;
+}
+
+// What whole code for a task with a starter gets put before it, from the starter: the import
+// lines it lacks (Python `import x` / `from x import y` at the top level, C++ `#include`), and
+// for Python the starter's helper functions (HumanEval/38's encode_cyclic) that the code
+// calls but does not define. Chat models answering a HumanEval-style prompt often leave out
+// both, and would fail with a NameError for no fault of their algorithm. Nothing is added
+// that the code does not lack, and nothing before a `from __future__` import, which must stay
+// first.
+std::string StarterPrelude(std::string_view code, const task::Task& task,
+                           const task::Solution& starter, task::Language language) {
+  const std::string normalized = NormalizeNewlines(code);
+  const std::vector<std::string_view> have = SplitLines(normalized);
+  const bool python = language == task::Language::kPython;
+  if (python)
     for (std::string_view line : have)
       if (TrimBlanks(line).substr(0, 16) == "from __future__ ") return "";
-  std::string starter_text = NormalizeNewlines(starter.code.text);
-  std::string out;
-  for (std::string_view line : SplitLines(starter_text)) {
+  const std::string starter_text = NormalizeNewlines(starter.code.text);
+  const std::vector<std::string_view> lines = SplitLines(starter_text);
+  std::string imports, helpers;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string_view line = lines[i];
     std::string_view t = TrimBlanks(line);
+    if (python) {
+      if (std::string_view name = TopLevelDef(line);
+          !name.empty() && name != task.entry_point && !DefinesTopLevel(have, name) &&
+          MentionsCall(normalized, name)) {
+        // The helper's block: its decorators, the def, and every line up to the next
+        // top-level statement.
+        size_t first = i;
+        while (first > 0 && lines[first - 1].substr(0, 1) == "@") --first;
+        size_t last = i + 1;
+        while (last < lines.size() &&
+               (TrimBlanks(lines[last]).empty() || lines[last][0] == ' ' ||
+                lines[last][0] == '\t' || lines[last][0] == '#'))
+          ++last;
+        for (size_t k = first; k < last; ++k) helpers += std::string(lines[k]) + "\n";
+        i = last - 1;
+        continue;
+      }
+    }
     bool is_import;
-    if (language == task::Language::kPython) {
+    if (python) {
       const bool simple = line.substr(0, 7) == "import " ||
                           (line.substr(0, 5) == "from " && t.find(" import ") != t.npos);
       is_import = simple && t.back() != '(' && t.back() != '\\';
@@ -264,9 +306,9 @@ std::string MissingStarterImports(std::string_view code, const task::Solution& s
     if (!is_import) continue;
     bool present = false;
     for (std::string_view h : have) present |= TrimBlanks(h) == t;
-    if (!present) out += std::string(t) + "\n";
+    if (!present) imports += std::string(t) + "\n";
   }
-  return out;
+  return helpers.empty() ? imports : imports + helpers + "\n";
 }
 
 }  // namespace
@@ -413,15 +455,25 @@ std::optional<GradedCode> BuildProgram(const task::Task& task, const Submission&
     out.continues_starter = true;
     return out;
   }
+  // A fence holding only the function's body (its first line indented, which no whole
+  // Python program can be) continues the starter too.
+  if (may_continue && e->from_fence && *language == task::Language::kPython) {
+    std::string_view first = FirstNonBlankLine(e->code);
+    if (!first.empty() && (first[0] == ' ' || first[0] == '\t')) {
+      out.program = starter->code.text + e->code;
+      out.source += ", continuing the starter";
+      out.continues_starter = true;
+      return out;
+    }
+  }
   out.program = std::move(e->code);
-  // Whole code for a task with a starter: the starter's imports go first when the code lacks
-  // them (a chat answer to a HumanEval prompt often drops `from typing import List`). Raw
-  // code is graded as written.
+  // Whole code for a task with a starter: what it lacks of the starter goes first (see
+  // StarterPrelude). Code sent bare is graded as written.
   if (starter != nullptr && (e->from_fence || may_continue)) {
-    std::string imports = MissingStarterImports(out.program, *starter, *language);
-    if (!imports.empty()) {
-      out.program = imports + out.program;
-      out.starter_imports = true;
+    std::string prelude = StarterPrelude(out.program, task, *starter, *language);
+    if (!prelude.empty()) {
+      out.program = prelude + out.program;
+      out.starter_prelude = true;
     }
   }
   return out;

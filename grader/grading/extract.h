@@ -41,7 +41,7 @@ struct GradedCode {
   std::string input;              // "code", "completion" or "messages"
   std::string source;             // how the code was found ("messages[1]: fence 1 of 1 ...")
   bool continues_starter = false;  // program = the task's starter + the completion
-  bool starter_imports = false;    // the starter's import lines were put before the code
+  bool starter_prelude = false;    // the starter's imports / helpers were put before it
 };
 
 // Applies the submission's extract mode and the completion rules: a completion continues

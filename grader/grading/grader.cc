@@ -82,7 +82,7 @@ SubmissionReport Grader::Grade(const task::Task& task, const Submission& given) 
   }
   extraction.source = graded->source;
   extraction.continues_starter = graded->continues_starter;
-  extraction.starter_imports = graded->starter_imports;
+  extraction.starter_prelude = graded->starter_prelude;
   extraction.graded_code = graded->program;
   Submission submission;
   submission.task_id = given.task_id;

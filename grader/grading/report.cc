@@ -83,7 +83,7 @@ nlohmann::json SubmissionReport::ToJson() const {
                         {"source", Text(extraction->source)}};
     if (extraction->error.empty()) {
       e["continues_starter"] = extraction->continues_starter;
-      e["starter_imports"] = extraction->starter_imports;
+      e["starter_prelude"] = extraction->starter_prelude;
       e["graded_code_bytes"] = extraction->graded_code.size();
       e["graded_code_sha256"] = task::Sha256Hex(extraction->graded_code);
       e["graded_code"] = Text(CapText(extraction->graded_code, kGradedCodeCap));

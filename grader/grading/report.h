@@ -52,7 +52,7 @@ struct ExtractionInfo {
   std::string input;               // "code", "completion", "messages"
   std::string source;              // e.g. "fence 2 of 3 (python)", "raw text"
   bool continues_starter = false;  // the program is the task's starter + the completion
-  bool starter_imports = false;    // the starter's import lines were put before the code
+  bool starter_prelude = false;    // the starter's imports / helpers were put before it
   std::string graded_code;         // the whole program (capped in the JSON)
   std::string error;               // set when no code was found (verdict no_code)
 };

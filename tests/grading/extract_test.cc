@@ -259,16 +259,42 @@ TEST(BuildProgram, AFencedCompletionIsWholeCodeWithTheStarterImports) {
                                                  "```\n"));
   EXPECT_EQ(g.program, "from typing import List\n" + kWholeWithoutImport);
   EXPECT_FALSE(g.continues_starter);
-  EXPECT_TRUE(g.starter_imports);
+  EXPECT_TRUE(g.starter_prelude);
   EXPECT_EQ(g.source, "fence 1 of 1 (python)");
   // Imports the code already has are not repeated.
   g = Build(StarterTask(),
             Completion("```python\nfrom typing import List\n" + kWholeWithoutImport + "```\n"));
   EXPECT_EQ(g.program, "from typing import List\n" + kWholeWithoutImport);
-  EXPECT_FALSE(g.starter_imports);
+  EXPECT_FALSE(g.starter_prelude);
   // A __future__ import must stay first: nothing is put before it.
   const std::string future = "from __future__ import annotations\n" + kWholeWithoutImport;
   EXPECT_EQ(Build(StarterTask(), Completion("```python\n" + future + "```\n")).program, future);
+}
+
+TEST(BuildProgram, AFenceHoldingOnlyTheBodyContinuesTheStarter) {
+  GradedCode g = Build(StarterTask(), Completion("The body:\n```python\n" + kBody + "```\n"));
+  EXPECT_EQ(g.program, kStarter + kBody);
+  EXPECT_TRUE(g.continues_starter);
+  EXPECT_EQ(g.source, "fence 1 of 1 (python), continuing the starter");
+}
+
+TEST(BuildProgram, HelpersOfTheStarterThatTheCodeCallsAreKept) {
+  task::Task t = StarterTask();
+  t.entry_point = "decode";
+  t.starter[0].code.text =
+      "import math\n\n\n@staticmethod_like\ndef encode(s: str):\n    \"\"\"Shifts.\"\"\"\n"
+      "    return s[::-1]\n\n# a comment\n\ndef decode(s: str):\n    \"\"\" Undoes encode. \"\"\"\n";
+  const std::string answer = "def decode(s: str):\n    return encode(s)\n";
+  GradedCode g = Build(t, Completion("```python\n" + answer + "```"));
+  EXPECT_EQ(g.program,
+            "import math\n@staticmethod_like\ndef encode(s: str):\n    \"\"\"Shifts.\"\"\"\n"
+            "    return s[::-1]\n\n# a comment\n\n\n" + answer);
+  EXPECT_TRUE(g.starter_prelude);
+  // A helper the code defines itself, or does not call, is not copied.
+  const std::string own = "def encode(s):\n    return s\n\n" + answer;
+  EXPECT_EQ(Build(t, Completion("```python\n" + own + "```")).program, "import math\n" + own);
+  const std::string alone = "def decode(s: str):\n    return s[::-1]\n";
+  EXPECT_EQ(Build(t, Completion("```python\n" + alone + "```")).program, "import math\n" + alone);
 }
 
 TEST(BuildProgram, ACompletionThatIsAlreadyTheWholeFunctionIsNotAppended) {

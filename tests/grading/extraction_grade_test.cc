@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "grader/task/pack_loader.h"
 #include "tests/support/host_check.h"
 
 namespace fs = std::filesystem;
@@ -137,7 +138,7 @@ TEST(GradeExtraction, AStarterCompletionStillContinuesTheStarter) {
   EXPECT_EQ(g.results[1]["extraction"]["source"],
             "continuation of the starter, cut at the fence on line 7");
   EXPECT_FALSE(g.results[2]["extraction"]["continues_starter"].get<bool>());
-  EXPECT_TRUE(g.results[2]["extraction"]["starter_imports"].get<bool>());
+  EXPECT_TRUE(g.results[2]["extraction"]["starter_prelude"].get<bool>());
 }
 
 TEST(GradeExtraction, FencedModeWithoutAFenceIsNoCodeWithRewardZero) {
@@ -189,9 +190,42 @@ TEST(GradeExtraction, RawModeGradesTheTextAsWritten) {
   EXPECT_EQ(g.results[0]["extraction"]["graded_code"], kChatGcd);
 }
 
+// Every reference solution of tasks/basics (both languages), answered in a fence between
+// prose as code, as a completion and in a chat, and sent bare as a completion: all 1.0.
+TEST(GradeExtraction, EveryBasicsReferenceScoresOneHoweverItIsWrapped) {
+  auto pack = proctor::grader::task::LoadPack(kBasics);
+  ASSERT_TRUE(pack) << pack.error().ToString();
+  std::vector<json> rows;
+  for (const auto& task : pack->tasks) {
+    for (const auto& ref : task.reference_solutions) {
+      const std::string language(proctor::grader::task::LanguageName(ref.language));
+      const std::string tag = language == "cpp" ? "cpp" : "python";
+      const std::string answer = "My solution:\n\n```" + tag + "\n" + ref.code.text +
+                                 "```\n\nThat is all.\n";
+      json base = {{"task_id", task.id}, {"language", language}};
+      for (const json& body : {json{{"code", answer}}, json{{"completion", answer}},
+                               json{{"completion", ref.code.text}},
+                               json{{"messages", {{{"role", "assistant"}, {"content", answer}}}}}}) {
+        json row = base;
+        row.update(body);
+        rows.push_back(row);
+      }
+    }
+  }
+  ASSERT_GT(rows.size(), 4u * 25u);
+  Graded g = Grade(rows);
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  ASSERT_EQ(g.results.size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i)
+    EXPECT_EQ(g.results[i]["reward"], 1.0)
+        << rows[i]["task_id"] << " (" << rows[i]["language"] << ") form " << i % 4 << ": "
+        << g.results[i].dump().substr(0, 3000);
+}
+
 // Every HumanEval problem answered the ways chat and reasoning models answer it: the whole
-// function in a fence between prose, in a chat; the same without the prompt's imports; the
-// bare completion after a <think> block. Every one is the canonical solution: all 1.0.
+// function in a fence between prose, in a chat; the function alone in a fence (without the
+// prompt's imports and helper functions); the bare completion after a <think> block. Every
+// one is the canonical solution: all 1.0.
 TEST(GradeExtraction, HumanEvalAnsweredAsChatModelsAnswerScoresOne) {
   const fs::path data = fs::path(PROCTOR_SHARED_DIR) / "data" / "humaneval";
   if (!fs::exists(data)) GTEST_SKIP() << "HumanEval not found at " << data;
@@ -207,10 +241,11 @@ TEST(GradeExtraction, HumanEvalAnsweredAsChatModelsAnswerScoresOne) {
   while (std::getline(problems, line)) {
     json p = json::parse(line);
     const std::string prompt = p["prompt"], body = p["canonical_solution"];
-    std::string without_imports;
-    std::istringstream prompt_lines(prompt);
-    for (std::string l; std::getline(prompt_lines, l);)
-      if (l.rfind("import ", 0) != 0 && l.rfind("from ", 0) != 0) without_imports += l + "\n";
+    // Only the function asked for: no imports, no helper functions of the prompt.
+    const std::string entry = "def " + p["entry_point"].get<std::string>() + "(";
+    const size_t at = prompt.find(entry);
+    ASSERT_NE(at, std::string::npos) << p["task_id"];
+    const std::string only_the_function = prompt.substr(at);
     rows.push_back({{"task_id", p["task_id"]},
                     {"messages",
                      {{{"role", "user"}, {"content", "Complete this function:\n" + prompt}},
@@ -218,7 +253,7 @@ TEST(GradeExtraction, HumanEvalAnsweredAsChatModelsAnswerScoresOne) {
                        {"content", "Here is the completed function:\n\n```python\n" + prompt +
                                        body + "```\n\nIt passes the examples.\n"}}}}});
     rows.push_back({{"task_id", p["task_id"]},
-                    {"code", "```python\n" + without_imports + body + "```\n"}});
+                    {"code", "```python\n" + only_the_function + body + "```\n"}});
     rows.push_back({{"task_id", p["task_id"]},
                     {"completion", "<think>\nThe docstring says what to return.\n</think>\n" +
                                        body}});
@@ -232,12 +267,12 @@ TEST(GradeExtraction, HumanEvalAnsweredAsChatModelsAnswerScoresOne) {
   for (size_t i = 0; i < rows.size(); ++i) {
     EXPECT_EQ(g.results[i]["reward"], 1.0)
         << rows[i]["task_id"] << " form " << i % 3 << ": " << g.results[i].dump().substr(0, 3000);
-    imports_restored += g.results[i]["extraction"]["starter_imports"].get<bool>() ? 1 : 0;
+    imports_restored += g.results[i]["extraction"]["starter_prelude"].get<bool>() ? 1 : 0;
     continued += g.results[i]["extraction"]["continues_starter"].get<bool>() ? 1 : 0;
   }
-  // The prompts that import something (typing, math, hashlib) had it put back; every
-  // completion after </think> continued its starter.
-  EXPECT_EQ(imports_restored, 22);  // the prompts with a top-level import
+  // The prompts with an import (typing, math, hashlib) or a helper function (encode_cyclic)
+  // had them put back; every completion after </think> continued its starter.
+  EXPECT_EQ(imports_restored, 24);
   EXPECT_EQ(continued, 164);
 }
 
