@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
 # The README's main command: installs what is missing, builds, checks the isolation layers,
-# and starts the server on the bundled packs (plus HumanEval when ../shared has it).
+# and starts the server on the bundled packs plus HumanEval, which ships in data/humaneval
+# (imported into build/packs/humaneval; with the known-wrong completions of
+# ../shared/data/humaneval when that folder is there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
 ./build/proctor doctor
-CONFIG=config/server.yaml
-HUMANEVAL=${PROCTOR_HUMANEVAL:-../shared/data/humaneval}
-if [[ -f "$HUMANEVAL/HumanEval.jsonl" ]]; then
-  if [[ ! -f build/packs/humaneval/pack.yaml ]]; then
-    rm -rf build/packs/humaneval
-    ./build/proctor pack import humaneval "$HUMANEVAL/HumanEval.jsonl" --out build/packs/humaneval \
-      --wrong "$HUMANEVAL/wrong_solutions.jsonl"
-  fi
+HUMANEVAL=data/humaneval/HumanEval.jsonl.gz
+WRONG=${PROCTOR_HUMANEVAL_WRONG:-../shared/data/humaneval/wrong_solutions.jsonl}
+import=(pack import humaneval "$HUMANEVAL" --out build/packs/humaneval)
+# The pack is rebuilt when its inputs or the importer change.
+stamp="$(sha256sum "$HUMANEVAL" build/proctor | cut -c1-64 | tr '\n' ' ')"
+if [[ -f "$WRONG" ]]; then
+  import+=(--wrong "$WRONG")
+  stamp+="$(sha256sum "$WRONG" | cut -c1-64)"
 else
-  echo "start: $HUMANEVAL not found; serving the bundled packs only" >&2
-  CONFIG=""
+  echo "start: $WRONG not found; HumanEval is served without known-wrong solutions" >&2
+fi
+if [[ "$(cat build/packs/humaneval.stamp 2>/dev/null)" != "$stamp" ]]; then
+  rm -rf build/packs/humaneval
+  mkdir -p build/packs
+  ./build/proctor "${import[@]}"
+  echo "$stamp" > build/packs/humaneval.stamp
 fi
 cat >&2 <<MSG
 
@@ -24,8 +31,4 @@ Try it from another shell:
   PYTHONPATH=python python3 examples/python/train_loop.py --episodes 3
 
 MSG
-if [[ -n "$CONFIG" ]]; then
-  exec ./build/proctor serve --config "$CONFIG"
-else
-  exec ./build/proctor serve
-fi
+exec ./build/proctor serve --config config/server.yaml

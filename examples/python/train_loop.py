@@ -3,8 +3,9 @@
 
 Against a running `proctor serve` with the HumanEval pack, this runs episodes of
 proctor/codegen-v0 and proctor/repair-v0 with two table-lookup "policies" -- HumanEval's
-canonical solutions and the deliberately wrong completions of wrong_solutions.jsonl -- and
-then scores a GRPO-shaped batch (k completions per task) with `make_reward_fn`. The policies
+canonical solutions (data/humaneval, bundled) and deliberately wrong completions (those of
+../shared/data/humaneval/wrong_solutions.jsonl when it is there, else a body that raises) --
+and then scores a GRPO-shaped batch (k completions per task) with `make_reward_fn`. The policies
 are known-good and known-bad, so the numbers double as a smoke test of the whole path:
 canonical must average 1.0 and wrong 0.0 (exit status 1 otherwise).
 
@@ -14,6 +15,7 @@ canonical must average 1.0 and wrong 0.0 (exit status 1 otherwise).
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import statistics
@@ -30,9 +32,10 @@ ENVS = ("proctor/codegen-v0", "proctor/repair-v0")
 
 
 def load_completions(path: str, key: str) -> Dict[str, str]:
-    """`task_id -> record[key]` from a JSONL file."""
+    """`task_id -> record[key]` from a JSONL file (gzip-compressed when it ends in .gz)."""
     table: Dict[str, str] = {}
-    with open(path, encoding="utf-8") as f:
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as f:
         for line in f:
             if line.strip():
                 record = json.loads(line)
@@ -138,9 +141,14 @@ def main() -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=7070)
     parser.add_argument("--unix", metavar="PATH", help="connect to this Unix socket instead")
-    parser.add_argument("--humaneval", metavar="PATH",
-                        default=os.path.join(REPO, "..", "shared", "data", "humaneval"),
-                        help="folder with HumanEval.jsonl and wrong_solutions.jsonl")
+    parser.add_argument("--humaneval", metavar="FILE",
+                        default=os.path.join(REPO, "data", "humaneval", "HumanEval.jsonl.gz"),
+                        help="HumanEval's JSONL (.gz or plain; a folder: its HumanEval.jsonl)")
+    parser.add_argument("--wrong", metavar="FILE",
+                        default=os.path.join(REPO, "..", "shared", "data", "humaneval",
+                                             "wrong_solutions.jsonl"),
+                        help="known-wrong completions (task_id, completion); when absent, "
+                             "every task gets a body that raises")
     parser.add_argument("--pack", default="humaneval", help="the server's name for the pack")
     parser.add_argument("--episodes", type=int, default=3, help="episodes per env and policy")
     parser.add_argument("--seed", type=int, default=0, help="seed of the first episode")
@@ -148,9 +156,15 @@ def main() -> int:
     parser.add_argument("--grpo-k", type=int, default=4, help="completions per task")
     args = parser.parse_args()
 
-    canonical = load_completions(os.path.join(args.humaneval, "HumanEval.jsonl"),
-                                 "canonical_solution")
-    wrong = load_completions(os.path.join(args.humaneval, "wrong_solutions.jsonl"), "completion")
+    humaneval = args.humaneval
+    if os.path.isdir(humaneval):  # the older form: a folder like ../shared/data/humaneval
+        humaneval = os.path.join(humaneval, "HumanEval.jsonl")
+    canonical = load_completions(humaneval, "canonical_solution")
+    if os.path.exists(args.wrong):
+        wrong = load_completions(args.wrong, "completion")
+    else:
+        print(f"({args.wrong} not found: the wrong policy answers with a body that raises)\n")
+        wrong = {task_id: "    raise NotImplementedError\n" for task_id in canonical}
     policies = [TablePolicy("canonical", canonical), TablePolicy("wrong", wrong)]
 
     try:
