@@ -17,7 +17,8 @@ using Skip = std::string;
 // in the file counted from 0 (TACO's rows have no id; its position is the dataset row).
 std::string RecordId(const JsonlRecord& record, int64_t index) {
   auto it = record.value.find("problem_id");
-  if (it != record.value.end() && it->is_number_integer()) return std::to_string(it->get<int64_t>());
+  if (it != record.value.end() && it->is_number_integer())
+    return std::to_string(it->get<int64_t>());
   if (it != record.value.end() && it->is_string() && !it->get<std::string>().empty())
     return it->get<std::string>();
   return std::to_string(index);
@@ -119,8 +120,7 @@ RecordResult ReadRecord(const JsonlRecord& record, int64_t index, const ImportRe
   }
   auto inputs = io->find("inputs");
   auto outputs = io->find("outputs");
-  if (inputs == io->end() || !inputs->is_array() || outputs == io->end() ||
-      !outputs->is_array()) {
+  if (inputs == io->end() || !inputs->is_array() || outputs == io->end() || !outputs->is_array()) {
     r.skip = "field \"input_output\" needs lists \"inputs\" and \"outputs\"";
     return r;
   }
@@ -178,12 +178,13 @@ RecordResult ReadRecord(const JsonlRecord& record, int64_t index, const ImportRe
   if (call_based) {
     p.prompt += "\n\nWrite the function `" + p.entry_point +
                 "` (the tests call it and compare what it returns)";
-    p.prompt += starter.empty() ? ".\n" : ", starting from:\n\n```python\n" + p.python_starter +
-                                              (p.python_starter.back() == '\n' ? "" : "\n") +
-                                              "```\n";
+    p.prompt += starter.empty() ? ".\n"
+                                : ", starting from:\n\n```python\n" + p.python_starter +
+                                      (p.python_starter.back() == '\n' ? "" : "\n") + "```\n";
   } else {
-    p.prompt += "\n\nRead the input from standard input and print the answer to standard "
-                "output.\n";
+    p.prompt +=
+        "\n\nRead the input from standard input and print the answer to standard "
+        "output.\n";
   }
 
   int missing_module = 0, wrapped = 0;

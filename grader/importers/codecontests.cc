@@ -26,8 +26,10 @@ std::optional<CcLanguage> ReadLanguage(const json& v) {
   }
   if (v.is_string()) {  // some exports write the enum's name
     static const std::map<std::string, CcLanguage> kNames = {
-        {"UNKNOWN_LANGUAGE", CcLanguage::kUnknown}, {"PYTHON", CcLanguage::kPython2},
-        {"CPP", CcLanguage::kCpp},                  {"PYTHON3", CcLanguage::kPython3},
+        {"UNKNOWN_LANGUAGE", CcLanguage::kUnknown},
+        {"PYTHON", CcLanguage::kPython2},
+        {"CPP", CcLanguage::kCpp},
+        {"PYTHON3", CcLanguage::kPython3},
         {"JAVA", CcLanguage::kJava}};
     auto it = kNames.find(v.get<std::string>());
     if (it != kNames.end()) return it->second;
@@ -51,8 +53,8 @@ std::string ReadTests(const json& record, const char* key, StdioGroup* group) {
     return std::string("field \"") + key + "\" is not {input: [...], output: [...]}";
   }
   if (in->size() != out->size()) {
-    return std::string("field \"") + key + "\" has " + std::to_string(in->size()) +
-           " inputs but " + std::to_string(out->size()) + " outputs";
+    return std::string("field \"") + key + "\" has " + std::to_string(in->size()) + " inputs but " +
+           std::to_string(out->size()) + " outputs";
   }
   for (size_t i = 0; i < in->size(); ++i) {
     if (!(*in)[i].is_string() || !(*out)[i].is_string()) {
@@ -69,15 +71,14 @@ struct SolutionCounts {
 };
 
 // {language: [...], solution: [...]} into `out`, at most kMaxReferences per language.
-std::string ReadSolutions(const json& record, const char* key,
-                          std::vector<ContestSolution>* out, SolutionCounts* counts) {
+std::string ReadSolutions(const json& record, const char* key, std::vector<ContestSolution>* out,
+                          SolutionCounts* counts) {
   if (!Present(record, key)) return "";
   const json& field = record.at(key);
   auto languages = field.find("language");
   auto solutions = field.find("solution");
   if (!field.is_object() || languages == field.end() || solutions == field.end() ||
-      !languages->is_array() || !solutions->is_array() ||
-      languages->size() != solutions->size()) {
+      !languages->is_array() || !solutions->is_array() || languages->size() != solutions->size()) {
     return std::string("field \"") + key +
            "\" is not {language: [...], solution: [...]} of equal lengths";
   }
@@ -109,8 +110,8 @@ std::string Join(const std::vector<std::string>& items) {
   return out;
 }
 
-std::string ReadRecord(const JsonlRecord& record, const ImportRequest& request,
-                       ContestProblem* p, ImportReport* report) {
+std::string ReadRecord(const JsonlRecord& record, const ImportRequest& request, ContestProblem* p,
+                       ImportReport* report) {
   const json& v = record.value;
   auto name = v.find("name");
   if (name == v.end() || !name->is_string() || name->get<std::string>().empty())

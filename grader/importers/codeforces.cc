@@ -33,8 +33,8 @@ std::string Prompt(const json& v) {
       if (!e.is_object()) continue;
       ++n;
       prompt += "\n\n## Example " + std::to_string(n) + "\n\nInput:\n\n```\n" +
-                StringField(e, "input") + "\n```\n\nOutput:\n\n```\n" +
-                StringField(e, "output") + "\n```";
+                StringField(e, "input") + "\n```\n\nOutput:\n\n```\n" + StringField(e, "output") +
+                "\n```";
     }
   }
   prompt += Section("Note", StringField(v, "note"));
@@ -42,8 +42,8 @@ std::string Prompt(const json& v) {
          "\n\nRead the input from standard input and print the answer to standard output.\n";
 }
 
-std::string ReadRecord(const JsonlRecord& record, const ImportRequest& request,
-                       ContestProblem* p, ImportReport* report) {
+std::string ReadRecord(const JsonlRecord& record, const ImportRequest& request, ContestProblem* p,
+                       ImportReport* report) {
   const json& v = record.value;
   auto id = v.find("id");
   if (id == v.end() || !id->is_string() || id->get<std::string>().empty())

@@ -63,10 +63,14 @@ bool IsIntegerText(const std::string& text) {
   return std::regex_match(text, kInteger);
 }
 
+// Where APPS' harness turns a dict's integer-string keys into ints: in the first argument
+// (kDict) and in the expected value, also when wrapped as the first item of a list.
+enum class IntKeys { kNone, kDict, kDictOrFirstItem };
+
 // A JSON value as a YAML flow value that LoadPack reads back as the same Python value
-// (docs/task-format.md, "Values"). `int_keys`: a dict whose keys are all integer strings gets
-// int keys, as APPS' harness converts them.
-void AppendValue(const json& v, bool int_keys, std::string& out) {
+// (docs/task-format.md, "Values"); a dict whose keys are all integer strings gets int keys
+// where `int_keys` says so.
+void AppendValue(const json& v, IntKeys int_keys, std::string& out) {
   switch (v.type()) {
     case json::value_t::null:
       out += "null";
@@ -105,8 +109,11 @@ void AppendValue(const json& v, bool int_keys, std::string& out) {
       bool first = true;
       for (const json& item : v) {
         if (!first) out += ", ";
+        // APPS also converts the keys of an expected dict wrapped in a list ([{"1": x}]).
+        AppendValue(
+            item, int_keys == IntKeys::kDictOrFirstItem && first ? IntKeys::kDict : IntKeys::kNone,
+            out);
         first = false;
-        AppendValue(item, false, out);
       }
       out += ']';
       return;
@@ -115,16 +122,17 @@ void AppendValue(const json& v, bool int_keys, std::string& out) {
       bool all_int = !v.empty();
       bool dollar = v.size() == 1 && v.begin().key().rfind('$', 0) == 0;
       for (auto it = v.begin(); it != v.end(); ++it) all_int = all_int && IsIntegerText(it.key());
-      if ((int_keys && all_int) || dollar) {
+      bool convert = int_keys != IntKeys::kNone && all_int;
+      if (convert || dollar) {
         out += "{$dict: [";
         bool first = true;
         for (auto it = v.begin(); it != v.end(); ++it) {
           if (!first) out += ", ";
           first = false;
           out += '[';
-          out += int_keys && all_int ? it.key() : QuotedJsonString(it.key());
+          out += convert ? it.key() : QuotedJsonString(it.key());
           out += ", ";
-          AppendValue(it.value(), false, out);
+          AppendValue(it.value(), IntKeys::kNone, out);
           out += ']';
         }
         out += "]}";
@@ -136,7 +144,7 @@ void AppendValue(const json& v, bool int_keys, std::string& out) {
         if (!first) out += ", ";
         first = false;
         out += QuotedJsonString(it.key()) + ": ";
-        AppendValue(it.value(), false, out);
+        AppendValue(it.value(), IntKeys::kNone, out);
       }
       out += '}';
       return;
@@ -154,8 +162,8 @@ std::string LimitsFlow(const ContestProblem& p) {
   std::vector<std::string> parts;
   std::optional<double> cpu = p.cpu_seconds;
   if (cpu && !p.calls.empty()) {
-    cpu = std::max(*cpu, std::min(kMaxCallSessionSeconds,
-                                  *cpu * static_cast<double>(p.calls.size())));
+    cpu = std::max(*cpu,
+                   std::min(kMaxCallSessionSeconds, *cpu * static_cast<double>(p.calls.size())));
   }
   if (cpu) {
     parts.push_back("cpu_seconds: " + Number(*cpu));
@@ -322,9 +330,8 @@ std::string WrapInFunction(std::string_view code) {
     std::string_view trimmed = line;
     while (!trimmed.empty() && (trimmed.back() == '\r' || trimmed.back() == ' '))
       trimmed.remove_suffix(1);
-    bool continues =
-        !trimmed.empty() && (trimmed.back() == '\\' || trimmed.back() == '(' ||
-                             trimmed.back() == ',');
+    bool continues = !trimmed.empty() &&
+                     (trimmed.back() == '\\' || trimmed.back() == '(' || trimmed.back() == ',');
     if (import && !continues) {
       hoisted += std::string(line) + "\n";
     } else if (in_string[i]) {
@@ -392,14 +399,14 @@ bool ReadJsonOrJsonString(const JsonlRecord& record, const std::string& key,
       marked += c;
       continue;
     }
-    bool starts_number = (c == '-' || (c >= '0' && c <= '9')) &&
-                         (i == 0 || std::string_view(",[:{ \t\r\n").find(text[i - 1]) !=
-                                        std::string_view::npos);
+    bool starts_number =
+        (c == '-' || (c >= '0' && c <= '9')) &&
+        (i == 0 || std::string_view(",[:{ \t\r\n").find(text[i - 1]) != std::string_view::npos);
     if (starts_number) {
       size_t end = i + (c == '-' ? 1 : 0);
       while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
-      bool plain_integer = end == text.size() || std::string_view(".eE").find(text[end]) ==
-                                                     std::string_view::npos;
+      bool plain_integer =
+          end == text.size() || std::string_view(".eE").find(text[end]) == std::string_view::npos;
       size_t digits = end - i - (c == '-' ? 1 : 0);
       if (plain_integer && digits >= 19) {
         marked += "\"\\u0001proctor-bigint:" + std::string(text.substr(i, end - i)) + "\"";
@@ -496,11 +503,11 @@ bool WriteContestProblem(const ContestProblem& p, PackWriter* writer, std::strin
     std::string args = "[";
     for (size_t a = 0; a < c.args.size(); ++a) {
       if (a) args += ", ";
-      AppendValue(c.args[a], a == 0, args);  // APPS gives the first argument int dict keys
+      AppendValue(c.args[a], a == 0 ? IntKeys::kDict : IntKeys::kNone, args);
     }
     w.Flow("args", args + "]");
     std::string expected;
-    AppendValue(c.expected, true, expected);
+    AppendValue(c.expected, IntKeys::kDictOrFirstItem, expected);
     w.Flow("expected", expected);
     w.End();
     w.End();

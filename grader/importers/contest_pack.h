@@ -52,8 +52,8 @@ struct ContestProblem {
   std::string source;     // the format ("apps")
   std::string title;
   std::string prompt;
-  bool allow_cpp = false;           // languages [python, cpp] instead of [python]
-  std::string python_starter;       // empty: none
+  bool allow_cpp = false;      // languages [python, cpp] instead of [python]
+  std::string python_starter;  // empty: none
   std::vector<ContestSolution> references;
   std::vector<ContestSolution> wrongs;
   std::optional<double> cpu_seconds;  // already scaled; unset: the pack default

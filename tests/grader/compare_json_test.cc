@@ -15,9 +15,7 @@ bool Same(const Value& expected, const Value& got, const JsonCompareOptions& opt
   return CompareJsonLike(expected, got, options).equal;
 }
 
-JsonCompareOptions Unwrap() {
-  return {.float_tolerance = std::nullopt, .unwrap_single = true};
-}
+JsonCompareOptions Unwrap() { return {.float_tolerance = std::nullopt, .unwrap_single = true}; }
 JsonCompareOptions Tolerant(double rel_tol) {
   return {.float_tolerance = FloatTolerance{.abs_tol = 0, .rel_tol = rel_tol},
           .unwrap_single = false};
@@ -71,8 +69,8 @@ TEST(JsonCompare, TuplesAreListsAtAnyDepth) {
 
 TEST(JsonCompare, UnwrapsOnlyAOneElementExpectedList) {
   // APPS stores many call results as [result].
-  EXPECT_TRUE(Same(Value::List({Ints({1, 5})}), Value::Tuple({Value::Int(1), Value::Int(5)}),
-                   Unwrap()));
+  EXPECT_TRUE(
+      Same(Value::List({Ints({1, 5})}), Value::Tuple({Value::Int(1), Value::Int(5)}), Unwrap()));
   EXPECT_TRUE(Same(Value::List({Value::Int(7)}), Value::Int(7), Unwrap()));
   EXPECT_TRUE(Same(Value::List({Value::Int(7)}), Ints({7}), Unwrap()));  // as written, too
   EXPECT_FALSE(Same(Value::List({Value::Int(7)}), Value::Int(7)));       // only when asked
@@ -86,12 +84,12 @@ TEST(JsonCompare, UnwrapsOnlyAOneElementExpectedList) {
 
 TEST(JsonCompare, DictsByKeyWithNumericKeysByValue) {
   Value expected = Value::Dict({{Value::Int(1), Value::Str("a")}, {Value::Int(2), Ints({3})}});
-  Value got = Value::Dict({{Value::Int(2), Value::Tuple({Value::Int(3)})},
-                           {Value::Float(1.0), Value::Str("a")}});
+  Value got = Value::Dict(
+      {{Value::Int(2), Value::Tuple({Value::Int(3)})}, {Value::Float(1.0), Value::Str("a")}});
   EXPECT_TRUE(Same(expected, got));
   EXPECT_FALSE(Same(expected, Value::Dict({{Value::Int(1), Value::Str("a")}})));
-  EXPECT_FALSE(Same(expected, Value::Dict({{Value::Str("1"), Value::Str("a")},
-                                           {Value::Int(2), Ints({3})}})));
+  EXPECT_FALSE(Same(expected,
+                    Value::Dict({{Value::Str("1"), Value::Str("a")}, {Value::Int(2), Ints({3})}})));
   EXPECT_EQ(CompareJsonLike(expected, Value::Dict({{Value::Int(1), Value::Str("b")},
                                                    {Value::Int(2), Ints({3})}}))
                 .reason,

@@ -76,13 +76,11 @@ TEST_F(AppsTest, ImportsTheFixture) {
   EXPECT_EQ(report_.records, 5);
   EXPECT_EQ(report_.tasks, 4);
   EXPECT_EQ(report_.skipped, 1);
-  EXPECT_TRUE(HasNote(report_, fixture +
-                                   ":5: skipped: field \"input_output\" is missing or empty: "
-                                   "no tests"))
+  EXPECT_TRUE(HasNote(report_, fixture + ":5: skipped: field \"input_output\" is missing or empty: "
+                                         "no tests"))
       << Notes(report_);
-  EXPECT_TRUE(HasNote(report_, fixture +
-                                   ":1: 1 solutions use a top-level return: run inside a "
-                                   "function, as APPS runs them"))
+  EXPECT_TRUE(HasNote(report_, fixture + ":1: 1 solutions use a top-level return: run inside a "
+                                         "function, as APPS runs them"))
       << Notes(report_);
 
   auto pack = task::LoadPack(Out());
@@ -115,8 +113,7 @@ TEST_F(AppsTest, ImportsTheFixture) {
   const auto& float_test = std::get<task::StdioTest>(mean.tests[0].body);
   EXPECT_EQ(float_test.compare.mode, compare::TextMode::kFloat);
   EXPECT_EQ(float_test.compare.tolerance.abs_tol, 1e-6);
-  EXPECT_EQ(std::get<task::StdioTest>(max.tests[0].body).compare.mode,
-            compare::TextMode::kTokens);
+  EXPECT_EQ(std::get<task::StdioTest>(max.tests[0].body).compare.mode, compare::TextMode::kTokens);
 
   // apps/2: call-based, a module-level function; expected values as upstream wrote them.
   const task::Task& min_max = pack->tasks[2];
@@ -156,16 +153,13 @@ TEST_F(AppsTest, BrokenRecordsAreSkippedWithLineAndField) {
   EXPECT_TRUE(HasNote(report_, path + ":3: skipped: field \"input_output\" has 2 inputs but 1 "
                                       "outputs"))
       << notes;
-  EXPECT_TRUE(HasNote(report_, path +
-                                   ":4: skipped: field \"input_output\": inputs[0] is a string, "
-                                   "not a list of arguments (fn_name given)"))
+  EXPECT_TRUE(HasNote(report_, path + ":4: skipped: field \"input_output\": inputs[0] is a string, "
+                                      "not a list of arguments (fn_name given)"))
       << notes;
-  EXPECT_TRUE(HasNote(report_, path +
-                                   ":5: skipped: field \"input_output\": inputs[0] is a number, "
-                                   "not a string (stdin test)"))
+  EXPECT_TRUE(HasNote(report_, path + ":5: skipped: field \"input_output\": inputs[0] is a number, "
+                                      "not a string (stdin test)"))
       << notes;
-  EXPECT_TRUE(HasNote(report_, path + ":6: skipped: field \"input_output\" has no tests"))
-      << notes;
+  EXPECT_TRUE(HasNote(report_, path + ":6: skipped: field \"input_output\" has no tests")) << notes;
   EXPECT_TRUE(HasNote(report_, path + ":7: skipped: missing field \"question\"")) << notes;
 }
 
@@ -179,17 +173,36 @@ TEST_F(AppsTest, DuplicateIdsAndEmptyImportsFail) {
 }
 
 TEST_F(AppsTest, SolutionsNeedingMissingModulesAreLeftOut) {
-  std::string path = Write("np.jsonl", Row(1, kGoodIo, {"import numpy as np\nprint(1)\n",
-                                                         "print(1)\n"}));
+  std::string path =
+      Write("np.jsonl", Row(1, kGoodIo, {"import numpy as np\nprint(1)\n", "print(1)\n"}));
   std::string error;
   ASSERT_TRUE(Import(path, &error)) << error;
   auto pack = task::LoadPack(Out());
   ASSERT_TRUE(pack.has_value()) << pack.error().ToString();
   EXPECT_EQ(pack->tasks[0].reference_solutions.size(), 1u);
-  EXPECT_TRUE(HasNote(report_, path +
-                                   ":1: 1 solutions not imported: they import a module the "
-                                   "sandbox lacks (numpy, ...)"))
+  EXPECT_TRUE(HasNote(report_, path + ":1: 1 solutions not imported: they import a module the "
+                                      "sandbox lacks (numpy, ...)"))
       << Notes(report_);
+}
+
+TEST_F(AppsTest, CallValuesAsAppsReadsThem) {
+  // Integer-string dict keys become ints (APPS' harness converts them) in the first argument
+  // and the expected value; a key starting with $ stays a plain str key.
+  json io = {{"fn_name", "f"},
+             {"inputs", {{{{"1", 2}, {"3", 4}}, {{"5", 6}}}, {1}}},
+             {"outputs", {{{{"7", "x"}}}, {{"$tuple", 1}}}}};
+  std::string path = Write("in.jsonl", Row(1, io));
+  std::string error;
+  ASSERT_TRUE(Import(path, &error)) << error;
+  auto pack = task::LoadPack(Out());
+  ASSERT_TRUE(pack.has_value()) << pack.error().ToString();
+  const auto& first = std::get<task::CallTest>(pack->tasks[0].tests[0].body);
+  ASSERT_EQ(first.args.size(), 2u);
+  EXPECT_EQ(Repr(first.args[0]), "{1: 2, 3: 4}");
+  EXPECT_EQ(Repr(first.args[1]), "{'5': 6}");
+  EXPECT_EQ(Repr(*first.expected), "[{7: 'x'}]");
+  const auto& second = std::get<task::CallTest>(pack->tasks[0].tests[1].body);
+  EXPECT_EQ(Repr(*second.expected), "{'$tuple': 1}");
 }
 
 TEST(ContestPack, TopLevelReturnIsFoundOutsideFunctionsOnly) {
@@ -225,8 +238,9 @@ TEST(ContestPack, LongIntegersInJsonStringsStayExact) {
   JsonlRecord record;
   record.file = "x.jsonl";
   record.line = 3;
-  record.value = {{"io", "{\"outputs\": [[15511210043330985984000000], -12345678901234567890, "
-                         "1.5e300, \"123456789012345678901\"]}"}};
+  record.value = {{"io",
+                   "{\"outputs\": [[15511210043330985984000000], -12345678901234567890, "
+                   "1.5e300, \"123456789012345678901\"]}"}};
   std::optional<json> out;
   std::string error;
   ASSERT_TRUE(ReadJsonOrJsonString(record, "io", &out, &error)) << error;

@@ -68,9 +68,8 @@ TEST_F(CodeContestsTest, ImportsTheFixture) {
                       ":1: 2 solutions not imported: Python 2, Java or unknown language (only "
                       "PYTHON3 and CPP are)"))
       << Notes();
-  EXPECT_TRUE(HasNote(fixture +
-                      ":2: missing solutions, incorrect_solutions, time_limit, "
-                      "memory_limit_bytes (default limits used)"))
+  EXPECT_TRUE(HasNote(fixture + ":2: missing solutions, incorrect_solutions, time_limit, "
+                                "memory_limit_bytes (default limits used)"))
       << Notes();
   EXPECT_TRUE(HasNote(fixture +
                       ":3: skipped: no tests (public_tests, private_tests, generated_tests "
@@ -124,21 +123,19 @@ TEST_F(CodeContestsTest, MalformedFieldsSkipTheRecordNamingTheField) {
   json file_io = Row("D");
   file_io["input_file"] = "input.txt";
   json unnamed = Row("");
-  std::string path = Write("in.jsonl", Row("A").dump() + "\n" + mismatched.dump() + "\n" +
-                                           bad_solutions.dump() + "\n" + file_io.dump() + "\n" +
-                                           unnamed.dump() + "\n");
+  std::string path =
+      Write("in.jsonl", Row("A").dump() + "\n" + mismatched.dump() + "\n" + bad_solutions.dump() +
+                            "\n" + file_io.dump() + "\n" + unnamed.dump() + "\n");
   std::string error;
   ASSERT_TRUE(Import(path, &error)) << error;
   EXPECT_EQ(report_.tasks, 1);
   EXPECT_TRUE(HasNote(path + ":2: skipped: field \"private_tests\" has 2 inputs but 1 outputs"))
       << Notes();
-  EXPECT_TRUE(HasNote(path +
-                      ":3: skipped: field \"solutions\" is not {language: [...], solution: "
-                      "[...]} of equal lengths"))
+  EXPECT_TRUE(HasNote(path + ":3: skipped: field \"solutions\" is not {language: [...], solution: "
+                             "[...]} of equal lengths"))
       << Notes();
-  EXPECT_TRUE(HasNote(path +
-                      ":4: skipped: field \"input_file\" names a file: file I/O is not "
-                      "supported"))
+  EXPECT_TRUE(HasNote(path + ":4: skipped: field \"input_file\" names a file: file I/O is not "
+                             "supported"))
       << Notes();
   EXPECT_TRUE(HasNote(path + ":5: skipped: field \"name\" is missing or not a string")) << Notes();
 }

@@ -142,9 +142,8 @@ TEST_F(CodeforcesTest, RecordsWithoutTestsOrMarkedNotExecutableAreSkipped) {
                       ":3: skipped: field \"executable\" is false: upstream marks the problem "
                       "as not runnable"))
       << Notes();
-  EXPECT_TRUE(HasNote(path +
-                      ":4: skipped: field \"official_tests\" item 0 is not {input: string, "
-                      "output: string}"))
+  EXPECT_TRUE(HasNote(path + ":4: skipped: field \"official_tests\" item 0 is not {input: string, "
+                             "output: string}"))
       << Notes();
 }
 

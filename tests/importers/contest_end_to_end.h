@@ -66,9 +66,8 @@ inline void ExpectEndToEnd(const std::string& format, const std::string& dir) {
     const nlohmann::json& r = results[i];
     ASSERT_TRUE(r.contains("reward") && r["reward"].is_number()) << r.dump();
     double reward = r["reward"].get<double>();
-    std::string what = s["task_id"].get<std::string>() + " (" +
-                       s["language"].get<std::string>() + ", line " + std::to_string(i + 1) +
-                       "): " + r.dump().substr(0, 2000);
+    std::string what = s["task_id"].get<std::string>() + " (" + s["language"].get<std::string>() +
+                       ", line " + std::to_string(i + 1) + "): " + r.dump().substr(0, 2000);
     if (s["expect"] == "correct") {
       EXPECT_EQ(reward, 1.0) << what;
     } else {
