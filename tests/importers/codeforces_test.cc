@@ -45,8 +45,8 @@ class CodeforcesTest : public TempDirTest {
     Write("input.txt", "5\n");
     Write("expected.txt", "2 3\n");
     Write("output.txt", output);
-    return testing::RunCommand({"/usr/bin/python3", dir_ + "/checker.py", dir_ + "/input.txt",
-                                dir_ + "/expected.txt", dir_ + "/output.txt"})
+    return testing::RunCommand({"/usr/bin/python3", "-I", "-S", "-B", dir_ + "/checker.py",
+                                dir_ + "/input.txt", dir_ + "/expected.txt", dir_ + "/output.txt"})
         .exit_code;
   }
   ImportReport report_;
@@ -108,6 +108,9 @@ TEST_F(CodeforcesTest, TheCheckerWrapperAcceptsOnlyAPrintedOne) {
   EXPECT_EQ(RunChecker("print('1.0')\n", ""), 1);
   EXPECT_EQ(RunChecker("print(' 1 ')\nimport sys\nsys.exit(0)\n", ""), 0);
   EXPECT_EQ(RunChecker("print('1'); print('1')\n", ""), 1);
+  // exit() works as under a plain `python checker.py` (the sandbox runs Python without site).
+  EXPECT_EQ(RunChecker("print(1)\nexit(0)\n", ""), 0);
+  EXPECT_EQ(RunChecker("print(0)\nexit()\n", ""), 1);
 }
 
 TEST_F(CodeforcesTest, RecordsWithoutTestsOrMarkedNotExecutableAreSkipped) {
