@@ -81,6 +81,7 @@ bool CalibrateLimits(sandbox::Sandbox& sandbox, const std::string& pack_dir,
   }
   GraderConfig config;
   config.early_stop = false;
+  config.all_tests = true;
   config.time_limit_reruns = 0;
   Grader grader(sandbox, measure, config);
   std::vector<Job> jobs;

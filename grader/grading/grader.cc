@@ -168,7 +168,7 @@ SubmissionReport Grader::GradeOnce(const task::Task& task, const Submission& sub
   report.pack_version = pack_.version;
   report.pack_hash = pack_.content_hash;
   report.limits = LimitsToJson(task.limits);
-  const TestPlan plan = PlanTests(task, config_.early_stop);
+  const TestPlan plan = PlanTests(task, config_.early_stop, !config_.all_tests);
 
   auto outcome_shell = [&](const task::Test& test) {
     TestOutcome o;

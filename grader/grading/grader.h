@@ -30,6 +30,9 @@ struct GraderConfig {
   // all_or_nothing scoring stops at the first failed counted test and skips the rest (the
   // reward is 0 either way). `pack check` turns it off to see every test's verdict.
   bool early_stop = true;
+  // Grade every test even where `scoring: max_tests` picks fewer: `pack check` and the
+  // calibration must see every test accept the references.
+  bool all_tests = false;
 };
 
 // Where the runners are by default: $PROCTOR_PYTHON_DIR, else the source tree's folder.

@@ -29,7 +29,7 @@ size_t InputSize(const task::Test& test) {
   return 0;
 }
 
-TestPlan PlanTests(const task::Task& task, bool early_stop) {
+TestPlan PlanTests(const task::Task& task, bool early_stop, bool max_tests) {
   TestPlan plan;
   const size_t n = task.tests.size();
   plan.selected.assign(n, true);
@@ -41,7 +41,7 @@ TestPlan PlanTests(const task::Task& task, bool early_stop) {
       counted.push_back(i);
     }
   }
-  const size_t limit = static_cast<size_t>(std::max(0, task.scoring.max_tests));
+  const size_t limit = max_tests ? static_cast<size_t>(std::max(0, task.scoring.max_tests)) : 0;
   if (limit > 0 && counted.size() > limit) {
     std::vector<size_t> sizes(n);
     for (size_t i : counted) sizes[i] = InputSize(task.tests[i]);

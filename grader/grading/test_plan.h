@@ -18,8 +18,9 @@ struct TestPlan {
   bool early_stop = false;     // all_or_nothing scoring with early stop allowed
 };
 
-// `early_stop`: whether the caller allows it (GraderConfig::early_stop).
-TestPlan PlanTests(const task::Task& task, bool early_stop);
+// `early_stop`: whether the caller allows it (GraderConfig::early_stop); `max_tests`:
+// whether scoring's max_tests applies (GraderConfig::all_tests turns it off).
+TestPlan PlanTests(const task::Task& task, bool early_stop, bool max_tests = true);
 
 // What max_tests ranks by: stdin bytes (stdio), the arguments' wire size (call), 0 (unit).
 size_t InputSize(const task::Test& test);

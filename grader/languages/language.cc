@@ -18,12 +18,13 @@ std::vector<Language> MakeTable() {
   Language python;
   python.name = "python";
   python.source_file = "solution.py";
-  // -I: isolated (no env vars, no user site, script dir not trusted); -S: no site module;
-  // -B: no bytecode written. -X int_max_str_digits=0: no limit on int <-> str conversions
-  // (CPython 3.11 refuses more than 4,300 digits by default, a ValueError that would fail
-  // correct programs printing or reading big integers).
-  python.run_argv = {"/usr/bin/python3", "-I", "-S", "-B", "-X", "int_max_str_digits=0",
-                     "{source}"};
+  // -I: isolated (no env vars, no user site, script dir not trusted); -B: no bytecode
+  // written. -X int_max_str_digits=0: no limit on int <-> str conversions (CPython 3.11
+  // refuses more than 4,300 digits by default, a ValueError that would fail correct programs
+  // printing or reading big integers). No -S: the site module defines the builtins exit()
+  // and quit() that correct programs call; in the sandbox it adds no paths (no site-packages
+  // is mounted). Proctor's own runners keep -S.
+  python.run_argv = {"/usr/bin/python3", "-I", "-B", "-X", "int_max_str_digits=0", "{source}"};
   python.readonly_paths = {"/usr/bin/python3", "/usr/bin/python3.11", "/usr/lib/python3.11",
                            "/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/etc/ld.so.cache"};
 

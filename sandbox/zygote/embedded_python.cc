@@ -47,24 +47,28 @@ int ParseMaxStrDigits(const std::string& option) {
 }
 
 // How a run's command line is understood: the script's index in argv (0: not a command line
-// the zygote runs in-process) and the int/str digit limit it asks for.
+// the zygote runs in-process), the int/str digit limit it asks for, and whether it runs the
+// site module (no -S).
 struct PythonCommand {
   size_t script_at = 0;
   int max_str_digits = kDefaultMaxStrDigits;
+  bool site = true;
 };
 
-// `python3 [-I|-S|-B|-X int_max_str_digits=N]... SCRIPT ARGS...` with -I and -S (the flags the
-// zygote was started with); any other option makes the run exec a fresh interpreter.
+// `python3 [-I|-S|-B|-X int_max_str_digits=N]... SCRIPT ARGS...` with -I (the zygote was
+// started with -I -S; without -S the run calls site.main() itself, which in a sandbox adds
+// exit, quit, help and friends to builtins and no paths); any other option makes the run
+// exec a fresh interpreter.
 PythonCommand ParseCommand(const std::vector<std::string>& argv) {
   PythonCommand command;
   if (argv.empty() || argv[0] != kPython) return command;
-  bool isolated = false, no_site = false;
+  bool isolated = false;
   size_t i = 1;
   for (; i < argv.size() && !argv[i].empty() && argv[i][0] == '-'; ++i) {
     if (argv[i] == "-I") {
       isolated = true;
     } else if (argv[i] == "-S") {
-      no_site = true;
+      command.site = false;
     } else if (argv[i] == "-X" || argv[i].rfind("-X", 0) == 0) {
       const std::string option = argv[i] == "-X" ? (++i < argv.size() ? argv[i] : "")
                                                  : argv[i].substr(2);
@@ -75,7 +79,7 @@ PythonCommand ParseCommand(const std::vector<std::string>& argv) {
       return PythonCommand{};
     }
   }
-  if (isolated && no_site && i < argv.size()) command.script_at = i;
+  if (isolated && i < argv.size()) command.script_at = i;
   return command;
 }
 
@@ -194,14 +198,19 @@ def _fresh_stdio():
         setattr(sys, "__%s__" % name, stream)
 
 
-def prepare_run(env, max_str_digits):
-    """The run's environment, SIGINT handler, stdio and int/str digit limit, as a fresh
-    interpreter would have them."""
+def prepare_run(env, max_str_digits, with_site):
+    """The run's environment, SIGINT handler, stdio, int/str digit limit and site module, as
+    a fresh interpreter would have them."""
     os.environ.clear()
     os.environ.update(env)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     _fresh_stdio()
     sys.set_int_max_str_digits(max_str_digits)
+    if with_site:
+        # What start-up without -S does (the zygote itself started with -S): in the run's own
+        # file system, so only the paths that exist there are added.
+        import site
+        site.main()
 )PY";
 
 PyObject* g_zygote_module = nullptr;  // _proctor_zygote's dict
@@ -353,7 +362,9 @@ int ExitStatusAfterMain(bool ok) {
   PyObject* ready = nullptr;
   PyObject* fn = g_zygote_module ? PyDict_GetItemString(g_zygote_module, "prepare_run") : nullptr;
   if (fn != nullptr) {
-    ready = PyObject_CallFunction(fn, "Oi", env, ParseCommand(request.argv).max_str_digits);
+    const PythonCommand command = ParseCommand(request.argv);
+    ready = PyObject_CallFunction(fn, "OiO", env, command.max_str_digits,
+                                  command.site ? Py_True : Py_False);
   }
   if (ready == nullptr && PyErr_Occurred()) PyErr_Print();
   if (ready == nullptr) {

@@ -100,9 +100,10 @@ class ScoringTest : public ::testing::Test {
     delete dir_;
   }
   static SubmissionReport Grade(const std::string& task_id, const std::string& code,
-                                bool early_stop = true) {
+                                bool early_stop = true, bool all_tests = false) {
     GraderConfig config;
     config.early_stop = early_stop;
+    config.all_tests = all_tests;
     Grader grader(*sandbox_, *pack_, config);
     return grader.Grade(*grader.FindTask(task_id), {.task_id = task_id, .code = code});
   }
@@ -195,6 +196,13 @@ TEST_F(ScoringTest, MaxTestsGradesTheLongestInputsFirstTiesByOrder) {
   EXPECT_EQ(r.tests[2].verdict, Verdict::kSkipped);
   EXPECT_EQ(r.tests[3].verdict, Verdict::kPassed);
   EXPECT_FALSE(r.tests[0].counted);
+  // pack check grades every test (GraderConfig::all_tests): then all four count.
+  SubmissionReport all = Grade(
+      "max-tests", "s = input()\nprint(2 * int(s) if s in ('0000007', '012') else 0)\n", true,
+      true);
+  ASSERT_TRUE(all.reward);
+  EXPECT_EQ(*all.reward, 0.5);
+  EXPECT_EQ(Count(all, Verdict::kSkipped), 0);
 }
 
 TEST(ComputeReward, ModesWithoutATask) {
