@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 namespace proctor::sandbox::zygote {
@@ -310,10 +311,17 @@ int ExitStatusAfterMain(bool ok) {
     }
   };
   flush_std_files();
-  // Then what finalize_modules does for the objects the program made: its globals go, so
-  // their finalizers run. A file the program wrote to and never closed is flushed there
-  // (open(1, "w").write(...) prints under `python3`); the zygote's own image stays
-  // untouched (frozen, and not reachable from __main__).
+  // Then what finalize_modules does for the objects the program made. First sys.stdout and
+  // friends are the original streams again (a program's own replacement, e.g. the FastIO
+  // wrapper of competitive programmers, was flushed above and is not flushed again once its
+  // module's globals are gone); then its globals go, so their finalizers run: a file the
+  // program wrote to and never closed is flushed there (open(1, "w").write(...) prints under
+  // `python3`). The zygote's own image stays untouched (frozen, not reachable from __main__).
+  for (const char* name : {"stdin", "stdout", "stderr"}) {
+    PyObject* original = PySys_GetObject((std::string("__") + name + "__").c_str());
+    if (original != nullptr) PySys_SetObject(name, original);
+  }
+  PyErr_Clear();
   if (PyObject* main_module = PyImport_AddModule("__main__")) {
     PyDict_Clear(PyModule_GetDict(main_module));
   }
