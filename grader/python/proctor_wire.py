@@ -547,7 +547,12 @@ def _value_of(node, handle, objects):
             tag, body = node[0]
             if hashable and tag in _UNHASHABLE:
                 raise WireError("unhashable %s inside a set or dict key" % tag)
-            if tag in _SCALAR_TAGS:
+            if tag == "int":  # inline: the common scalars cost no Python call
+                if (_type(body) is not str or len(body) > MAX_INT_DIGITS + 1
+                        or not _INT_RE.fullmatch(body)):
+                    raise WireError("invalid int text")
+                value = int(body) if len(body) <= _CHUNK_DIGITS else text_to_int(body)
+            elif tag in _SCALAR_TAGS:
                 value = _scalar(tag, body, handle, objects)
             elif tag in _SEQ_TAGS or tag in _MAP_TAGS:
                 extra = None
@@ -576,7 +581,10 @@ def _value_of(node, handle, objects):
                     raise WireError("deque holds more items than its maxlen")
                 if depth >= MAX_DEPTH:
                     raise WireError("containers nest deeper than %d" % MAX_DEPTH)
-                stack.append([tag, body, 0, [], hashable, depth + 1, extra])
+                # [.., is a mapping, the hashable flag of a sequence's items]
+                stack.append([tag, body, 0, [], hashable, depth + 1, extra, tag in _MAP_TAGS,
+                              tag == "set" or tag == "frozenset" or
+                              ((tag == "tuple" or tag == "namedtuple") and hashable)])
                 value = _END
             else:
                 raise WireError("unknown tag %r" % str(tag)[:40])
@@ -586,23 +594,21 @@ def _value_of(node, handle, objects):
             top = stack[-1]
             if value is not _END:
                 top[3].append(value)
-            tag, body, i = top[0], top[1], top[2]
-            if tag in _MAP_TAGS:
+            body, i = top[1], top[2]
+            if top[7]:
                 if i < 2 * len(body):
                     pair = body[i >> 1]
                     if _type(pair) is not list or len(pair) != 2:
-                        raise WireError("%s items must be [key, value] pairs" % tag)
+                        raise WireError("%s items must be [key, value] pairs" % top[0])
                     node, hashable, depth = pair[i & 1], not (i & 1), top[5]
                     top[2] = i + 1
                     break
             elif i < len(body):
-                node, depth = body[i], top[5]
-                hashable = (tag == "set" or tag == "frozenset" or
-                            ((tag == "tuple" or tag == "namedtuple") and top[4]))
+                node, depth, hashable = body[i], top[5], top[8]
                 top[2] = i + 1
                 break
             stack.pop()
-            items = top[3]
+            tag, items = top[0], top[3]
             if tag == "list":
                 value = items
             elif tag == "tuple":
