@@ -8,7 +8,8 @@ namespace proctor::envs {
 namespace task = grader::task;
 
 grader::Submission ParseAction(const nlohmann::json& action, const task::Task& t,
-                               task::Language episode_language) {
+                               task::Language episode_language,
+                               grader::ExtractMode default_extract) {
   if (!action.is_object())
     throw EnvError::InvalidArgument("action",
                                     "the action must be an object with \"code\", "
@@ -22,7 +23,7 @@ grader::Submission ParseAction(const nlohmann::json& action, const task::Task& t
   if (action.contains("language") && !action["language"].is_string())
     throw EnvError::InvalidArgument("action.language", "action.language must be a string");
   grader::Submission s;
-  if (auto e = grader::ReadSubmissionBody(action, grader::kDefaultExtractMode, &s))
+  if (auto e = grader::ReadSubmissionBody(action, default_extract, &s))
     throw EnvError::InvalidArgument(e->key.empty() ? "action" : "action." + e->key,
                                     "action: " + e->message);
   size_t bytes = 0;

@@ -5,7 +5,8 @@
 //                          task without a starter
 //   {"messages": [...]}    a chat: the last assistant message's content is graded
 //   "language": str        optional; one of the task's languages; default the episode's
-//   "extract": str         optional; "auto" (default) | "fenced" | "raw" (docs/extraction.md)
+//   "extract": str         optional; "auto" | "fenced" | "raw" (docs/extraction.md); default
+//                          the env's "extract" option
 //
 // Exactly one of code / completion / messages; any other key is an error.
 #pragma once
@@ -21,7 +22,9 @@ namespace proctor::envs {
 inline constexpr size_t kMaxActionSourceBytes = 1 << 20;  // code, completion or messages' text
 
 // Throws EnvError (kInvalidArgument, param "action" or "action.<key>") when malformed.
+// `default_extract` applies when the action has no "extract".
 grader::Submission ParseAction(const nlohmann::json& action, const grader::task::Task& task,
-                               grader::task::Language episode_language);
+                               grader::task::Language episode_language,
+                               grader::ExtractMode default_extract = grader::kDefaultExtractMode);
 
 }  // namespace proctor::envs

@@ -18,7 +18,7 @@ StepResult CodegenEnv::Step(const nlohmann::json& action) {
 }
 
 nlohmann::json CodegenDefaultOptions() {
-  return {{"pack", nullptr}, {"split", "all"}, {"language", nullptr}};
+  return {{"pack", nullptr}, {"split", "all"}, {"language", nullptr}, {"extract", "auto"}};
 }
 
 std::unique_ptr<Env> MakeCodegenEnv(const EnvContext& context, const nlohmann::json& options) {

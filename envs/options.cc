@@ -75,6 +75,11 @@ EnvOptions ParseEnvOptions(const std::string& env_id, const nlohmann::json& defa
     if (!mode) Bad(env_id, "reward_mode", "must be \"final\" or \"improvement\"");
     o.reward_mode = *mode;
   }
+  if (merged.contains("extract")) {
+    auto mode = grader::ExtractModeFromName(StringOption(env_id, "extract", merged["extract"]));
+    if (!mode) Bad(env_id, "extract", "must be \"auto\", \"fenced\" or \"raw\"");
+    o.extract = *mode;
+  }
   if (TaskPicker(*o.pack, o.split, o.language).CandidateCount() == 0)
     Bad(env_id, "split",
         "leaves no task to draw from pack '" + o.pack->name + "'" +

@@ -7,6 +7,8 @@
 //                  task's first language
 //   "max_turns"    repair only: graded attempts per episode, 1..kMaxTurnsLimit (default 4)
 //   "reward_mode"  repair only: "final" (default) | "improvement"; see reward_mode.h
+//   "extract"      "auto" (default) | "fenced" | "raw": how code is found in an action that
+//                  does not name its own mode (docs/extraction.md)
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -16,6 +18,7 @@
 #include "envs/env.h"
 #include "envs/reward_mode.h"
 #include "envs/task_picker.h"
+#include "grader/grading/submission.h"
 
 namespace proctor::envs {
 
@@ -27,6 +30,7 @@ struct EnvOptions {
   std::optional<grader::task::Language> language;  // unset: each task's first
   int max_turns = 1;
   RewardMode reward_mode = RewardMode::kFinal;
+  grader::ExtractMode extract = grader::kDefaultExtractMode;
 };
 
 // Merges `given` (null or an object) over `defaults` and checks every value. Throws EnvError

@@ -28,7 +28,8 @@ nlohmann::json RepairDefaultOptions() {
                       {"split", "all"},
                       {"language", nullptr},
                       {"max_turns", kDefaultMaxTurns},
-                      {"reward_mode", "final"}};
+                      {"reward_mode", "final"},
+                      {"extract", "auto"}};
   return o;
 }
 

@@ -10,7 +10,8 @@ namespace proctor::envs {
 namespace task = grader::task;
 
 TaskEnv::TaskEnv(const EnvContext& context, const EnvOptions& options, int max_turns)
-    : grade_(context.grade),
+    : extract_(options.extract),
+      grade_(context.grade),
       picker_(*options.pack, options.split, options.language),
       max_turns_(max_turns) {
   assert(grade_ && "EnvContext::grade must be set");
@@ -49,7 +50,7 @@ nlohmann::json TaskEnv::Reset(std::optional<uint64_t> seed, const nlohmann::json
 
 grader::SubmissionReport TaskEnv::Grade(const nlohmann::json& action) {
   if (task_ == nullptr) throw EnvError::BadState("step before reset: call reset first");
-  grader::Submission submission = ParseAction(action, *task_, language_);
+  grader::Submission submission = ParseAction(action, *task_, language_, extract_);
   return grade_(picker_.pack(), *task_, submission);
 }
 

@@ -35,6 +35,7 @@ class TaskEnv : public Env {
   int turn_ = 0;  // graded attempts in this episode
 
  private:
+  grader::ExtractMode extract_;  // for actions that do not name their own (beside turn_)
   decltype(EnvContext::grade) grade_;
   TaskPicker picker_;
   const grader::task::Task* task_ = nullptr;  // the episode's task; null before Reset()

@@ -332,6 +332,22 @@ TEST(Server, FencedAndChatAnswersAndTheExtractMode) {
   json bad = c.Call("env.step", {{"session_id", sid2}, {"action", {{"code", gcd}, {"extract", 1}}}});
   EXPECT_EQ(bad["error"]["code"], -32602);
   EXPECT_EQ(bad["error"]["data"]["param"], "action.extract");
+
+  // The env option sets the mode of every action that does not name its own.
+  json strict = c.Call("env.make", {{"env_id", "proctor/repair-v0"},
+                                    {"options", {{"pack", "basics"}, {"extract", "fenced"}}}});
+  ASSERT_TRUE(strict.contains("result")) << strict.dump();
+  const std::string sid3 = strict["result"]["session_id"];
+  c.Call("env.reset", {{"session_id", sid3}, {"options", {{"task_id", "gcd"}}}});
+  json unfenced = c.Call("env.step", {{"session_id", sid3}, {"action", {{"code", gcd}}}});
+  EXPECT_EQ(unfenced["result"]["reward"], 0.0) << unfenced.dump();
+  EXPECT_EQ(unfenced["result"]["info"]["report"]["tests"][0]["verdict"], "no_code");
+  json own_mode = c.Call("env.step", {{"session_id", sid3},
+                                      {"action", {{"code", gcd}, {"extract", "auto"}}}});
+  EXPECT_EQ(own_mode["result"]["reward"], 1.0) << own_mode.dump();
+  json bad_option = c.Call("env.make", {{"env_id", "proctor/codegen-v0"},
+                                        {"options", {{"extract", "fence"}}}});
+  EXPECT_EQ(bad_option["error"]["data"]["param"], "options.extract") << bad_option.dump();
 }
 
 TEST(Server, HostileBytesGetErrorsAndTheConnectionLivesOn) {
