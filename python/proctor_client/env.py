@@ -38,7 +38,7 @@ class ProctorEnv(_Base):
     `step(action)` -> `(text, reward, terminated, truncated, info)`; `close()`.
 
     `env_id` is a server env (`proctor/codegen-v0`, `proctor/repair-v0`), `options` its
-    `env.make` options (`pack`, `split`, `max_turns`, `reward_mode`, `language`). Pass a
+    `env.make` options (`pack`, `split`, `max_turns`, `reward_mode`, `language`, `extract`). Pass a
     `client` to share one connection between envs; otherwise the env opens (and closes) its
     own. An action is a str (sent as `{action_field: str}`, `"code"` by default), a list of
     chat messages (`{"messages": list}`: the last assistant message is graded) or a dict sent
