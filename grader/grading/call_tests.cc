@@ -1,5 +1,7 @@
-// Call tests: one Python session runs every call; only plain values come back (the wire
-// format), and the comparison with the expected values happens here, outside the sandbox.
+// Call tests: one Python session runs every call; only values of the wire format come back
+// (plain data and the standard types of docs/wire-format.md, rebuilt here; any other object
+// of the solution as a handle, which equals no expected value), and the comparison with the
+// expected values happens here, outside the sandbox.
 // IMPORTANT: expected values never enter the sandbox: requests carry arguments only.
 #include <map>
 #include <sstream>
@@ -136,7 +138,8 @@ std::vector<TestOutcome> RunCallTests(const TestContext& ctx,
                                                                 : Verdict::kRuntimeError;
       } else if (r.contains("unserializable")) {
         o.verdict = Verdict::kWrongAnswer;
-        fb.message = "the result is not a plain value: " + r["unserializable"].dump();
+        fb.message = "the result cannot cross the wire (docs/wire-format.md): " +
+                     r["unserializable"].dump();
       } else {
         o.verdict = Verdict::kRuntimeError;
         fb.message = "malformed response";
