@@ -46,8 +46,11 @@ void AppendFeedback(std::string* text, const nlohmann::json& fb) {
   *text += "\n## Feedback on attempt " + std::to_string(fb["attempt"].get<int>()) + " (reward " +
            reward + ")\n";
   if (!fb["compiled"].get<bool>()) {
-    *text += "The program did not compile:\n";
-    AppendBlock(text, Field(fb, "compile_error"));
+    const std::string why = Field(fb, "compile_error");
+    // No code found in the answer (verdict no_code, docs/extraction.md) is not a compile error.
+    *text += why.rfind("no code:", 0) == 0 ? "No program was found in the answer:\n"
+                                           : "The program did not compile:\n";
+    AppendBlock(text, why);
   }
   if (fb["name"].is_string()) {
     *text += "Public test " + Field(fb, "name") + " failed: " + Field(fb, "verdict") + "\n";

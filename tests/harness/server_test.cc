@@ -322,6 +322,10 @@ TEST(Server, FencedAndChatAnswersAndTheExtractMode) {
   ASSERT_TRUE(bare.contains("result")) << bare.dump();
   EXPECT_EQ(bare["result"]["reward"], 0.0);
   EXPECT_EQ(bare["result"]["info"]["report"]["extraction"]["mode"], "fenced");
+  EXPECT_NE(bare["result"]["observation"]["text"].get<std::string>().find(
+                "No program was found in the answer:\n"),
+            std::string::npos)
+      << bare.dump();
   json step = c.Call("env.step", {{"session_id", sid}, {"action", {{"messages", chat}}}});
   ASSERT_TRUE(step.contains("result")) << step.dump();
   EXPECT_EQ(step["result"]["reward"], 1.0);
