@@ -272,7 +272,10 @@ bool WriteTask(const Problem& p, const ImportRequest& request, PackWriter* write
       const bool inline_ok = test.input.size() + test.output.size() <= kInlineBytes;
       w.BeginItem();
       w.String("name", name);
-      w.Flow("visibility", std::string(origin) == "public" ? "public" : "hidden");
+      // A pack needs a hidden test; a record with public tests only gets them all hidden
+      // (they count either way, and its statement shows them anyway).
+      const bool shown = std::string(origin) == "public" && !p.private_tests.empty();
+      w.Flow("visibility", shown ? "public" : "hidden");
       if (functional) {
         w.BeginMap("unit");
         w.Flow("style", "humaneval");

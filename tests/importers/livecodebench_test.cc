@@ -185,6 +185,36 @@ TEST_F(LiveCodeBenchTest, ARecordWithoutTestsIsSkipped) {
             In() + ":2: skipped: no tests (public_test_cases and private_test_cases are empty)");
 }
 
+TEST_F(LiveCodeBenchTest, LargeTestsAreWrittenAsFiles) {
+  std::string big_input(3000, '7');
+  json stdin_record = json::parse(Record(
+      "private_test_cases",
+      json::array({{{"input", big_input + "\n"}, {"output", "x\n"}, {"testtype", "stdin"}}}).dump()));
+  json functional = json::parse(Record(
+      "public_test_cases",
+      json::array({{{"input", "[" + std::string(2500, '1') + "]"}, {"output", "1"},
+                    {"testtype", "functional"}}}).dump()));
+  functional["question_id"] = "2000";
+  functional["private_test_cases"] = "[]";
+  functional["metadata"] = "{\"func_name\": \"f\"}";
+  functional["starter_code"] = "class Solution:\n    def f(self, x):\n        ";
+  ASSERT_EQ(ImportError(stdin_record.dump() + "\n" + functional.dump() + "\n"), "(ok)");
+  EXPECT_TRUE(fs::exists(Out() + "/tasks/abc1-a/private-1.in"));
+  EXPECT_TRUE(fs::exists(Out() + "/tasks/2000/public-1.py"));
+  auto pack = task::LoadPack(Out());
+  ASSERT_TRUE(pack.has_value()) << pack.error().ToString();
+  const task::Task* sum = FindTask(*pack, "abc1_a");
+  ASSERT_NE(sum, nullptr);
+  const auto* stdio = std::get_if<task::StdioTest>(&sum->tests[1].body);
+  ASSERT_NE(stdio, nullptr);
+  EXPECT_EQ(stdio->stdin_data, big_input + "\n");
+  const task::Task* f = FindTask(*pack, "2000");
+  ASSERT_NE(f, nullptr);
+  const auto* unit = std::get_if<task::UnitTest>(&f->tests[0].body);
+  ASSERT_NE(unit, nullptr);
+  EXPECT_NE(unit->code.text.find(std::string(2500, '1')), std::string::npos);
+}
+
 class LiveCodeBenchBinaryTest : public TempDirTest {};
 
 TEST_F(LiveCodeBenchBinaryTest, ImportCheckAndGradeThroughTheBinary) {
@@ -196,7 +226,7 @@ TEST_F(LiveCodeBenchBinaryTest, ImportCheckAndGradeThroughTheBinary) {
       << check.out;
   std::vector<Graded> graded =
       GradeFixtureSubmissions(Out(), FixturePath("livecodebench_submissions.jsonl"), dir_);
-  ASSERT_EQ(graded.size(), 9u);
+  ASSERT_EQ(graded.size(), 11u);
   ExpectGradedAsWritten(graded);
 }
 
