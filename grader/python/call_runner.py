@@ -40,6 +40,7 @@ their arguments in memory, which is harmless: no expected value is ever sent her
 
 import abc
 import importlib.util
+import operator
 import os
 import sys
 import types
@@ -184,12 +185,18 @@ def _op(op, target, args, kwargs):
         return "value", getattr(target, args[0])(*args[1:], **kwargs)
     if op == "call":
         return "value", target(*args, **kwargs)
+    if op == "unary" and len(args) == 1 and args[0] in wire.UNARY and not kwargs:
+        return "value", getattr(operator, args[0])(target)
+    if op == "binary" and len(args) == 3 and args[0] in wire.BINARY and not kwargs:
+        fn, other, reflected = getattr(operator, args[0]), args[1], args[2] is True
+        return "value", fn(other, target) if reflected else fn(target, other)
     simple = {"setattr": (2, setattr), "delattr": (1, delattr), "bool": (0, bool),
               "len": (0, len), "iter": (0, iter), "next": (0, next), "str": (0, str),
-              "repr": (0, repr), "getitem": (1, lambda o, k: o[k]),
-              "setitem": (2, lambda o, k, v: o.__setitem__(k, v)),
-              "delitem": (1, lambda o, k: o.__delitem__(k)),
-              "contains": (1, lambda o, x: x in o)}
+              "repr": (0, repr), "getitem": (1, operator.getitem),
+              "setitem": (2, operator.setitem), "delitem": (1, operator.delitem),
+              "contains": (1, operator.contains), "int": (0, int), "float": (0, float)}
+    if op not in simple:
+        raise TypeError("bad arguments for op %s" % op)
     count, fn = simple[op]
     if op in ("setattr", "delattr"):
         _names(args, count, op)

@@ -8,12 +8,13 @@ influence a test only through the values it returns or the exceptions it reports
 cannot patch the test code, the asserts or the report.
 
 Handle (an object of the solution, e.g. a tree Node or a Counter subclass it defines):
-attribute reads and writes, method calls, calling it, len/bool/iter/next/str, [] and `in`
-are forwarded to the solution process (each a round trip, results decoded like any
-value); it can be passed back as an argument. It is NEVER compared by the solution: a
-Handle equals only a Handle of the same object (same id), hashes by that id, and its
-repr is local. Ordering and arithmetic are not forwarded (TypeError), nor are dunder
-attribute reads (AttributeError), so probes by copy, pickle or inspect stay here.
+attribute reads and writes, method calls, calling it, len/bool/iter/next/str/int/float,
+[] and `in`, and arithmetic (+ - * / // % ** @ & | ^ << >>, unary - + ~ abs) are forwarded
+to the solution process (each a round trip, results decoded like any value); it can be
+passed back as an argument. It is NEVER compared by the solution: a Handle equals only a
+Handle of the same object (same id), hashes by that id, and its repr is local. Ordering
+comparisons are not forwarded (TypeError), nor are dunder attribute reads
+(AttributeError), so probes by copy, pickle or inspect stay here.
 
 Failures of the solution surface in the test as exceptions raised here:
   SolutionError          it raised (subclasses the built-in exception of the same name
@@ -142,6 +143,40 @@ class Handle:
         if type(result) is not bool:
             raise TypeError("`in` on the solution's object did not give a bool")
         return result
+
+    def __int__(self):
+        result = self._conn.op(self, "int", ())
+        if type(result) is not int:
+            raise TypeError("int() of the solution's object did not give an int")
+        return result
+
+    def __float__(self):
+        result = self._conn.op(self, "float", ())
+        if type(result) is not float:
+            raise TypeError("float() of the solution's object did not give a float")
+        return result
+
+
+def _unary(name):
+    def op(self):
+        return self._conn.op(self, "unary", (name,))
+    return op
+
+
+def _binary(name, reflected):
+    def op(self, other):
+        return self._conn.op(self, "binary", (name, other, reflected))
+    return op
+
+
+for _name in ("neg", "pos", "abs", "invert"):
+    setattr(Handle, "__%s__" % _name, _unary(_name))
+for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and",
+              "or", "xor", "lshift", "rshift"):
+    _operator = _name + "_" if _name in ("and", "or") else _name
+    setattr(Handle, "__%s__" % _name, _binary(_operator, False))
+    setattr(Handle, "__r%s__" % _name, _binary(_operator, True))
+del _name, _operator
 
 
 def _next(handle):

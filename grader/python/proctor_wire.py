@@ -677,8 +677,14 @@ def _line(text):
 #   getattr [name]  setattr [name, value]  delattr [name]  call [*args] (+kwargs): H(...)
 #   method [name, *args] (+kwargs): H.name(...)  bool []  len []  iter []  next []
 #   str []  repr []  getitem [key]  setitem [key, value]  delitem [key]  contains [item]
+#   int []  float []  unary [name]: operator.<name>(H) for a name of UNARY
+#   binary [name, other, reflected]: operator.<name>(H, other), or (other, H) if reflected,
+#   for a name of BINARY (arithmetic only: comparisons are never forwarded)
 OPS = ("getattr", "setattr", "delattr", "call", "method", "bool", "len", "iter", "next", "str",
-       "repr", "getitem", "setitem", "delitem", "contains")
+       "repr", "getitem", "setitem", "delitem", "contains", "int", "float", "unary", "binary")
+UNARY = ("neg", "pos", "abs", "invert")
+BINARY = ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and_", "or_",
+          "xor", "lshift", "rshift")
 
 
 def _arguments(args, kwargs, other):

@@ -479,6 +479,45 @@ class RichValuesAndHandles(unittest.TestCase):
             "test_method_returning_the_right_plain_value": "passed",
             "test_str_subclass": "failed", "test_never_an_object_here": "passed"}, report)
 
+    def test_operators_run_in_the_solution_but_equality_never_does(self):
+        report = self.run_mode("pytest", """\
+            from solution import Vector
+
+            def test_arithmetic_and_conversions():
+                v = Vector(1, 2) + Vector(3, 4)
+                assert (v.x, v.y) == (4, 6) and str(v) == "Vector(4, 6)"
+                w = 2 * Vector(1, 5) - Vector(1, 1)
+                assert (w.x, w.y) == (1, 9) and abs(Vector(3, 4)) == 5.0
+                assert (-w).x == -1 and int(Vector(7, 0)) == 7 and float(Vector(2, 0)) == 2.0
+            def test_equal_vectors_are_not_equal_handles():
+                # Vector.__eq__ is the solution's: it is never asked.
+                assert Vector(1, 2) == Vector(1, 2)
+            def test_ordering_is_not_forwarded():
+                try:
+                    Vector(1, 2) < Vector(3, 4)
+                except TypeError:
+                    pass
+                else:
+                    assert False
+            """, textwrap.dedent("""\
+            class Vector:
+                def __init__(self, x, y): self.x, self.y = x, y
+                def __add__(self, o): return Vector(self.x + o.x, self.y + o.y)
+                def __sub__(self, o): return Vector(self.x - o.x, self.y - o.y)
+                def __rmul__(self, k): return Vector(k * self.x, k * self.y)
+                def __neg__(self): return Vector(-self.x, -self.y)
+                def __abs__(self): return (self.x ** 2 + self.y ** 2) ** 0.5
+                def __int__(self): return self.x
+                def __float__(self): return float(self.x)
+                def __eq__(self, o): return True
+                def __lt__(self, o): return True
+                def __str__(self): return "Vector(%d, %d)" % (self.x, self.y)
+            """))
+        self.assertEqual(report.outcomes, {
+            "test_arithmetic_and_conversions": "passed",
+            "test_equal_vectors_are_not_equal_handles": "failed",
+            "test_ordering_is_not_forwarded": "passed"}, report)
+
     def test_handle_sent_where_the_solution_expects_a_value(self):
         # The handle arrives as the solution's own object: nothing for it to forge there.
         report = self.run_mode("asserts", """\
