@@ -90,13 +90,19 @@ std::string ReadSolutions(const json& record, const char* key, std::vector<Conte
     }
     const std::string& code = (*solutions)[i].get_ref<const std::string&>();
     if (language == CcLanguage::kPython3) {
+      // Enough already: not scanned (rows carry hundreds of solutions).
+      if (counts->python3 >= kMaxReferences) continue;
       if (UsesMissingModule(code)) {
         ++counts->missing_module;
-      } else if (counts->python3++ < kMaxReferences) {
+      } else {
+        ++counts->python3;
         out->push_back({SolutionLanguage::kPython, code});
       }
     } else if (language == CcLanguage::kCpp) {
-      if (counts->cpp++ < kMaxReferences) out->push_back({SolutionLanguage::kCpp, code});
+      if (counts->cpp < kMaxReferences) {
+        ++counts->cpp;
+        out->push_back({SolutionLanguage::kCpp, code});
+      }
     } else {
       ++counts->other;
     }

@@ -1,6 +1,7 @@
 #include "grader/importers/contest_pack.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -238,6 +239,29 @@ size_t Indent(std::string_view line) {
   return n;
 }
 
+bool IsNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// `if x: return` (or for/while/else/...: return) on one line.
+bool HasInlineReturn(std::string_view body) {
+  static constexpr std::string_view kCompound[] = {"if",  "elif",   "else",    "for", "while",
+                                                   "try", "except", "finally", "with"};
+  bool compound = false;
+  for (std::string_view word : kCompound) compound = compound || StartsWithWord(body, word);
+  if (!compound && body.rfind("else:", 0) != 0 && body.rfind("try:", 0) != 0 &&
+      body.rfind("finally:", 0) != 0) {
+    return false;
+  }
+  size_t comment = body.find('#');
+  for (size_t colon = body.find(':'); colon < comment && colon != std::string_view::npos;
+       colon = body.find(':', colon + 1)) {
+    size_t next = body.find_first_not_of(" \t", colon + 1);
+    if (next == std::string_view::npos) return false;
+    std::string_view rest = body.substr(next);
+    if (rest.substr(0, 6) == "return" && (rest.size() == 6 || !IsNameChar(rest[6]))) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool HasFloatToken(std::string_view text) {
@@ -281,11 +305,8 @@ bool HasTopLevelReturn(std::string_view code) {
         functions.push_back(indent);
       } else if (StartsWithWord(body, "return") && functions.empty()) {
         return true;
-      } else if (functions.empty()) {
-        // `if x: return` on one line.
-        static const std::regex kInlineReturn(
-            R"(^(if|elif|else|for|while|try|except|finally|with)\b[^#]*:\s*return\b.*)");
-        if (std::regex_match(std::string(body), kInlineReturn)) return true;
+      } else if (functions.empty() && HasInlineReturn(body)) {
+        return true;
       }
     }
     if (in_string[i] && !continued) continue;
@@ -362,9 +383,34 @@ std::string_view AppsHeader() {
 }
 
 bool UsesMissingModule(std::string_view code) {
-  static const std::regex kImport(
-      R"((^|\n)[ \t]*(import|from)[ \t]+(numpy|scipy|sympy|pandas|sortedcontainers|networkx)\b)");
-  return std::regex_search(code.begin(), code.end(), kImport);
+  static constexpr std::string_view kMissing[] = {
+      "numpy", "scipy", "sympy", "pandas", "sortedcontainers", "networkx"};
+  auto missing = [](std::string_view name) {
+    name.remove_prefix(std::min(name.size(), name.find_first_not_of(" \t(")));
+    for (std::string_view module : kMissing) {
+      if (name.substr(0, module.size()) == module &&
+          (name.size() == module.size() || !IsNameChar(name[module.size()]))) {
+        return true;
+      }
+    }
+    return false;
+  };
+  for (std::string_view line : Lines(code)) {
+    size_t at = line.find_first_not_of(" \t");
+    if (at == std::string_view::npos) continue;
+    line.remove_prefix(at);
+    if (StartsWithWord(line, "from")) {
+      if (missing(line.substr(4))) return true;
+    } else if (StartsWithWord(line, "import")) {
+      line.remove_prefix(6);  // `import a, numpy as np`: every name
+      for (size_t comma = 0; comma != std::string_view::npos; comma = line.find(',')) {
+        if (comma) line.remove_prefix(comma + 1);
+        if (missing(line)) return true;
+        if (line.find(',') == std::string_view::npos) break;
+      }
+    }
+  }
+  return false;
 }
 
 bool ReadJsonOrJsonString(const JsonlRecord& record, const std::string& key,

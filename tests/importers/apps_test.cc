@@ -209,6 +209,8 @@ TEST(ContestPack, TopLevelReturnIsFoundOutsideFunctionsOnly) {
   EXPECT_TRUE(HasTopLevelReturn("n = int(input())\nif n == 0:\n    print(0)\n    return\n"));
   EXPECT_TRUE(HasTopLevelReturn("for x in range(3):\n    if x:\n        return\n"));
   EXPECT_TRUE(HasTopLevelReturn("if True: return\n"));
+  EXPECT_TRUE(HasTopLevelReturn("if a:\n    pass\nelse: return print(1)\n"));
+  EXPECT_FALSE(HasTopLevelReturn("if a: returned = 1\nd = {1: 'return'}\n"));
   EXPECT_TRUE(HasTopLevelReturn("def f():\n    return 1\nif f():\n    return\n"));
   EXPECT_FALSE(HasTopLevelReturn("def f():\n    if 1:\n        return 2\nprint(f())\n"));
   EXPECT_FALSE(HasTopLevelReturn("class A:\n    def g(self):\n        return 1\n"));
@@ -224,6 +226,15 @@ TEST(ContestPack, WrapInFunctionKeepsImportsAtModuleLevel) {
             "      return\n    pass\n\n\n_proctor_main()\n");
   // Tab-indented programs get a tab, so indentation stays consistent.
   EXPECT_NE(WrapInFunction("if 1:\n\treturn\n").find("\tif 1:\n\t\treturn\n"), std::string::npos);
+}
+
+TEST(ContestPack, ModulesTheSandboxLacks) {
+  EXPECT_TRUE(UsesMissingModule("import numpy as np\n"));
+  EXPECT_TRUE(UsesMissingModule("x = 1\n    from scipy.special import comb\n"));
+  EXPECT_TRUE(UsesMissingModule("import sys, numpy\n"));
+  EXPECT_TRUE(UsesMissingModule("from sortedcontainers import SortedList\n"));
+  EXPECT_FALSE(UsesMissingModule("import numpyish\nimport sys, math\n# import numpy\n"));
+  EXPECT_FALSE(UsesMissingModule("print('import numpy')\n"));
 }
 
 TEST(ContestPack, FloatTokensAreDecimalFractionsOrExponents) {
