@@ -1,6 +1,7 @@
 #include "grader/importers/python_text.h"
 
 #include <nlohmann/json.hpp>
+#include <vector>
 
 namespace proctor::grader::importers {
 
@@ -11,19 +12,48 @@ std::string PythonStringLiteral(std::string_view text) {
                                                 nlohmann::json::error_handler_t::strict);
 }
 
+namespace {
+
+size_t IndentOf(std::string_view line) {
+  size_t n = line.find_first_not_of(" \t");
+  return n == std::string_view::npos ? line.size() : n;
+}
+
+bool IsBlank(std::string_view line) { return IndentOf(line) == line.size(); }
+
+// A line that opens a block: `def f(...) -> T:`, `class C:`, ... ending in ':' (comments and
+// trailing blanks aside).
+bool OpensBlock(std::string_view line) {
+  if (line.substr(IndentOf(line), 1) == "#") return false;
+  size_t end = line.find_last_not_of(" \t\r");
+  return end != std::string_view::npos && line[end] == ':';
+}
+
+}  // namespace
+
 std::string RunnableStarter(std::string_view starter) {
-  std::string text(starter);
-  // Drop the trailing blank "cursor" line the published starters end with.
-  size_t end = text.find_last_not_of(" \t\r\n");
-  if (end == std::string::npos) return "";
-  text.resize(end + 1);
-  size_t line_start = text.rfind('\n');
-  line_start = line_start == std::string::npos ? 0 : line_start + 1;
-  std::string last = text.substr(line_start);
-  std::string indent = last.substr(0, last.find_first_not_of(" \t"));
-  text += '\n';
-  if (last.back() == ':') text += indent + "    pass\n";
-  return text;
+  std::vector<std::string_view> lines;
+  for (size_t start = 0; start < starter.size();) {
+    size_t end = starter.find('\n', start);
+    if (end == std::string_view::npos) end = starter.size();
+    lines.push_back(starter.substr(start, end - start));
+    start = end + 1;
+  }
+  while (!lines.empty() && IsBlank(lines.back())) lines.pop_back();  // the "cursor" line
+  std::string out;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    out.append(IsBlank(lines[i]) ? std::string_view() : lines[i]).append("\n");
+    if (!OpensBlock(lines[i])) continue;
+    // An empty block (the next code line is not indented deeper) gets a `pass` body.
+    size_t next = i + 1;
+    while (next < lines.size() && (IsBlank(lines[next]) ||
+                                   lines[next].substr(IndentOf(lines[next]), 1) == "#")) {
+      ++next;
+    }
+    if (next == lines.size() || IndentOf(lines[next]) <= IndentOf(lines[i]))
+      out.append(lines[i].substr(0, IndentOf(lines[i]))).append("    pass\n");
+  }
+  return out;
 }
 
 std::string_view LiveCodeBenchImports() {

@@ -11,9 +11,9 @@ namespace proctor::grader::importers {
 std::string PythonStringLiteral(std::string_view text);
 
 // A LeetCode-style starter ("class Solution:\n    def f(self, x: int) -> int:\n        ")
-// completed into code that runs: a `pass` body where it ends in a block opener, so the
-// humaneval harness can execute it for its helpers. Text that already ends in a statement is
-// returned unchanged (with a final newline).
+// completed into code that runs: every empty block (`def ...:` with nothing indented under
+// it) gets a `pass` body, so the humaneval harness can execute it for its helpers; trailing
+// blank lines are dropped. Other text is unchanged.
 std::string RunnableStarter(std::string_view starter);
 
 // The import lines LiveCodeBench's harness puts before every program (lcb_runner's

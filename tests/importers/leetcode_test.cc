@@ -12,6 +12,7 @@
 #include <string>
 #include <variant>
 
+#include "grader/importers/python_text.h"
 #include "grader/task/pack_loader.h"
 #include "tests/importers/binary_e2e.h"
 #include "tests/importers/temp_dir.h"
@@ -69,6 +70,18 @@ TEST_F(LeetCodeTest, EntryPoints) {
   EXPECT_EQ(LeetCodeEntryPoint("helper"), "helper");
   EXPECT_EQ(LeetCodeEntryPoint("Solution(1).twoSum"), "");
   EXPECT_EQ(LeetCodeEntryPoint("a.b.c"), "");
+}
+
+TEST(RunnableStarterTest, EmptyBlocksGetAPassBody) {
+  EXPECT_EQ(RunnableStarter("class Solution:\n    def f(self, x: int) -> int:\n        "),
+            "class Solution:\n    def f(self, x: int) -> int:\n        pass\n");
+  // Design-style starters: several empty methods, comments between.
+  EXPECT_EQ(RunnableStarter("class C:\n\n    def __init__(self):\n        \n\n"
+                            "    # get\n    def get(self, k: int) -> int:\n        \n"),
+            "class C:\n\n    def __init__(self):\n        pass\n\n\n    # get\n"
+            "    def get(self, k: int) -> int:\n        pass\n");
+  EXPECT_EQ(RunnableStarter("def f():\n    return 1\n"), "def f():\n    return 1\n");
+  EXPECT_EQ(RunnableStarter(""), "");
 }
 
 TEST_F(LeetCodeTest, ImportsTheFixture) {
