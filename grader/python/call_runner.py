@@ -171,7 +171,15 @@ def _names(args, count, op):
     return args
 
 
-def _op(op, target, args, kwargs):
+def _classes(namespace, types):
+    """Names of the solution's own classes (`class Node:`), for isinstance in tests."""
+    known = {name for name, _ in types}
+    return [k for k, v in list(namespace.items())
+            if type(k) is str and not k.startswith("__") and k not in known
+            and isinstance(v, type)]
+
+
+def _op(op, target, args, kwargs, namespace):
     """Runs one op on a handle's object; -> ("value", v) or ("method", name)."""
     if op == "getattr":
         (name,) = _names(args, 1, op)
@@ -185,6 +193,11 @@ def _op(op, target, args, kwargs):
         return "value", getattr(target, args[0])(*args[1:], **kwargs)
     if op == "call":
         return "value", target(*args, **kwargs)
+    if op == "isinstance" and len(args) == 1 and not kwargs:
+        cls = namespace.get(args[0]) if type(args[0]) is str else None
+        if not isinstance(cls, type):
+            raise TypeError("solution has no class %r" % (args[0],))
+        return "value", isinstance(target, cls)
     if op == "unary" and len(args) == 1 and args[0] in wire.UNARY and not kwargs:
         return "value", getattr(operator, args[0])(target)
     if op == "binary" and len(args) == 3 and args[0] in wire.BINARY and not kwargs:
@@ -225,7 +238,7 @@ def _answer(rid, kind, name, args, kwargs, namespace, import_error):
         return wire.response_raised(rid, exc_type, "at import: " + text)
     if kind == "op":
         try:
-            how, result = _op(name, args[0], args[1:], kwargs)
+            how, result = _op(name, args[0], args[1:], kwargs, namespace)
         except BaseException as exc:
             return wire.response_raised(rid, *_describe(exc))
         if how == "method":
@@ -275,9 +288,10 @@ def main(argv):
         requests = _stream(reader, ObjectMaker(namespace))
     try:
         if streaming:
-            channel.write_line(resp_fd, wire.hello([] if import_error else _callables(namespace),
-                                                   import_error,
-                                                   [] if import_error else _types(namespace)))
+            types = [] if import_error else _types(namespace)
+            channel.write_line(resp_fd, wire.hello(
+                [] if import_error else _callables(namespace), import_error, types,
+                [] if import_error else _classes(namespace, types)))
         for request in requests:
             channel.write_line(resp_fd, _answer(*request, namespace, import_error))
     except (wire.WireError, channel.ChannelClosed) as exc:

@@ -294,6 +294,7 @@ class Connection:
         self.callables = []
         self.import_error = None
         self.types = {}  # solution names bound to classes the wire carries (Counter, int)
+        self.classes = []  # names of the solution's own classes
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
         self._handles = {}  # handle id -> Handle: one proxy per object of the solution
@@ -307,7 +308,8 @@ class Connection:
             line = self.reader.readline(self.timeout)
             if line is None:
                 raise self._fail("it ended before announcing itself (exit at import?)")
-            self.callables, self.import_error, self.types = self.wire.parse_hello(line)
+            self.callables, self.import_error, self.types, self.classes = \
+                self.wire.parse_hello(line)
         except (self.channel.ChannelClosed, self.wire.WireError) as exc:
             raise self._fail("bad hello: %s" % exc) from None
 
@@ -360,6 +362,37 @@ class Connection:
             on=handle if op == "getattr" else None)
 
 
+class SolutionClass:
+    """A class of the solution (`from solution import Node`): calling it makes an instance
+    in the solution process (a Handle); `isinstance(h, Node)` asks the solution about a
+    Handle (False for anything else); other attributes are read from the class there."""
+
+    def __init__(self, conn, name):
+        self._conn, self._name, self._class = conn, name, None
+        self.__name__ = self.__qualname__ = name
+
+    def __call__(self, *args, **kwargs):
+        return self._conn.call(self._name, args, kwargs)
+
+    def __instancecheck__(self, obj):
+        if type(obj) is not Handle or obj._conn is not self._conn:
+            return False
+        result = self._conn.op(obj, "isinstance", (self._name,))
+        if type(result) is not bool:
+            raise TypeError("isinstance() in the solution did not give a bool")
+        return result
+
+    def __getattr__(self, attr):
+        if attr.startswith("__") and attr.endswith("__"):
+            raise AttributeError(attr)
+        if self._class is None:
+            self._class = self._conn.getattr(self._name)
+        return getattr(self._class, attr)
+
+    def __repr__(self):
+        return "<class %s of the solution>" % self._name
+
+
 def make_proxy(conn, name):
     def proxy(*args, **kwargs):
         return conn.call(name, args, kwargs)
@@ -384,7 +417,9 @@ def make_solution_module(conn):
             # `from collections import Counter` in the solution: the test's `Counter` from
             # `from solution import *` is then the real class (isinstance works), ours.
             cls = conn.types.get(name)
-            setattr(module, name, cls if cls is not None else make_proxy(conn, name))
+            if cls is None:
+                cls = SolutionClass(conn, name) if name in conn.classes else make_proxy(conn, name)
+            setattr(module, name, cls)
     module.__all__ = exported_names(conn.callables)
 
     def __getattr__(name):

@@ -677,11 +677,13 @@ def _line(text):
 #   getattr [name]  setattr [name, value]  delattr [name]  call [*args] (+kwargs): H(...)
 #   method [name, *args] (+kwargs): H.name(...)  bool []  len []  iter []  next []
 #   str []  repr []  getitem [key]  setitem [key, value]  delitem [key]  contains [item]
-#   int []  float []  unary [name]: operator.<name>(H) for a name of UNARY
+#   int []  float []  isinstance [class name]: isinstance(H, <the solution's class>)
+#   unary [name]: operator.<name>(H) for a name of UNARY
 #   binary [name, other, reflected]: operator.<name>(H, other), or (other, H) if reflected,
 #   for a name of BINARY (arithmetic only: comparisons are never forwarded)
 OPS = ("getattr", "setattr", "delattr", "call", "method", "bool", "len", "iter", "next", "str",
-       "repr", "getitem", "setitem", "delitem", "contains", "int", "float", "unary", "binary")
+       "repr", "getitem", "setitem", "delitem", "contains", "int", "float", "isinstance",
+       "unary", "binary")
 UNARY = ("neg", "pos", "abs", "invert")
 BINARY = ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and_", "or_",
           "xor", "lshift", "rshift")
@@ -742,13 +744,15 @@ def response_unserializable(rid, reason):
         json_string(rid), json_string(_clean(reason, 1000))))
 
 
-def hello(callables, import_error, types=()):
-    """`types`: (name, TYPE_NAMES entry) for names of the solution that are such classes."""
+def hello(callables, import_error, types=(), classes=()):
+    """`types`: (name, TYPE_NAMES entry) for names of the solution that are such classes;
+    `classes`: names of the solution's other classes (among `callables`)."""
     names = ",".join(json_string(n) for n in callables)
     err = "null" if import_error is None else json_string(_clean(import_error, MAX_RAISED_MESSAGE))
     kinds = ",".join("[%s,%s]" % (json_string(n), json_string(t)) for n, t in types)
-    return _line('{"hello":{"callables":[%s],"import_error":%s,"types":[%s]}}' % (
-        names, err, kinds))
+    own = ",".join(json_string(n) for n in classes)
+    return _line('{"hello":{"callables":[%s],"import_error":%s,"types":[%s],"classes":[%s]}}' % (
+        names, err, kinds, own))
 
 
 def _clean(text, cap):
@@ -854,12 +858,14 @@ def parse_response(line, expected_id, handle=None):
 
 
 def parse_hello(line):
-    """-> (callables: list[str], import_error: str | None, types: {name: class of TYPES})."""
+    """-> (callables: list[str], import_error: str | None, types: {name: class of TYPES},
+    classes: list[str])."""
     f = _fields(parse_json(line), ("hello",))
-    h = _fields(f.get("hello"), ("callables", "import_error", "types"))
-    names, err, kinds = h.get("callables"), h.get("import_error"), h.get("types")
-    if (set(h) != {"callables", "import_error", "types"} or _type(names) is not list
-            or _type(kinds) is not list):
+    h = _fields(f.get("hello"), ("callables", "import_error", "types", "classes"))
+    names, err, kinds, own = (h.get("callables"), h.get("import_error"), h.get("types"),
+                              h.get("classes"))
+    if (set(h) != {"callables", "import_error", "types", "classes"} or _type(names) is not list
+            or _type(kinds) is not list or _type(own) is not list):
         raise WireError("bad hello")
     if err is not None and _type(err) is not str:
         raise WireError("bad hello import_error")
@@ -870,4 +876,5 @@ def parse_hello(line):
             raise WireError("bad hello types")
         types[_name(pair[0], "type name")] = TYPES[pair[1]]
     return ([_name(n, "callable name") for n in names],
-            (None if err is None else _checked_str(err)), types)
+            (None if err is None else _checked_str(err)), types,
+            [_name(n, "class name") for n in own])

@@ -259,7 +259,8 @@ class Stream(unittest.TestCase):
                "def is_prime(n):\n    return n in (2, 3, 5, 7)\n_helper = lambda: 1\n")
         with support.WorkDir(src) as work:
             s = support.Streaming(work)
-            self.assertEqual(wire.parse_hello(s.recv()), (["K", "is_prime", "_helper"], None, {}))
+            self.assertEqual(wire.parse_hello(s.recv()),
+                             (["K", "is_prime", "_helper"], None, {}, ["K"]))
             s.send(call("a", "is_prime", 7))
             self.assertEqual(wire.parse_response(s.recv(), "a"), ("value", True))
             s.send(wire.request_getattr("b", "LIMIT"))
@@ -283,7 +284,7 @@ class Stream(unittest.TestCase):
         ref = lambda hid, cls: ("handle", hid, cls)
         with support.WorkDir(src) as work:
             s = support.Streaming(work)
-            callables, error, types = wire.parse_hello(s.recv())
+            callables, error, types, classes = wire.parse_hello(s.recv())
             self.assertEqual(types, {"C": collections.Counter, "deque": collections.deque})
             s.send(call("1", "Node", 1))
             self.assertEqual(wire.parse_response(s.recv(), "1", ref),
@@ -318,7 +319,8 @@ class Stream(unittest.TestCase):
     def test_import_error_in_hello(self):
         with support.WorkDir("raise KeyboardInterrupt('at import')\n") as work:
             s = support.Streaming(work)
-            self.assertEqual(wire.parse_hello(s.recv()), ([], "KeyboardInterrupt: at import", {}))
+            self.assertEqual(wire.parse_hello(s.recv()),
+                             ([], "KeyboardInterrupt: at import", {}, []))
             s.send(call("1", "f"))
             self.assertEqual(wire.parse_response(s.recv(), "1"),
                              ("raised", "KeyboardInterrupt", "at import: at import"))
@@ -327,7 +329,7 @@ class Stream(unittest.TestCase):
     def test_syntax_error(self):
         with support.WorkDir("def f(:\n") as work:
             s = support.Streaming(work)
-            callables, error, types = wire.parse_hello(s.recv())
+            callables, error, types, classes = wire.parse_hello(s.recv())
             self.assertTrue(error.startswith("SyntaxError"), error)
             s.close()
 

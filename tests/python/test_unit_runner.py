@@ -518,6 +518,26 @@ class RichValuesAndHandles(unittest.TestCase):
             "test_equal_vectors_are_not_equal_handles": "failed",
             "test_ordering_is_not_forwarded": "passed"}, report)
 
+    def test_isinstance_with_the_solutions_classes(self):
+        report = self.run_mode("asserts", """\
+            from solution import Node, Leaf, make, VERSION
+            n = make()
+            assert isinstance(n, Node) and not isinstance(n, Leaf)
+            assert isinstance(Leaf(), Node) and isinstance(Leaf(), (int, Leaf))
+            assert not isinstance(3, Node) and Node.KIND == "node" and Node.describe() == "N"
+            assert VERSION == 2 and repr(Node) == "<class Node of the solution>"
+            """, textwrap.dedent("""\
+            class Node:
+                KIND = "node"
+                @staticmethod
+                def describe(): return "N"
+            class Leaf(Node):
+                pass
+            def make(): return Node()
+            VERSION = 2
+            """))
+        self.assertTrue(report.all_passed(), report)
+
     def test_handle_sent_where_the_solution_expects_a_value(self):
         # The handle arrives as the solution's own object: nothing for it to forge there.
         report = self.run_mode("asserts", """\

@@ -462,14 +462,16 @@ class Messages(unittest.TestCase):
                     wire.parse_response(line, "1")
 
     def test_hello(self):
-        line = wire.hello(["f", "g", "C"], None, [("C", "collections.Counter")])
-        self.assertEqual(wire.parse_hello(line), (["f", "g", "C"], None,
-                                                  {"C": collections.Counter}))
+        line = wire.hello(["f", "g", "C", "Node"], None, [("C", "collections.Counter")], ["Node"])
+        self.assertEqual(wire.parse_hello(line), (["f", "g", "C", "Node"], None,
+                                                  {"C": collections.Counter}, ["Node"]))
         self.assertEqual(wire.parse_hello(wire.hello([], "SystemExit: 0")),
-                         ([], "SystemExit: 0", {}))
-        for bad in ('{"hello":{"callables":[1],"import_error":null,"types":[]}}',
-                    '{"hello":{"callables":[],"import_error":null}}',
-                    '{"hello":{"callables":[],"import_error":null,"types":[["C","os.system"]]}}'):
+                         ([], "SystemExit: 0", {}, []))
+        for bad in ('{"hello":{"callables":[1],"import_error":null,"types":[],"classes":[]}}',
+                    '{"hello":{"callables":[],"import_error":null,"types":[]}}',
+                    '{"hello":{"callables":[],"import_error":null,"types":[["C","os.system"]],'
+                    '"classes":[]}}',
+                    '{"hello":{"callables":[],"import_error":null,"types":[],"classes":[""]}}'):
             with self.assertRaises(WireError):
                 wire.parse_hello(bad)
 
