@@ -93,11 +93,9 @@ RecordResult ReadRecord(const JsonlRecord& record, int64_t index, const ImportRe
   auto skip_with_error = [&]() { return field_error.substr(record.Error("").size()); };
   ContestProblem& p = r.problem;
   std::string own_id = RecordId(record, index);
-  p.id = flavor.format + "/" + own_id;
-  if (!IsTaskId(p.id)) {
-    p.id = flavor.format + "/" + MapTaskId(own_id);
-    p.source_id = own_id;
-  }
+  // The format as a prefix (a bare number is a poor id); the record's own id beside it.
+  p.id = flavor.format + "/" + MapTaskId(own_id);
+  p.source_id = own_id;
   p.source = flavor.format;
   if (!flavor.title_field.empty()) p.title = OptionalString(record, flavor.title_field);
   std::string question;

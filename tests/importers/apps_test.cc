@@ -95,6 +95,7 @@ TEST_F(AppsTest, ImportsTheFixture) {
   const task::Task& max = pack->tasks[0];
   EXPECT_EQ(max.id, "apps/0");
   EXPECT_EQ(max.source, "apps");
+  EXPECT_EQ(max.source_id, "0");
   EXPECT_EQ(max.languages.size(), 2u);  // python and cpp: stdio works with any language
   ASSERT_EQ(max.tests.size(), 4u);
   EXPECT_EQ(max.tests[2].name, "test-3");
