@@ -70,6 +70,16 @@ tests:
   - stdio: {stdin: "0000007\n", expected_stdout: "14\n"}
 )";
 
+// Call tests run first (one session), then stdio tests: written in the other order here.
+constexpr char kMixedYaml[] = R"(id: mixed
+prompt: Print 2n, and write double(n).
+entry_point: double
+tests:
+  - stdio: {stdin: "2\n", expected_stdout: "4\n"}
+  - stdio: {stdin: "3\n", expected_stdout: "6\n"}
+  - call: {args: [4], expected: 8}
+)";
+
 constexpr char kDouble[] = "print(2 * int(input()))\n";
 
 class ScoringTest : public ::testing::Test {
@@ -83,6 +93,7 @@ class ScoringTest : public ::testing::Test {
     std::ofstream(*dir_ + "/tasks/b.yaml") << kSubtasksYaml;
     std::ofstream(*dir_ + "/tasks/c.yaml") << kCodeforcesYaml;
     std::ofstream(*dir_ + "/tasks/d.yaml") << kMaxTestsYaml;
+    std::ofstream(*dir_ + "/tasks/e.yaml") << kMixedYaml;
     auto pack = task::LoadPack(*dir_);
     ASSERT_TRUE(pack) << pack.error().ToString();
     pack_ = new task::Pack(std::move(*pack));
@@ -160,6 +171,29 @@ TEST_F(ScoringTest, EarlyStopNeverChangesTheAllOrNothingReward) {
   EXPECT_EQ(first.ToJson()["tests"][2]["verdict"], "skipped");
 }
 
+TEST_F(ScoringTest, AFailedCallTestSkipsTheStdioTestsThatRunAfterIt) {
+  // Right on stdin, wrong as a function: the call session fails first.
+  const std::string code =
+      "def double(n):\n    return n\n\nif __name__ == '__main__':\n"
+      "    print(2 * int(input()))\n";
+  SubmissionReport stopping = Grade("mixed", code, true);
+  SubmissionReport full = Grade("mixed", code, false);
+  ASSERT_TRUE(stopping.reward && full.reward);
+  EXPECT_EQ(*stopping.reward, 0.0);
+  EXPECT_EQ(*full.reward, 0.0);
+  EXPECT_EQ(stopping.tests[2].verdict, Verdict::kWrongAnswer);
+  EXPECT_EQ(stopping.tests[0].verdict, Verdict::kSkipped);
+  EXPECT_EQ(stopping.tests[1].verdict, Verdict::kSkipped);
+  EXPECT_EQ(full.tests[0].verdict, Verdict::kPassed);
+  EXPECT_EQ(full.tests[1].verdict, Verdict::kPassed);
+  SubmissionReport right = Grade("mixed",
+                                 "def double(n):\n    return 2 * n\n\n"
+                                 "if __name__ == '__main__':\n"
+                                 "    print(2 * int(input()))\n");
+  ASSERT_TRUE(right.reward);
+  EXPECT_EQ(*right.reward, 1.0);
+}
+
 TEST_F(ScoringTest, SubtasksScoreEachGroupByItsWorstTest) {
   SubmissionReport r = Grade("subtasks", kDouble);
   ASSERT_TRUE(r.reward);
@@ -197,9 +231,9 @@ TEST_F(ScoringTest, MaxTestsGradesTheLongestInputsFirstTiesByOrder) {
   EXPECT_EQ(r.tests[3].verdict, Verdict::kPassed);
   EXPECT_FALSE(r.tests[0].counted);
   // pack check grades every test (GraderConfig::all_tests): then all four count.
-  SubmissionReport all = Grade(
-      "max-tests", "s = input()\nprint(2 * int(s) if s in ('0000007', '012') else 0)\n", true,
-      true);
+  SubmissionReport all =
+      Grade("max-tests", "s = input()\nprint(2 * int(s) if s in ('0000007', '012') else 0)\n", true,
+            true);
   ASSERT_TRUE(all.reward);
   EXPECT_EQ(*all.reward, 0.5);
   EXPECT_EQ(Count(all, Verdict::kSkipped), 0);
