@@ -174,8 +174,12 @@ RecordResult ReadRecord(const JsonlRecord& record, int64_t index, const ImportRe
   while (!p.prompt.empty() && (p.prompt.back() == '\n' || p.prompt.back() == ' '))
     p.prompt.pop_back();
   if (call_based) {
-    p.prompt += "\n\nWrite the function `" + p.entry_point +
-                "` (the tests call it and compare what it returns)";
+    p.prompt += p.call_function == p.entry_point
+                    ? "\n\nWrite the function `" + p.entry_point +
+                          "` (the tests call it and compare what it returns)"
+                    : "\n\nWrite the class `Solution` with the method `" + p.entry_point +
+                          "` (the tests call it on a new `Solution()` and compare what it "
+                          "returns)";
     p.prompt += starter.empty() ? ".\n"
                                 : ", starting from:\n\n```python\n" + p.python_starter +
                                       (p.python_starter.back() == '\n' ? "" : "\n") + "```\n";

@@ -134,6 +134,19 @@ TEST_F(AppsTest, ImportsTheFixture) {
   EXPECT_NE(two_sum.prompt.find("```python\nfrom typing import *"), std::string::npos);
 }
 
+TEST_F(AppsTest, ReadsGzipCompressedJsonl) {
+  std::string gz = dir_ + "/apps.jsonl.gz";
+  auto zipped = testing::RunCommand(
+      {"/bin/sh", "-c", "gzip -c '" + FixturePath("apps.jsonl") + "' > '" + gz + "'"});
+  ASSERT_EQ(zipped.exit_code, 0) << zipped.err;
+  std::string error;
+  ASSERT_TRUE(Import(gz, &error)) << error;
+  EXPECT_EQ(report_.tasks, 4);
+  EXPECT_TRUE(HasNote(report_, gz + ":5: skipped: field \"input_output\" is missing or empty: "
+                                    "no tests"))
+      << Notes(report_);
+}
+
 TEST_F(AppsTest, BrokenRecordsAreSkippedWithLineAndField) {
   std::string rows =
       Row(1, kGoodIo) + Row(2, "{not json") +
