@@ -189,7 +189,9 @@ Value Value::Complex(double real, double imag) {
   Value v;
   v.kind_ = ValueKind::kComplex;
   v.float_ = real;
-  v.imag_ = imag;
+  auto extra = std::make_shared<Extra>();
+  extra->imag = imag;
+  v.extra_ = std::move(extra);
   return v;
 }
 
@@ -208,14 +210,20 @@ Value Value::OrderedDict(Entries entries) {
 Value Value::Deque(Items items, std::optional<int64_t> maxlen) {
   Value v = List(std::move(items));
   v.kind_ = ValueKind::kDeque;
-  v.maxlen_ = maxlen;
+  if (maxlen) {
+    auto extra = std::make_shared<Extra>();
+    extra->maxlen = maxlen;
+    v.extra_ = std::move(extra);
+  }
   return v;
 }
 
 Value Value::Handle(std::string id, std::string class_name) {
   Value v;
   v.kind_ = ValueKind::kHandle;
-  v.text2_ = std::move(id);
+  auto extra = std::make_shared<Extra>();
+  extra->text2 = std::move(id);
+  v.extra_ = std::move(extra);
   v.text_ = std::move(class_name);
   return v;
 }
@@ -284,13 +292,18 @@ const Value::Entries& Value::entries() const {
   assert(has_entries());
   return entries_;
 }
+const Value::Extra& Value::extra() const {
+  static const Extra kNone;
+  return extra_ ? *extra_ : kNone;
+}
+
 double Value::complex_real() const {
   assert(kind_ == ValueKind::kComplex);
   return float_;
 }
 double Value::complex_imag() const {
   assert(kind_ == ValueKind::kComplex);
-  return imag_;
+  return extra().imag;
 }
 const std::string& Value::numerator() const {
   assert(kind_ == ValueKind::kFraction);
@@ -298,7 +311,7 @@ const std::string& Value::numerator() const {
 }
 const std::string& Value::denominator() const {
   assert(kind_ == ValueKind::kFraction);
-  return text2_;
+  return extra().text2;
 }
 const std::string& Value::decimal_text() const {
   assert(kind_ == ValueKind::kDecimal);
@@ -310,7 +323,7 @@ const std::string& Value::default_factory() const {
 }
 std::optional<int64_t> Value::maxlen() const {
   assert(kind_ == ValueKind::kDeque);
-  return maxlen_;
+  return extra().maxlen;
 }
 const std::string& Value::type_name() const {
   assert(kind_ == ValueKind::kNamedTuple || kind_ == ValueKind::kType ||
@@ -319,11 +332,11 @@ const std::string& Value::type_name() const {
 }
 const std::vector<std::string>& Value::field_names() const {
   assert(kind_ == ValueKind::kNamedTuple);
-  return fields_;
+  return extra().fields;
 }
 const std::string& Value::handle_id() const {
   assert(kind_ == ValueKind::kHandle);
-  return text2_;
+  return extra().text2;
 }
 
 int Depth(const Value& value) {
@@ -455,8 +468,11 @@ WireResult<Value> Value::Fraction(std::string_view numerator, std::string_view d
   Value v;
   v.kind_ = ValueKind::kFraction;
   v.text_ = BnToDecimal(num_out.get());
-  v.text2_ = BnToDecimal(den_out.get());
-  if (v.text_.empty() || v.text2_.empty()) return WireError{"fraction: out of memory"};
+  std::string denominator_text = BnToDecimal(den_out.get());
+  if (v.text_.empty() || denominator_text.empty()) return WireError{"fraction: out of memory"};
+  auto extra = std::make_shared<Extra>();
+  extra->text2 = std::move(denominator_text);
+  v.extra_ = std::move(extra);
   return v;
 }
 
@@ -642,7 +658,9 @@ WireResult<Value> Value::NamedTuple(std::string name, std::vector<std::string> f
   Value v = List(std::move(values));
   v.kind_ = ValueKind::kNamedTuple;
   v.text_ = std::move(name);
-  v.fields_ = std::move(fields);
+  auto extra = std::make_shared<Extra>();
+  extra->fields = std::move(fields);
+  v.extra_ = std::move(extra);
   return v;
 }
 

@@ -14,6 +14,7 @@
 #include <boost/system/result.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
@@ -144,16 +145,23 @@ class Value {
   const std::string& handle_id() const;                 // kHandle
 
  private:
+  // The parts only the rarer kinds have, shared between copies (never changed once made),
+  // so that the many ints and strings of a large value stay small.
+  struct Extra {
+    double imag = 0;                  // Complex
+    std::optional<int64_t> maxlen;    // Deque
+    std::string text2;                // Fraction denominator, Handle id
+    std::vector<std::string> fields;  // NamedTuple
+  };
+  const Extra& extra() const;
+
   ValueKind kind_ = ValueKind::kNone;
   bool bool_ = false;
   double float_ = 0;  // Float; Complex: real part
-  double imag_ = 0;   // Complex
-  std::optional<int64_t> maxlen_;  // Deque
-  std::string text_;   // Int decimal, Str, Bytes, Fraction numerator, Decimal, factory, name
-  std::string text2_;  // Fraction denominator, Handle id
-  std::vector<std::string> fields_;  // NamedTuple
+  std::string text_;  // Int decimal, Str, Bytes, Fraction numerator, Decimal, factory, name
   Items items_;
   Entries entries_;
+  std::shared_ptr<const Extra> extra_;
 };
 
 // Normalizes an integer written in decimal: optional sign, digits only, no leading zeros,
