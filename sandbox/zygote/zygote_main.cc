@@ -42,7 +42,9 @@ const std::vector<std::string> kPreload = {
     "functools", "typing",    "string",      "heapq",       "bisect",      "random",
     "hashlib",   "copy",      "operator",    "fractions",   "decimal",     "dataclasses",
     "enum",      "abc",       "contextlib",  "inspect",     "unittest",    "statistics",
-    "datetime",  "textwrap",  "struct",      "signal",      "tokenize",    "ast"};
+    "datetime",  "textwrap",  "struct",      "signal",      "tokenize",    "ast",
+    "site",  // imported only (started with -S); runs without -S call site.main()
+};
 
 struct ActiveRun {
   std::string run_id;
