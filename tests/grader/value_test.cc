@@ -226,6 +226,24 @@ TEST(Repr, IsCapped) {
   EXPECT_EQ(shown.substr(47), "...");
 }
 
+TEST(Base64, MatchesRfc4648AndStaysStrict) {
+  const std::vector<std::pair<std::string, std::string>> vectors = {
+      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},       {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+      {std::string("\x00\xff\xfe", 3), "AP/+"}};
+  for (const auto& [raw, text] : vectors) {
+    EXPECT_EQ(ToWire(Value::Bytes(raw)), "{\"bytes\":\"" + text + "\"}");
+    EXPECT_EQ(MustParse("{\"bytes\":\"" + text + "\"}").bytes(), raw);
+  }
+  // What OpenSSL's decoder alone would let through: whitespace, missing or misplaced padding.
+  for (const char* bad : {"Zm9v\\n", " Zm9v", "Zm9v ", "Zm 9v", "Zg", "Zg=", "Z===", "Zg==Zg==",
+                          "Zm9-", "Zm9_", "Zm\u00e99"}) {
+    EXPECT_NE(ParseError(std::string("{\"bytes\":\"") + bad + "\"}").find("base64"),
+              std::string::npos)
+        << bad;
+  }
+}
+
 // --- The richer standard types (docs/wire-format.md) ------------------------------------
 
 TEST(RichWire, EveryKindRoundTripsThroughItsDocumentedForm) {
