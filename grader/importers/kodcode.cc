@@ -7,6 +7,7 @@
 
 #include "grader/importers/jsonl.h"
 #include "grader/importers/pack_writer.h"
+#include "grader/importers/pytest_module.h"
 #include "grader/importers/yaml_writer.h"
 
 namespace proctor::grader::importers {
@@ -56,37 +57,6 @@ bool ReadEntryPoint(const JsonlRecord& record, Problem* p, std::string* error) {
   return true;
 }
 
-// Why the test module cannot run in Proctor's pytest harness, or "".
-std::string Unsupported(const std::string& test) {
-  static const std::regex kImportPytest(R"((^|\n)[ \t]*(import[ \t]+pytest|from[ \t]+pytest[ \t.]))");
-  if (std::regex_search(test, kImportPytest))
-    return "field \"test\" imports pytest (raises, parametrize, fixtures), which the harness "
-           "does not provide: it runs test functions without pytest";
-  // A test function (or method, after self) with a parameter that has no default.
-  static const std::regex kTestDef(R"((^|\n)[ \t]*def[ \t]+test\w*[ \t]*\(([^)]*)\))");
-  for (auto it = std::sregex_iterator(test.begin(), test.end(), kTestDef);
-       it != std::sregex_iterator(); ++it) {
-    std::string params = (*it)[2].str();
-    size_t start = 0;
-    for (int index = 0; start <= params.size(); ++index) {
-      size_t comma = params.find(',', start);
-      std::string param = params.substr(start, comma == std::string::npos ? std::string::npos
-                                                                           : comma - start);
-      param.erase(0, param.find_first_not_of(" \t\n"));
-      param.erase(param.find_last_not_of(" \t\n") + 1);
-      bool receiver = index == 0 && (param == "self" || param == "cls");
-      if (!param.empty() && !receiver && param.find('=') == std::string::npos &&
-          param[0] != '*') {
-        return "field \"test\" has test functions that take arguments (pytest fixtures), "
-               "which the harness does not provide";
-      }
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-  }
-  return "";
-}
-
 bool ImportsFromSolution(const std::string& test) {
   static const std::regex kImport(R"((^|\n)[ \t]*(from[ \t]+solution[ \t]+import|import[ \t]+solution\b))");
   return std::regex_search(test, kImport);
@@ -116,14 +86,13 @@ bool ReadProblem(const JsonlRecord& record, Problem* p, std::string* skip, std::
   }
   p->id = MapTaskId(original);
   if (p->id != original) p->source_id = original;
-  std::string why = Unsupported(p->test);
-  if (!why.empty()) {
-    if (test_key != "test") why.replace(why.find("\"test\""), 6, "\"" + test_key + "\"");
-    *skip = why;
-    return true;
-  }
   // KodCode's pipeline runs every test module after `from solution import *`.
   if (!ImportsFromSolution(p->test)) p->test = "from solution import *\n" + p->test;
+  std::string why;
+  if (!AdaptPytestModule(&p->test, &why)) {
+    *skip = "field \"" + test_key + "\" " + why;
+    return true;
+  }
   return true;
 }
 

@@ -4,8 +4,9 @@
 // Each record becomes a Python task whose reference is `solution` and whose one hidden test
 // is the record's pytest module (`test`, or `test_code` in some copies), run with
 // `from solution import *` put first when the module imports nothing from the solution (as
-// KodCode's own pipeline does). Modules that need pytest itself (`import pytest`, fixtures)
-// are skipped with a note: the harness runs test functions without pytest.
+// KodCode's own pipeline does). `import pytest` gets a stand-in for pytest.raises, approx
+// and mark.parametrize (pytest_module.h); modules that need more of pytest (fixtures,
+// other marks) are skipped with a note: the harness runs test functions without pytest.
 #pragma once
 
 #include <string>

@@ -12,6 +12,7 @@
 #include <string>
 #include <variant>
 
+#include "grader/importers/pytest_module.h"
 #include "grader/task/pack_loader.h"
 #include "tests/importers/binary_e2e.h"
 #include "tests/importers/temp_dir.h"
@@ -75,13 +76,13 @@ TEST_F(KodCodeTest, ImportsTheFixture) {
   request.progress = false;
   std::string error;
   ASSERT_TRUE(RunKodCode(request, &report_, &error)) << error;
-  EXPECT_EQ(report_.records, 4);
-  EXPECT_EQ(report_.tasks, 3);
+  EXPECT_EQ(report_.records, 5);
+  EXPECT_EQ(report_.tasks, 4);
   ASSERT_EQ(report_.skipped, 1);
   EXPECT_EQ(report_.notes[0], FixturePath("kodcode.jsonl") +
-                                  ":4: skipped: field \"test\" imports pytest (raises, "
-                                  "parametrize, fixtures), which the harness does not provide: "
-                                  "it runs test functions without pytest");
+                                  ":5: skipped: field \"test\" has a test function that takes "
+                                  "the pytest fixture `tmp_path`, which the harness does not "
+                                  "provide");
   auto pack = task::LoadPack(Out());
   ASSERT_TRUE(pack.has_value()) << pack.error().ToString();
 
@@ -110,6 +111,40 @@ TEST_F(KodCodeTest, ImportsTheFixture) {
   ASSERT_NE(palindrome, nullptr);
   EXPECT_EQ(palindrome->entry_point, "is_palindrome");
   ASSERT_NE(OnlyUnitTest(*palindrome), nullptr);
+
+  // `import pytest`: the stand-in first, the import line neutralized.
+  const task::Task* inverse = FindTask(*pack, "Algorithm_9_I");
+  ASSERT_NE(inverse, nullptr);
+  unit = OnlyUnitTest(*inverse);
+  ASSERT_NE(unit, nullptr);
+  EXPECT_EQ(unit->code.text.rfind(std::string(PytestStandIn()), 0), 0u);
+  EXPECT_NE(unit->code.text.find("\npass  # import pytest: the stand-in above\n"),
+            std::string::npos)
+      << unit->code.text;
+}
+
+TEST(PytestModuleTest, WhatTheStandInCannotDo) {
+  auto why = [](std::string module) {
+    std::string reason;
+    return AdaptPytestModule(&module, &reason) ? "(ok)" : reason;
+  };
+  EXPECT_EQ(why("from pytest import raises\n"),
+            "imports names from pytest (`from pytest import ...`), which the harness does not "
+            "provide");
+  EXPECT_EQ(why("import pytest as pt\n"), "imports pytest in a form other than `import pytest`");
+  EXPECT_EQ(why("import pytest\n@pytest.fixture\ndef data():\n    return 1\n"),
+            "uses pytest.fixture, which the harness does not provide");
+  EXPECT_EQ(why("import pytest\n@pytest.mark.skip\ndef test_a():\n    pass\n"),
+            "uses pytest.mark.skip, which the harness does not provide");
+  EXPECT_EQ(why("def test_a(capsys):\n    pass\n"),
+            "has a test function that takes the pytest fixture `capsys`, which the harness does "
+            "not provide");
+  // Parametrized names, self, defaults and annotations are not fixtures.
+  EXPECT_EQ(why("import pytest\n@pytest.mark.parametrize(('a', 'b'), [(1, 2)])\n"
+                "def test_a(a, b: int):\n    pass\n"
+                "class TestB:\n    def test_b(self, n=1):\n        pass\n"),
+            "(ok)");
+  EXPECT_EQ(why("def test_plain():\n    assert True\n"), "(ok)");
 }
 
 TEST_F(KodCodeTest, BrokenRecordsNameLineAndField) {
@@ -137,9 +172,71 @@ TEST_F(KodCodeTest, TestsThatNeedFixturesAreSkipped) {
   EXPECT_EQ(ImportError(Record() + fixture.dump() + "\n" + method.dump() + "\n"), "(ok)");
   EXPECT_EQ(report_.tasks, 2);  // self and a parameter with a default are fine
   ASSERT_EQ(report_.skipped, 1);
-  EXPECT_EQ(report_.notes[0], In() + ":2: skipped: field \"test\" has test functions that take "
-                                     "arguments (pytest fixtures), which the harness does not "
-                                     "provide");
+  EXPECT_EQ(report_.notes[0], In() + ":2: skipped: field \"test\" has a test function that "
+                                     "takes the pytest fixture `tmp_path`, which the harness "
+                                     "does not provide");
+}
+
+class PytestStandInTest : public TempDirTest {};
+
+// The stand-in behaves as pytest does for what it offers (run by the host's python3).
+TEST_F(PytestStandInTest, BehavesAsPytest) {
+  static constexpr char kChecks[] = R"PY(import math
+# raises
+with pytest.raises(ZeroDivisionError):
+    1/0
+try:
+    with pytest.raises(ValueError):
+        pass
+    raise SystemExit("no raise not detected")
+except AssertionError as e:
+    print("ok:", e)
+with pytest.raises(ValueError, match="bad") as info:
+    raise ValueError("a bad thing")
+assert str(info.value) == "a bad thing"
+try:
+    with pytest.raises(ValueError):
+        raise KeyError("x")
+    raise SystemExit("wrong type swallowed")
+except KeyError:
+    print("ok: other exception propagates")
+info = pytest.raises(ZeroDivisionError, lambda x: 1/x, 0)
+# simulated solution error
+class SolutionError(Exception):
+    pass
+E = type("SolutionError", (SolutionError, ValueError), {})
+exc = E("solution raised ValueError: Invalid input"); exc.solution_message = "Invalid input"
+with pytest.raises(ValueError, match="^Invalid") as info:
+    raise exc
+assert str(info.value) == "Invalid input" and type(info.value) is ValueError, info.value
+# approx
+assert 0.1 + 0.2 == pytest.approx(0.3)
+assert not (0.3001 == pytest.approx(0.3))
+assert [0.1 + 0.2, 1.0] == pytest.approx([0.3, 1.0])
+assert {"a": 0.1 + 0.2} == pytest.approx({"a": 0.3})
+assert 1.0001 == pytest.approx(1, abs=1e-3)
+assert not (1.01 == pytest.approx(1, abs=1e-3))
+assert not ([1.0] == pytest.approx([1.0, 2.0]))
+assert not (float("nan") == pytest.approx(float("nan")))
+assert float("nan") == pytest.approx(float("nan"), nan_ok=True)
+# parametrize
+seen = []
+@pytest.mark.parametrize("a,b", [(1, 2), (3, 4)])
+def test_pairs(a, b):
+    seen.append((a, b))
+@pytest.mark.parametrize("x", [1, 2])
+@pytest.mark.parametrize("y", ["p", "q"])
+def test_grid(x, y):
+    seen.append((x, y))
+test_pairs(); test_grid()
+print(seen)
+assert test_pairs.__name__ == "test_pairs"
+print("all ok")
+)PY";
+  std::string script = Write("standin_check.py", std::string(PytestStandIn()) + "\n" + kChecks);
+  CommandOutput out = RunCommand({"/usr/bin/python3", "-I", script});
+  EXPECT_EQ(out.exit_code, 0) << out.out << out.err;
+  EXPECT_NE(out.out.find("all ok"), std::string::npos) << out.out << out.err;
 }
 
 class KodCodeBinaryTest : public TempDirTest {};
@@ -147,12 +244,12 @@ class KodCodeBinaryTest : public TempDirTest {};
 TEST_F(KodCodeBinaryTest, ImportCheckAndGradeThroughTheBinary) {
   CommandOutput import = ImportFixture("kodcode", FixturePath("kodcode.jsonl"), Out());
   ASSERT_EQ(import.exit_code, 0) << import.out << import.err;
-  EXPECT_NE(import.out.find("kodcode.jsonl:4: skipped: "), std::string::npos) << import.out;
+  EXPECT_NE(import.out.find("kodcode.jsonl:5: skipped: "), std::string::npos) << import.out;
   CommandOutput check = CheckPack(Out());
   EXPECT_EQ(check.exit_code, 0) << check.out << check.err;  // every reference scores 1.0
   std::vector<Graded> graded =
       GradeFixtureSubmissions(Out(), FixturePath("kodcode_submissions.jsonl"), dir_);
-  ASSERT_EQ(graded.size(), 6u);
+  ASSERT_EQ(graded.size(), 9u);
   ExpectGradedAsWritten(graded);
 }
 
