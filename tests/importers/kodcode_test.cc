@@ -209,6 +209,14 @@ exc = E("solution raised ValueError: Invalid input"); exc.solution_message = "In
 with pytest.raises(ValueError, match="^Invalid") as info:
     raise exc
 assert str(info.value) == "Invalid input" and type(info.value) is ValueError, info.value
+class SolutionResultError(Exception):
+    pass
+try:
+    with pytest.raises(Exception):
+        raise SolutionResultError("solution returned an unserializable value")
+    raise SystemExit("a harness failure passed for an expected exception")
+except SolutionResultError:
+    print("ok: harness failures are never the expected exception")
 # approx
 assert 0.1 + 0.2 == pytest.approx(0.3)
 assert not (0.3001 == pytest.approx(0.3))
