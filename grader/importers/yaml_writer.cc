@@ -29,12 +29,13 @@ long NextCodePoint(std::string_view text, size_t* at) {
 
 // Whether yaml-cpp's literal block (which it always writes with "|", clip chomping, the
 // indentation detected from the first line) reads back as exactly `text`: one final
-// newline, a first line that starts with a non-blank, a last line with a non-blank, and
-// only printable characters, tabs and newlines (nothing a YAML reader could take for a
-// line break, a byte-order mark or an escape).
+// newline, a first non-empty line that starts with a non-blank, a last line with a
+// non-blank, and only printable characters, tabs and newlines (nothing a YAML reader could
+// take for a line break, a byte-order mark or an escape).
 bool LiteralHoldsExactly(std::string_view text) {
   if (text.size() < 2 || text.back() != '\n' || text[text.size() - 2] == '\n') return false;
-  if (text[0] == ' ' || text[0] == '\t' || text[0] == '\n') return false;
+  size_t first = text.find_first_not_of('\n');  // leading empty lines are fine
+  if (text[first] == ' ' || text[first] == '\t') return false;
   size_t last_break = text.rfind('\n', text.size() - 2);
   std::string_view last_line =
       text.substr(last_break == std::string_view::npos ? 0 : last_break + 1);
