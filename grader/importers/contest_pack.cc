@@ -14,6 +14,7 @@
 namespace proctor::grader::importers {
 
 const std::string kBigIntMarker = std::string("\x01proctor-bigint:");
+const std::string kFloatMarker = std::string("\x01proctor-float:");
 
 namespace {
 
@@ -100,6 +101,9 @@ void AppendValue(const json& v, IntKeys int_keys, std::string& out) {
       const std::string& s = v.get_ref<const std::string&>();
       if (s.rfind(kBigIntMarker, 0) == 0) {  // an integer too long for a JSON number here
         out += "{$int: \"" + s.substr(kBigIntMarker.size()) + "\"}";
+      } else if (s.rfind(kFloatMarker, 0) == 0) {  // NaN, Infinity, -Infinity
+        std::string word = s.substr(kFloatMarker.size());
+        out += word == "NaN" ? ".nan" : word == "Infinity" ? ".inf" : "-.inf";
       } else {
         out += QuotedJsonString(s);
       }
@@ -445,9 +449,18 @@ bool ReadJsonOrJsonString(const JsonlRecord& record, const std::string& key,
       marked += c;
       continue;
     }
-    bool starts_number =
-        (c == '-' || (c >= '0' && c <= '9')) &&
-        (i == 0 || std::string_view(",[:{ \t\r\n").find(text[i - 1]) != std::string_view::npos);
+    bool after_separator =
+        i == 0 || std::string_view(",[:{ \t\r\n").find(text[i - 1]) != std::string_view::npos;
+    // Python's json writes NaN, Infinity and -Infinity (not JSON); its json.loads reads them.
+    std::string_view rest = std::string_view(text).substr(i);
+    if (after_separator && (rest.rfind("NaN", 0) == 0 || rest.rfind("Infinity", 0) == 0 ||
+                            rest.rfind("-Infinity", 0) == 0)) {
+      std::string_view word = rest[0] == 'N' ? "NaN" : rest[0] == 'I' ? "Infinity" : "-Infinity";
+      marked += "\"\\u0001proctor-float:" + std::string(word) + "\"";
+      i += word.size() - 1;
+      continue;
+    }
+    bool starts_number = (c == '-' || (c >= '0' && c <= '9')) && after_separator;
     if (starts_number) {
       size_t end = i + (c == '-' ? 1 : 0);
       while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;

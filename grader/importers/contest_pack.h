@@ -70,6 +70,8 @@ struct ContestProblem {
 // A string value that starts with this stands for the exact integer after it (an integer
 // literal too long for nlohmann::json, kept by ReadJsonOrJsonString); written as {$int: ...}.
 extern const std::string kBigIntMarker;
+// Likewise for Python's non-JSON NaN, Infinity and -Infinity (written .nan, .inf, -.inf).
+extern const std::string kFloatMarker;
 
 // Writes tasks/<stem>.yaml and the test files of `problem`.
 bool WriteContestProblem(const ContestProblem& problem, PackWriter* writer, std::string* error);

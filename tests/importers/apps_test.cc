@@ -274,6 +274,10 @@ TEST(ContestPack, LongIntegersInJsonStringsStayExact) {
   EXPECT_EQ(outputs[1], kBigIntMarker + "-12345678901234567890");
   EXPECT_EQ(outputs[2], 1.5e300);
   EXPECT_EQ(outputs[3], "123456789012345678901");  // a string stays a string
+  record.value = {{"io", "[NaN, Infinity, -Infinity, \"NaN\"]"}};
+  ASSERT_TRUE(ReadJsonOrJsonString(record, "io", &out, &error)) << error;
+  EXPECT_EQ(*out, json::array({kFloatMarker + "NaN", kFloatMarker + "Infinity",
+                               kFloatMarker + "-Infinity", "NaN"}));
   record.value = {{"io", "[1,"}};
   EXPECT_FALSE(ReadJsonOrJsonString(record, "io", &out, &error));
   EXPECT_EQ(error.rfind("x.jsonl:3: field \"io\" is not valid JSON: ", 0), 0u) << error;
