@@ -110,6 +110,34 @@ TEST_F(TacoTest, UnreadableLimitsGetTheDefaultAndANote) {
       << Notes();
 }
 
+TEST_F(TacoTest, APublishedLimitCoversEveryCallTestOfTheSession) {
+  json io = {{"fn_name", "f"}, {"inputs", {{1}, {2}, {3}}}, {"outputs", {1, 2, 3}}};
+  json row = {{"question", "Q"},
+              {"solutions", "[\"def f(x):\\n    return x\\n\"]"},
+              {"starter_code", ""},
+              {"input_output", io.dump()},
+              {"name", "x"},
+              {"time_limit", "2 seconds"},
+              {"memory_limit", "128 MB"}};
+  json many = row;
+  many["input_output"] =
+      json{{"fn_name", "f"}, {"inputs", json::array()}, {"outputs", json::array()}}.dump();
+  for (int i = 0; i < 40; ++i) {
+    json io_many = json::parse(many["input_output"].get<std::string>());
+    io_many["inputs"].push_back({i});
+    io_many["outputs"].push_back(i);
+    many["input_output"] = io_many.dump();
+  }
+  std::string path = Write("in.jsonl", row.dump() + "\n" + many.dump() + "\n");
+  std::string error;
+  ASSERT_TRUE(Import(path, 1.0, &error)) << error;
+  auto pack = task::LoadPack(Out());
+  ASSERT_TRUE(pack.has_value()) << pack.error().ToString();
+  EXPECT_EQ(pack->tasks[0].limits.cpu_seconds, 6.0);   // 3 tests x 2 s, in one session
+  EXPECT_EQ(pack->tasks[1].limits.cpu_seconds, 30.0);  // 40 x 2 s, capped
+  EXPECT_EQ(pack->tasks[0].limits.memory_mb, 128);
+}
+
 TEST_F(TacoTest, EndToEnd) { ExpectEndToEnd("taco", dir_); }
 
 }  // namespace
