@@ -83,7 +83,7 @@ TEST(FalseNegatives, ThePackCoversEveryKnownClass) {
   for (const char* id :
        {"float-stdout", "float-list", "stdout-buffer", "stdout-buffer-call", "big-int-print",
         "big-int-return", "deep-recursion", "threads", "non-ascii", "non-ascii-call", "crlf",
-        "exit-builtin", "deep-recursion-cpp"}) {
+        "exit-builtin", "deep-recursion-cpp", "deep-recursion-call"}) {
     EXPECT_TRUE(ids.count(id)) << "tasks/realworld lacks the task " << id;
   }
 }
