@@ -627,8 +627,10 @@ bool IsPythonIdentifier(std::string_view name) {
       "pass",  "raise",  "return",   "try",   "while",  "with",   "yield"};
   if (name.empty() || name.size() > 200 || kKeywords.count(name)) return false;
   for (size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    bool ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+    unsigned char c = static_cast<unsigned char>(name[i]);
+    // Bytes of non-ASCII letters pass (Python allows identifiers like "größe"; its own
+    // decoder checks them exactly): the name is only shown and compared here.
+    bool ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80 ||
               (i > 0 && c >= '0' && c <= '9');
     if (!ok) return false;
   }
@@ -640,14 +642,14 @@ bool IsPythonIdentifier(std::string_view name) {
 WireResult<Value> Value::NamedTuple(std::string name, std::vector<std::string> fields,
                                     Items values) {
   if (!IsPythonIdentifier(name)) {
-    return WireError{"namedtuple: name \"" + name.substr(0, 40) + "\" is not an ASCII identifier"};
+    return WireError{"namedtuple: name \"" + name.substr(0, 40) + "\" is not an identifier"};
   }
   if (fields.size() > 255) return WireError{"namedtuple: more than 255 fields"};
   std::set<std::string> seen;
   for (const std::string& f : fields) {
     if (!IsPythonIdentifier(f) || f[0] == '_') {
       return WireError{"namedtuple: field \"" + f.substr(0, 40) +
-                       "\" is not an ASCII identifier without a leading _"};
+                       "\" is not an identifier without a leading _"};
     }
     if (!seen.insert(f).second) return WireError{"namedtuple: field \"" + f + "\" repeated"};
   }

@@ -454,9 +454,9 @@ def _object_body(tag, body, keys):
 
 
 def _identifier(node, what):
-    if (_type(node) is not str or not node.isascii() or not node.isidentifier()
-            or keyword.iskeyword(node) or len(node) > 200):
-        raise WireError("%s must be an ASCII identifier" % what)
+    if (_type(node) is not str or not node.isidentifier() or keyword.iskeyword(node)
+            or len(node) > 200):
+        raise WireError("%s must be an identifier" % what)
     return node
 
 

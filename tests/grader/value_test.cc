@@ -312,6 +312,12 @@ TEST(RichWire, RejectsWhatPythonsDecoderRejects) {
                 .find("1 fields but 0 values"),
             std::string::npos);
   EXPECT_NE(ParseError(R"({"complex":["1.0"]})").find("two strings"), std::string::npos);
+  EXPECT_EQ(MustParse(R"({"namedtuple":{"name":"Maß","fields":["größe"],"values":[null]}})")
+                .field_names()[0],
+            "größe");  // Python allows such identifiers
+  EXPECT_NE(ParseError(R"({"namedtuple":{"name":"a-b","fields":[],"values":[]}})")
+                .find("not an identifier"),
+            std::string::npos);
   EXPECT_NE(ParseError(R"({"bytearray":"A"})").find("base64"), std::string::npos);
 }
 

@@ -354,6 +354,8 @@ class RichValues(unittest.TestCase):
             x: int
             y: int = 0
         self.assertEqual(wire.decode(wire.encode(Typed(1))), (1, 0))
+        unicode = collections.namedtuple("Maß", "größe")(3)
+        self.assertEqual(wire.decode(wire.encode(unicode)).größe, 3)
 
     def test_bad_rich_forms(self):
         bad = [
