@@ -184,7 +184,7 @@ std::string LimitsFlow(const ContestProblem& p) {
 bool StartsWithWord(std::string_view line, std::string_view word) {
   if (line.substr(0, word.size()) != word) return false;
   return line.size() == word.size() || line[word.size()] == ' ' || line[word.size()] == '\t' ||
-         line[word.size()] == '(' || line[word.size()] == ';';
+         line[word.size()] == '(' || line[word.size()] == ';' || line[word.size()] == ':';
 }
 
 std::vector<std::string_view> Lines(std::string_view text) {
@@ -251,10 +251,7 @@ bool HasInlineReturn(std::string_view body) {
                                                    "try", "except", "finally", "with"};
   bool compound = false;
   for (std::string_view word : kCompound) compound = compound || StartsWithWord(body, word);
-  if (!compound && body.rfind("else:", 0) != 0 && body.rfind("try:", 0) != 0 &&
-      body.rfind("finally:", 0) != 0) {
-    return false;
-  }
+  if (!compound) return false;
   size_t comment = body.find('#');
   for (size_t colon = body.find(':'); colon < comment && colon != std::string_view::npos;
        colon = body.find(':', colon + 1)) {

@@ -224,6 +224,7 @@ TEST(ContestPack, TopLevelReturnIsFoundOutsideFunctionsOnly) {
   EXPECT_TRUE(HasTopLevelReturn("for x in range(3):\n    if x:\n        return\n"));
   EXPECT_TRUE(HasTopLevelReturn("if True: return\n"));
   EXPECT_TRUE(HasTopLevelReturn("if a:\n    pass\nelse: return print(1)\n"));
+  EXPECT_TRUE(HasTopLevelReturn("try:\n    x = int(input())\nexcept: return\n"));
   EXPECT_FALSE(HasTopLevelReturn("if a: returned = 1\nd = {1: 'return'}\n"));
   EXPECT_TRUE(HasTopLevelReturn("def f():\n    return 1\nif f():\n    return\n"));
   EXPECT_FALSE(HasTopLevelReturn("def f():\n    if 1:\n        return 2\nprint(f())\n"));
