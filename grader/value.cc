@@ -489,7 +489,8 @@ struct DecimalParts {
   int64_t exponent = 0;
 };
 
-constexpr size_t kMaxExponentDigits = 18;  // as proctor_wire; Decimal's own cap is 10**18
+// As proctor_wire: Decimal's exponents reach decimal.MIN_ETINY, -1999999999999999997.
+constexpr size_t kMaxExponentDigits = 19;
 
 WireResult<DecimalParts> ParseDecimalText(std::string_view text) {
   const WireError bad{"decimal: \"" + std::string(text.substr(0, 40)) +
@@ -534,8 +535,12 @@ WireResult<DecimalParts> ParseDecimalText(std::string_view text) {
     if (exp_text.empty() || !all_digits(exp_text)) return bad;
     size_t first = exp_text.find_first_not_of('0');
     exp_text = first == std::string_view::npos ? "0" : exp_text.substr(first);
-    if (exp_text.size() > kMaxExponentDigits) return WireError{"decimal: exponent beyond 10**18"};
-    std::from_chars(exp_text.data(), exp_text.data() + exp_text.size(), exponent);
+    if (exp_text.size() > kMaxExponentDigits ||
+        std::from_chars(exp_text.data(), exp_text.data() + exp_text.size(), exponent).ec !=
+            std::errc() ||
+        exponent > 4 * int64_t{1000000000000000000}) {
+      return WireError{"decimal: exponent beyond 4 * 10**18"};
+    }
     if (exp_negative) exponent = -exponent;
   }
   size_t point = mantissa.find('.');
@@ -943,7 +948,7 @@ WireResult<Value> FromRichWire(const std::string& tag, const json& body, const s
           const std::string& d = n->int_decimal();
           std::from_chars(d.data(), d.data() + d.size(), value);
         }
-        if (value < 0 || value > (int64_t{1} << 62)) return At(path, "deque maxlen out of range");
+        if (value < 0) return At(path, "deque maxlen out of range");
         maxlen = value;
       }
       items_json = &body["items"];

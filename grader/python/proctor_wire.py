@@ -59,8 +59,9 @@ _type_dict_of = type.__dict__["__dict__"].__get__
 _type_bases_of = type.__dict__["__bases__"].__get__
 _INT_RE = re.compile(r"(?:0|-?[1-9][0-9]*)", re.ASCII)
 _FLOAT_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?", re.ASCII)
-# Exactly the text str(Decimal) writes; exponents of at most 18 digits (Decimal's own cap).
-_DECIMAL_RE = re.compile(r"-?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:E[+-](?:0|[1-9][0-9]{0,17}))?"
+# Exactly the text str(Decimal) writes; exponents of at most 19 digits (Decimal's own range
+# reaches decimal.MIN_ETINY, -1999999999999999997).
+_DECIMAL_RE = re.compile(r"-?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:E[+-](?:0|[1-9][0-9]{0,18}))?"
                          r"|0\.[0-9]+|Infinity|s?NaN(?:[1-9][0-9]*)?)", re.ASCII)
 _b2a = binascii.b2a_base64
 _a2b = binascii.a2b_base64
@@ -568,7 +569,7 @@ def _value_of(node, handle, objects):
                         if _type(extra) is not tuple or len(extra) != 1 or extra[0][0] != "int":
                             raise WireError("deque maxlen must be null or an int")
                         extra = _int_of(extra[0][1])
-                        if not 0 <= extra <= 2 ** 62:
+                        if not 0 <= extra <= 2 ** 63 - 1:
                             raise WireError("deque maxlen out of range")
                 elif tag == "namedtuple":
                     f = _object_body(tag, body, ("name", "fields", "values"))

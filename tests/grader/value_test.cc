@@ -292,8 +292,13 @@ TEST(RichWire, RejectsWhatPythonsDecoderRejects) {
   EXPECT_NE(ParseError(R"({"fraction":["1","0"]})").find("denominator is 0"), std::string::npos);
   EXPECT_NE(ParseError(R"({"decimal":"1.1e5"})").find("str() form"), std::string::npos);
   EXPECT_NE(ParseError(R"({"decimal":"x"})").find("not a Decimal"), std::string::npos);
-  EXPECT_NE(ParseError(R"({"decimal":"1E+1234567890123456789"})").find("10**18"),
+  EXPECT_NE(ParseError(R"({"decimal":"1E+12345678901234567890"})").find("10**18"),
             std::string::npos);
+  EXPECT_EQ(MustParse(R"({"decimal":"1.1E-1999999999999999968"})").decimal_text(),
+            "1.1E-1999999999999999968");  // Decimal's own range reaches this far
+  EXPECT_EQ(MustParse(R"({"deque":{"maxlen":{"int":"9223372036854775807"},"items":[]}})")
+                .maxlen(),
+            INT64_MAX);
   EXPECT_NE(ParseError(R"({"type":"os.system"})").find("not one the wire carries"),
             std::string::npos);
   EXPECT_NE(ParseError(R"({"defaultdict":{"factory":"print","items":[]}})").find("factory"),
