@@ -296,12 +296,13 @@ int ExitStatusAfterMain(bool ok) {
     for (const char* name : {"stdout", "stderr"}) {
       PyObject* stream = PySys_GetObject(name);
       if (stream == nullptr || stream == Py_None) continue;
-      // As CPython's flush_std_files: a closed stream is skipped, not an error.
+      // As CPython's flush_std_files: a stream that is closed, or that cannot say whether it
+      // is, is skipped, not an error.
       PyObject* closed = PyObject_GetAttrString(stream, "closed");
-      const int is_closed = closed != nullptr ? PyObject_IsTrue(closed) : 0;
+      const int is_closed = closed != nullptr ? PyObject_IsTrue(closed) : -1;
       Py_XDECREF(closed);
       PyErr_Clear();
-      if (is_closed > 0) continue;
+      if (is_closed != 0) continue;
       PyObject* r = PyObject_CallMethod(stream, "flush", nullptr);
       if (r == nullptr) {
         PyErr_Clear();
