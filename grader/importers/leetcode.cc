@@ -1,7 +1,6 @@
 #include "grader/importers/leetcode.h"
 
 #include <filesystem>
-#include <regex>
 
 #include "grader/importers/jsonl.h"
 #include "grader/importers/pack_writer.h"
@@ -118,10 +117,11 @@ std::string Description(const std::string& input) {
 }  // namespace
 
 std::string LeetCodeEntryPoint(const std::string& entry_point) {
-  static const std::regex kMethod(R"(([A-Za-z_][A-Za-z0-9_]*)\(\)\.([A-Za-z_][A-Za-z0-9_]*))");
-  std::smatch m;
-  if (std::regex_match(entry_point, m, kMethod)) return m[1].str() + "." + m[2].str();
-  return IsIdentifier(entry_point) ? entry_point : "";
+  if (IsIdentifier(entry_point)) return entry_point;
+  size_t call = entry_point.find("().");
+  if (call == std::string::npos) return "";
+  std::string cls = entry_point.substr(0, call), method = entry_point.substr(call + 3);
+  return IsIdentifier(cls) && IsIdentifier(method) ? cls + "." + method : "";
 }
 
 bool RunLeetCode(const ImportRequest& request, ImportReport* report, std::string* error) {

@@ -1,31 +1,90 @@
 #include "grader/importers/pytest_module.h"
 
-#include <regex>
 #include <set>
+#include <string_view>
 #include <vector>
 
 namespace proctor::grader::importers {
 namespace {
 
-// Parameter names of the test functions' parametrize decorators: "a, b" or ("a", "b").
-std::set<std::string> ParametrizedNames(const std::string& module) {
+// Line scans, not std::regex: libstdc++'s regex recurses per character and overflows the
+// stack on the long modules real datasets have.
+
+bool IsIdentChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+std::vector<std::string_view> Lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  for (size_t start = 0; start <= text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+std::string_view Stripped(std::string_view text) {
+  size_t begin = text.find_first_not_of(" \t\r");
+  if (begin == std::string_view::npos) return {};
+  size_t end = text.find_last_not_of(" \t\r");
+  return text.substr(begin, end - begin + 1);
+}
+
+// Whether `line` (stripped) starts with the word sequence `words` ("from pytest"), the last
+// word ending at a non-identifier character.
+bool StartsWithWords(std::string_view line, std::string_view first, std::string_view second) {
+  if (line.substr(0, first.size()) != first) return false;
+  line.remove_prefix(first.size());
+  if (line.empty() || (line[0] != ' ' && line[0] != '\t')) return false;
+  line = Stripped(line);
+  if (line.substr(0, second.size()) != second) return false;
+  return line.size() == second.size() || !IsIdentChar(line[second.size()]);
+}
+
+std::string_view IdentifierAt(std::string_view text, size_t at) {
+  size_t end = at;
+  while (end < text.size() && IsIdentChar(text[end])) ++end;
+  return text.substr(at, end - at);
+}
+
+// Identifiers inside the quoted strings of `text`.
+void QuotedWords(std::string_view text, std::set<std::string>* out) {
+  for (size_t at = 0; at < text.size(); ++at) {
+    char quote = text[at];
+    if (quote != '"' && quote != '\'') continue;
+    size_t close = text.find(quote, at + 1);
+    if (close == std::string_view::npos) return;
+    std::string_view inside = text.substr(at + 1, close - at - 1);
+    for (size_t i = 0; i < inside.size();) {
+      if (IsIdentChar(inside[i])) {
+        std::string_view word = IdentifierAt(inside, i);
+        out->insert(std::string(word));
+        i += word.size();
+      } else {
+        ++i;
+      }
+    }
+    at = close;
+  }
+}
+
+// Parameter names of the module's parametrize decorators: "a, b" or ("a", "b").
+std::set<std::string> ParametrizedNames(std::string_view module) {
   std::set<std::string> names;
-  static const std::regex kString(R"(parametrize\(\s*(["'])([^"']*)\1)");
-  static const std::regex kSequence(R"(parametrize\(\s*[\[(]([^\])]*)[\])])");
-  static const std::regex kWord(R"([A-Za-z_][A-Za-z0-9_]*)");
-  std::vector<std::string> lists;
-  for (auto it = std::sregex_iterator(module.begin(), module.end(), kString);
-       it != std::sregex_iterator(); ++it) {
-    lists.push_back((*it)[2].str());
-  }
-  for (auto it = std::sregex_iterator(module.begin(), module.end(), kSequence);
-       it != std::sregex_iterator(); ++it) {
-    lists.push_back((*it)[1].str());
-  }
-  for (const std::string& list : lists) {
-    for (auto it = std::sregex_iterator(list.begin(), list.end(), kWord);
-         it != std::sregex_iterator(); ++it) {
-      names.insert(it->str());
+  constexpr std::string_view kCall = "parametrize(";
+  for (size_t at = module.find(kCall); at != std::string_view::npos;
+       at = module.find(kCall, at + 1)) {
+    size_t first = module.find_first_not_of(" \t\n", at + kCall.size());
+    if (first == std::string_view::npos) break;
+    char open = module[first];
+    if (open == '"' || open == '\'') {
+      size_t close = module.find(open, first + 1);
+      if (close != std::string_view::npos) QuotedWords(module.substr(first, close - first + 1), &names);
+    } else if (open == '(' || open == '[') {
+      size_t close = module.find(open == '(' ? ')' : ']', first);
+      if (close != std::string_view::npos) QuotedWords(module.substr(first, close - first), &names);
     }
   }
   return names;
@@ -33,28 +92,33 @@ std::set<std::string> ParametrizedNames(const std::string& module) {
 
 // The first parameter of a test function that has no default, is not `self`/`cls` and is
 // not given by parametrize: a pytest fixture. "" when there is none.
-std::string FixtureParameter(const std::string& module) {
+std::string FixtureParameter(std::string_view module) {
   const std::set<std::string> given = ParametrizedNames(module);
-  static const std::regex kTestDef(R"((^|\n)[ \t]*def[ \t]+test\w*[ \t]*\(([^)]*)\))");
-  for (auto it = std::sregex_iterator(module.begin(), module.end(), kTestDef);
-       it != std::sregex_iterator(); ++it) {
-    std::string params = (*it)[2].str();
+  size_t line_start = 0;
+  for (std::string_view line : Lines(module)) {
+    std::string_view code = Stripped(line);
+    size_t offset = line_start + (code.data() - line.data());
+    line_start += line.size() + 1;
+    if (code.substr(0, 4) != "def " || code.empty()) continue;
+    std::string_view rest = Stripped(code.substr(4));
+    if (rest.substr(0, 4) != "test") continue;
+    size_t open = module.find('(', offset);
+    size_t close = open == std::string_view::npos ? open : module.find(')', open);
+    if (close == std::string_view::npos) continue;
+    std::string_view params = module.substr(open + 1, close - open - 1);
     size_t start = 0;
     for (int index = 0;; ++index) {
       size_t comma = params.find(',', start);
-      std::string param = params.substr(start, comma == std::string::npos ? std::string::npos
-                                                                           : comma - start);
-      param.erase(0, param.find_first_not_of(" \t\n"));
-      param.erase(param.find_last_not_of(" \t\n") + 1);
-      size_t colon = param.find(':');  // an annotation
-      std::string name = param.substr(0, colon == std::string::npos ? param.size() : colon);
-      name.erase(name.find_last_not_of(" \t") + 1);
+      std::string_view param = Stripped(params.substr(
+          start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+      param = Stripped(param.substr(0, param.find_first_of("\n")));
+      std::string_view name = Stripped(param.substr(0, param.find(':')));  // an annotation
       bool receiver = index == 0 && (name == "self" || name == "cls");
-      if (!name.empty() && !receiver && param.find('=') == std::string::npos &&
-          name[0] != '*' && !given.count(name)) {
-        return name;
+      if (!name.empty() && !receiver && param.find('=') == std::string_view::npos &&
+          name[0] != '*' && !given.count(std::string(name))) {
+        return std::string(name);
       }
-      if (comma == std::string::npos) break;
+      if (comma == std::string_view::npos) break;
       start = comma + 1;
     }
   }
@@ -181,33 +245,40 @@ pytest = _ProctorPytest()
 }
 
 bool AdaptPytestModule(std::string* module, std::string* why) {
-  static const std::regex kFromPytest(R"((^|\n)[ \t]*from[ \t]+pytest\b)");
-  if (std::regex_search(*module, kFromPytest)) {
-    *why = "imports names from pytest (`from pytest import ...`), which the harness does not "
-           "provide";
-    return false;
-  }
-  static const std::regex kImport(R"((^|\n)([ \t]*)import[ \t]+pytest\b([^\n]*))");
-  static const std::regex kPlainRest(R"([ \t]*(#[^\n]*)?)");
-  bool imports = false;
-  for (auto it = std::sregex_iterator(module->begin(), module->end(), kImport);
-       it != std::sregex_iterator(); ++it) {
-    if (!std::regex_match((*it)[3].str(), kPlainRest)) {
+  std::vector<std::string_view> lines = Lines(*module);
+  std::vector<size_t> imports;  // lines that are `import pytest`
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string_view code = Stripped(lines[i]);
+    if (StartsWithWords(code, "from", "pytest") ||
+        (code.substr(0, 12) == "from pytest." && !code.empty())) {
+      *why = "imports names from pytest (`from pytest import ...`), which the harness does "
+             "not provide";
+      return false;
+    }
+    if (!StartsWithWords(code, "import", "pytest")) continue;
+    std::string_view after = Stripped(Stripped(code.substr(6)).substr(6));
+    if (!after.empty() && after[0] != '#') {
       *why = "imports pytest in a form other than `import pytest`";
       return false;
     }
-    imports = true;
+    imports.push_back(i);
   }
-  static const std::regex kUse(R"(\bpytest\.([A-Za-z_][A-Za-z0-9_]*)(\.([A-Za-z_][A-Za-z0-9_]*))?)");
-  for (auto it = std::sregex_iterator(module->begin(), module->end(), kUse);
-       it != std::sregex_iterator(); ++it) {
-    std::string attribute = (*it)[1].str();
-    if (attribute == "mark" && (*it)[3].str() != "parametrize") {
-      *why = "uses pytest.mark." + (*it)[3].str() + ", which the harness does not provide";
-      return false;
-    }
-    if (attribute != "raises" && attribute != "approx" && attribute != "mark") {
-      *why = "uses pytest." + attribute + ", which the harness does not provide";
+  constexpr std::string_view kName = "pytest.";
+  const std::string_view text = *module;
+  for (size_t at = text.find(kName); at != std::string_view::npos;
+       at = text.find(kName, at + 1)) {
+    if (at > 0 && (IsIdentChar(text[at - 1]) || text[at - 1] == '.')) continue;
+    std::string_view attribute = IdentifierAt(text, at + kName.size());
+    if (attribute == "mark") {
+      size_t next = at + kName.size() + attribute.size();
+      std::string_view mark =
+          next < text.size() && text[next] == '.' ? IdentifierAt(text, next + 1) : "";
+      if (mark != "parametrize") {
+        *why = "uses pytest.mark." + std::string(mark) + ", which the harness does not provide";
+        return false;
+      }
+    } else if (attribute != "raises" && attribute != "approx") {
+      *why = "uses pytest." + std::string(attribute) + ", which the harness does not provide";
       return false;
     }
   }
@@ -216,11 +287,21 @@ bool AdaptPytestModule(std::string* module, std::string* why) {
            "`, which the harness does not provide";
     return false;
   }
-  if (imports) {
-    // `pass` keeps an indented import's block valid; the stand-in is defined first.
-    *module = std::string(PytestStandIn()) + "\n\n" +
-              std::regex_replace(*module, kImport, "$1$2pass  # import pytest: the stand-in above");
+  if (imports.empty()) return true;
+  // `pass` keeps an indented import's block valid; the stand-in is defined first.
+  std::string out = std::string(PytestStandIn()) + "\n\n";
+  for (size_t i = 0, next = 0; i < lines.size(); ++i) {
+    if (next < imports.size() && imports[next] == i) {
+      std::string_view line = lines[i];
+      out.append(line.substr(0, line.find_first_not_of(" \t")))
+          .append("pass  # import pytest: the stand-in above");
+      ++next;
+    } else {
+      out.append(lines[i]);
+    }
+    if (i + 1 < lines.size()) out += '\n';
   }
+  *module = std::move(out);
   return true;
 }
 

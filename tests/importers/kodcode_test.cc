@@ -177,6 +177,19 @@ TEST_F(KodCodeTest, TestsThatNeedFixturesAreSkipped) {
                                      "does not provide");
 }
 
+TEST_F(KodCodeTest, AModuleOfMegabytesImports) {
+  // std::regex would overflow the stack here; the scans must not.
+  std::string test = "import pytest\nfrom solution import f\n";
+  for (int i = 0; i < 40000; ++i)
+    test += "def test_" + std::to_string(i) + "():\n    assert f(1) == pytest.approx(1)\n";
+  test += "def test_long(";
+  for (int i = 0; i < 20000; ++i) test += "x=1, ";
+  test += "):\n    pass\n";
+  ASSERT_GT(test.size(), 2000000u);
+  EXPECT_EQ(ImportError(Record("test", test)), "(ok)");
+  EXPECT_EQ(report_.tasks, 1);
+}
+
 class PytestStandInTest : public TempDirTest {};
 
 // The stand-in behaves as pytest does for what it offers (run by the host's python3).

@@ -70,6 +70,9 @@ TEST_F(LeetCodeTest, EntryPoints) {
   EXPECT_EQ(LeetCodeEntryPoint("helper"), "helper");
   EXPECT_EQ(LeetCodeEntryPoint("Solution(1).twoSum"), "");
   EXPECT_EQ(LeetCodeEntryPoint("a.b.c"), "");
+  EXPECT_EQ(LeetCodeEntryPoint("Solution()."), "");
+  EXPECT_EQ(LeetCodeEntryPoint(std::string(1 << 20, 'a') + "().f"),
+            std::string(1 << 20, 'a') + ".f");  // long input: no regex recursion
 }
 
 TEST(RunnableStarterTest, EmptyBlocksGetAPassBody) {
