@@ -104,8 +104,11 @@ double ScaledSeconds(double seconds, double time_scale);
 int MemoryMb(double megabytes);
 
 // True when some expected-output token is a decimal fraction or has an exponent ("0.5",
-// "1e-3"): such a test is compared with float tolerance, every other one token by token.
+// "1e-3"): such a test is judged by FloatTokenChecker(), every other one token by token.
 bool HasFloatToken(std::string_view text);
+// The Python checker (docs/task-format.md, "checker") of tests with decimal numbers:
+// integers exactly, decimals within 1e-6 absolute or relative, other tokens exactly.
+std::string_view FloatTokenChecker();
 
 // --- Python source, as the APPS/TACO harness runs it -------------------------------------
 

@@ -109,11 +109,13 @@ TEST_F(AppsTest, ImportsTheFixture) {
   EXPECT_EQ(max.reference_solutions[1].code.text.find("_proctor_main"), std::string::npos);
   EXPECT_EQ(wrapped.rfind("# The imports APPS' test harness", 0), 0u);
 
-  // apps/1: a float answer is compared with tolerance, integer answers token by token.
+  // apps/1: a float answer goes to the float token checker, integer answers token by token.
   const task::Task& mean = pack->tasks[1];
-  const auto& float_test = std::get<task::StdioTest>(mean.tests[0].body);
-  EXPECT_EQ(float_test.compare.mode, compare::TextMode::kFloat);
-  EXPECT_EQ(float_test.compare.tolerance.abs_tol, 1e-6);
+  EXPECT_TRUE(std::get<task::StdioTest>(mean.tests[0].body).use_checker);
+  ASSERT_TRUE(mean.checker.has_value());
+  EXPECT_EQ(mean.checker->code.text, FloatTokenChecker());
+  EXPECT_FALSE(max.checker.has_value());
+  EXPECT_FALSE(std::get<task::StdioTest>(max.tests[0].body).use_checker);
   EXPECT_EQ(std::get<task::StdioTest>(max.tests[0].body).compare.mode, compare::TextMode::kTokens);
 
   // apps/2: call-based, a module-level function; expected values as upstream wrote them.
@@ -250,6 +252,41 @@ TEST(ContestPack, ModulesTheSandboxLacks) {
   EXPECT_TRUE(UsesMissingModule("from sortedcontainers import SortedList\n"));
   EXPECT_FALSE(UsesMissingModule("import numpyish\nimport sys, math\n# import numpy\n"));
   EXPECT_FALSE(UsesMissingModule("print('import numpy')\n"));
+}
+
+class FloatTokenCheckerTest : public TempDirTest {
+ protected:
+  // Exit code of the checker on the host's python3, run as the sandbox runs Python.
+  int Check(const std::string& expected, const std::string& output) {
+    Write("checker.py", std::string(FloatTokenChecker()));
+    Write("input.txt", "");
+    Write("expected.txt", expected);
+    Write("output.txt", output);
+    return testing::RunCommand({"/usr/bin/python3", "-I", "-S", "-B", dir_ + "/checker.py",
+                                dir_ + "/input.txt", dir_ + "/expected.txt", dir_ + "/output.txt"})
+        .exit_code;
+  }
+};
+
+TEST_F(FloatTokenCheckerTest, IntegersExactlyDecimalsWithinOneMillionth) {
+  EXPECT_EQ(Check("1.5\n", "1.5\n"), 0);
+  EXPECT_EQ(Check("0.333333\n", "0.3333333333"), 0);
+  EXPECT_EQ(Check("2.5 3\n", "2.5000001\r\n3\n"), 0);
+  EXPECT_EQ(Check("2.0\n", "2\n"), 0);  // a decimal answer printed as an integer
+  EXPECT_EQ(Check("3 0.5\n", "3.0000000 0.5"), 0);
+  EXPECT_EQ(Check("123456789012.5\n", "123456789012.6\n"), 0);  // relative 1e-6
+  EXPECT_EQ(Check("YES 0.5\n", "YES 0.5\n"), 0);
+  // An integer printed as an integer is exact, whatever its size and the tolerance.
+  EXPECT_EQ(Check("1000000000001 0.5\n", "1000000000002 0.5\n"), 1);
+  EXPECT_EQ(Check("3 0.5\n", "4 0.5\n"), 1);
+  EXPECT_EQ(Check("123456789012345678901234567890 0.5", "123456789012345678901234567891 0.5"), 1);
+  EXPECT_EQ(Check("0.33\n", "0.34\n"), 1);
+  EXPECT_EQ(Check("0.5\n", "0.5 1\n"), 1);
+  EXPECT_EQ(Check("0.5 1\n", "0.5\n"), 1);
+  EXPECT_EQ(Check("YES 0.5\n", "yes 0.5\n"), 1);
+  EXPECT_EQ(Check("1e400 0.5\n", "5 0.5\n"), 1);  // an infinity equals only itself
+  EXPECT_EQ(Check("0.5\n", "nan\n"), 1);
+  EXPECT_EQ(Check("0.5\n", ""), 1);
 }
 
 TEST(ContestPack, FloatTokensAreDecimalFractionsOrExponents) {

@@ -98,8 +98,8 @@ TEST_F(CodeContestsTest, ImportsTheFixture) {
   const task::Task& circle = pack->tasks[1];
   EXPECT_EQ(circle.id, "p00001_Circle_Area");
   EXPECT_TRUE(circle.reference_solutions.empty());
-  EXPECT_EQ(std::get<task::StdioTest>(circle.tests[0].body).compare.mode,
-            compare::TextMode::kFloat);
+  EXPECT_TRUE(std::get<task::StdioTest>(circle.tests[0].body).use_checker);  // float checker
+  EXPECT_TRUE(circle.checker.has_value());
 }
 
 TEST_F(CodeContestsTest, LanguageNamesAndFractionalLimits) {
