@@ -279,7 +279,7 @@ def _encode(x, limit, other):
             fields = _namedtuple_fields(t, x)
             if fields is not None:
                 opened = ('{"namedtuple":{"name":' + json_string(type_name(t)) + ',"fields":[' +
-                          ",".join('"' + f + '"' for f in fields) + '],"values":[',
+                          ",".join(json_string(f) for f in fields) + '],"values":[',
                           _tuple_iter(x), "]}}", "seq")
             elif other is None:
                 raise WireError("unserializable type " + type_name(t))
