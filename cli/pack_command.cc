@@ -111,6 +111,7 @@ int PackCheck(const std::vector<std::string>& args) {
     s.task_id = job.task->id;
     s.language = std::string(task::LanguageName(job.solution->language));
     s.code = job.solution->code.text;
+    s.extract = grader::ExtractMode::kRaw;  // a pack's own solution is a program, never an answer
     job.report = grader.Grade(*job.task, s);
     size_t d = ++done;
     if (!progress) return;

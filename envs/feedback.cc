@@ -22,7 +22,8 @@ nlohmann::json MakeFeedback(const task::Task& t, const grader::SubmissionReport&
   for (const grader::TestOutcome& o : report.tests) {
     if (o.is_public) continue;
     hidden_call_test |= o.kind == "call";
-    hidden_failed += o.verdict != grader::Verdict::kPassed;
+    // Skipped tests (early stop) were not run: they are not failures to report.
+    hidden_failed += o.verdict != grader::Verdict::kPassed && o.verdict != grader::Verdict::kSkipped;
   }
   fb["hidden_failed"] = hidden_failed;
 

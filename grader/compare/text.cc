@@ -142,6 +142,22 @@ CompareResult CompareTokens(std::string_view expected, std::string_view got) {
   return Equal();
 }
 
+// The canonical text of an integer token ("+007" -> "7", "-0" -> "0"), or nothing when the
+// token is not a plain decimal integer.
+static std::optional<std::string> IntegerDigits(std::string_view token) {
+  bool negative = false;
+  if (!token.empty() && (token[0] == '+' || token[0] == '-')) {
+    negative = token[0] == '-';
+    token.remove_prefix(1);
+  }
+  if (token.empty()) return std::nullopt;
+  for (char c : token)
+    if (c < '0' || c > '9') return std::nullopt;
+  size_t first = token.find_first_not_of('0');
+  if (first == std::string_view::npos) return std::string("0");
+  return (negative ? "-" : "") + std::string(token.substr(first));
+}
+
 CompareResult CompareFloatTokens(std::string_view expected, std::string_view got,
                                  const FloatTolerance& tolerance) {
   auto want = Tokens(expected);
@@ -156,6 +172,15 @@ CompareResult CompareFloatTokens(std::string_view expected, std::string_view got
     }
     std::optional<double> have_number = ParseNumberToken(have[i]);
     if (!have_number) return Differ(where + " (not a number)");
+    // IMPORTANT: two integers compare exactly, digit by digit. As doubles, 1000000007 and
+    // 1000000008 are within rel_tol 1e-9 of each other, and integers past 2^53 can even be
+    // the same double: a tolerance would pass wrong answers. Tolerance is for real numbers.
+    auto want_int = IntegerDigits(want[i]);
+    auto have_int = IntegerDigits(have[i]);
+    if (want_int && have_int) {
+      if (*want_int != *have_int) return Differ(where + " (integers differ)");
+      continue;
+    }
     if (!IsClose(*want_number, *have_number, tolerance)) return Differ(where);
   }
   if (want.size() != have.size()) {

@@ -5,7 +5,8 @@
 //                    ("\r\n" therefore equals "\n")
 //   kTokens          the texts split on any whitespace give the same tokens
 //   kFloat           tokens; where the expected token is a number, the got token must be a
-//                    number close to it (see FloatTolerance); other tokens exactly equal
+//                    number close to it (see FloatTolerance), except that two integer tokens
+//                    must be the same integer exactly; other tokens exactly equal
 //   kUnorderedLines  lines as a multiset, each line normalized as in kWhitespace
 #pragma once
 

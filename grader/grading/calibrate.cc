@@ -94,6 +94,7 @@ bool CalibrateLimits(sandbox::Sandbox& sandbox, const std::string& pack_dir,
       s.task_id = jobs[i].task->id;
       s.language = std::string(task::LanguageName(jobs[i].solution->language));
       s.code = jobs[i].solution->code.text;
+      s.extract = ExtractMode::kRaw;  // a pack's own solution is a program, never an answer
       jobs[i].report = grader.Grade(*jobs[i].task, s);
     }
   };

@@ -108,6 +108,22 @@ TEST(FloatTokens, NanAndInfinityInOutput) {
   EXPECT_FALSE(CompareFloatTokens("1e300", "inf", t).equal);
 }
 
+// A tolerance is for real numbers: an integer answer off by one is wrong however large it
+// is, even where the two integers are within rel_tol or are the same double.
+TEST(FloatTokens, TwoIntegersCompareExactly) {
+  FloatTolerance t{.abs_tol = 1e-6, .rel_tol = 1e-6};
+  EXPECT_FALSE(CompareFloatTokens("1000000007", "1000000008", t).equal);
+  EXPECT_FALSE(CompareFloatTokens("9007199254740993", "9007199254740992", t).equal);
+  EXPECT_FALSE(CompareFloatTokens("123456789012345678901234567890", "123456789012345678901234567891", t).equal);
+  EXPECT_TRUE(CompareFloatTokens("123456789012345678901234567890", "123456789012345678901234567890", t).equal);
+  EXPECT_TRUE(CompareFloatTokens("7 -0", "+007 0", t).equal);
+  EXPECT_EQ(CompareFloatTokens("5", "6", t).reason, "token 1: expected \"5\", got \"6\" (integers differ)");
+  // An integer expected, a real number printed: the tolerance applies (a checker's doubles).
+  EXPECT_TRUE(CompareFloatTokens("3", "2.9999999999", t).equal);
+  EXPECT_TRUE(CompareFloatTokens("3", "3.000000", t).equal);
+  EXPECT_FALSE(CompareFloatTokens("3", "3.01", t).equal);
+}
+
 TEST(UnorderedLines, ComparesLinesAsAMultiset) {
   EXPECT_TRUE(CompareUnorderedLines("a\nb\nb\n", "b\na\nb").equal);
   EXPECT_TRUE(CompareUnorderedLines("a\nb\n", "b  \na\n\n").equal);
