@@ -268,11 +268,11 @@ bool HasInlineReturn(std::string_view body) {
 std::string_view FloatTokenChecker() {
   return R"PY(# Proctor's token checker for outputs with decimal numbers (docs/importers.md, "apps"):
 # run as `checker.py input expected output`; exit 0 accepts. The outputs are split on
-# whitespace and compared token by token: an integer printed where an integer is expected
-# must be exactly it (Python ints, any size); two numbers of which one is not an integer
-# ("0.5" and "2", "1e-9" and "0") within the judges' absolute or relative error 1e-6,
-# |got - expected| <= 1e-6 * max(1, |expected|) (an infinity only equals itself); any other
-# token exactly.
+# whitespace and compared token by token: an integer printed where an integer is
+# expected must be exactly that token (any size; "007" is not "7"); two numbers of which
+# one is not an integer ("0.5" and "2", "1e-9" and "0") within the judges' absolute or
+# relative error 1e-6, |got - expected| <= 1e-6 * max(1, |expected|) (an infinity only
+# equals itself); any other token exactly.
 import math
 import re
 import sys
@@ -285,7 +285,7 @@ def same(want, got):
     if want == got:
         return True
     if INTEGER.match(want) and INTEGER.match(got):
-        return int(want) == int(got)
+        return False  # integers as written: 7 is not 8, nor 007
     if DECIMAL.match(want) and DECIMAL.match(got):
         a, b = float(got), float(want)
         if not (math.isfinite(a) and math.isfinite(b)):

@@ -279,6 +279,7 @@ TEST_F(FloatTokenCheckerTest, IntegersExactlyDecimalsWithinOneMillionth) {
   // An integer printed as an integer is exact, whatever its size and the tolerance.
   EXPECT_EQ(Check("1000000000001 0.5\n", "1000000000002 0.5\n"), 1);
   EXPECT_EQ(Check("3 0.5\n", "4 0.5\n"), 1);
+  EXPECT_EQ(Check("007 0.5\n", "7 0.5\n"), 1);
   EXPECT_EQ(Check("123456789012345678901234567890 0.5", "123456789012345678901234567891 0.5"), 1);
   EXPECT_EQ(Check("0.33\n", "0.34\n"), 1);
   EXPECT_EQ(Check("0.5\n", "0.5 1\n"), 1);
