@@ -468,8 +468,10 @@ std::optional<GradedCode> BuildProgram(const task::Task& task, const Submission&
   }
   out.program = std::move(e->code);
   // Whole code for a task with a starter: what it lacks of the starter goes first (see
-  // StarterPrelude). Code sent bare is graded as written.
-  if (starter != nullptr && (e->from_fence || may_continue)) {
+  // StarterPrelude), bare code too: LiveCodeBench's and LeetCode's own harnesses run every
+  // program after their import header, so `List[int]` without `from typing import List` is
+  // correct there. Only `raw` grades the text exactly as sent.
+  if (starter != nullptr && s.extract != ExtractMode::kRaw) {
     std::string prelude = StarterPrelude(out.program, task, *starter, *language);
     if (!prelude.empty()) {
       out.program = prelude + out.program;

@@ -330,14 +330,22 @@ TEST(BuildProgram, ACompletionForATaskWithoutAStarterIsWholeCodeNeverAfterThePro
   EXPECT_EQ(Build(t, s).program, code);
 }
 
-TEST(BuildProgram, CodeIsAlwaysWholeAndRawCodeIsGradedAsWritten) {
+// Bare code gets the starter's imports it lacks, as LiveCodeBench and LeetCode put their
+// import header before every program; only `raw` grades the text exactly as sent.
+TEST(BuildProgram, CodeIsAlwaysWholeAndGetsTheStartersImportsUnlessRaw) {
   Submission s;
   s.code = kWholeWithoutImport;
   GradedCode g = Build(StarterTask(), s);
-  EXPECT_EQ(g.program, kWholeWithoutImport);  // raw code: nothing added
+  EXPECT_EQ(g.program, "from typing import List\n" + kWholeWithoutImport);
+  EXPECT_TRUE(g.starter_prelude);
   EXPECT_EQ(g.input, "code");
+  s.extract = ExtractMode::kRaw;
+  g = Build(StarterTask(), s);
+  EXPECT_EQ(g.program, kWholeWithoutImport);  // raw: nothing added
+  EXPECT_FALSE(g.starter_prelude);
+  s.extract = kDefaultExtractMode;
   s.code = "    return 1\n";  // indented, but code is never a continuation
-  EXPECT_EQ(Build(StarterTask(), s).program, "    return 1\n");
+  EXPECT_EQ(Build(StarterTask(), s).program, "from typing import List\n    return 1\n");
 }
 
 TEST(BuildProgram, TheLastAssistantMessageOfAChatIsGraded) {
