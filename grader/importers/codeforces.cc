@@ -42,6 +42,23 @@ std::string Prompt(const json& v) {
          "\n\nRead the input from standard input and print the answer to standard output.\n";
 }
 
+// [{input, output}] into `group`; a reason naming the field when it has another shape.
+std::string ReadTestList(const json& tests, const std::string& field, StdioGroup* group) {
+  if (!tests.is_array()) return "field \"" + field + "\" is not a list";
+  for (size_t i = 0; i < tests.size(); ++i) {
+    const json& t = tests[i];
+    auto in = t.is_object() ? t.find("input") : t.end();
+    auto out = t.is_object() ? t.find("output") : t.end();
+    if (!t.is_object() || in == t.end() || out == t.end() || !in->is_string() ||
+        !out->is_string()) {
+      return "field \"" + field + "\" item " + std::to_string(i) +
+             " is not {input: string, output: string}";
+    }
+    group->cases.push_back({in->get<std::string>(), out->get<std::string>()});
+  }
+  return "";
+}
+
 std::string ReadRecord(const JsonlRecord& record, const ImportRequest& request, ContestProblem* p,
                        ImportReport* report) {
   const json& v = record.value;
@@ -62,21 +79,20 @@ std::string ReadRecord(const JsonlRecord& record, const ImportRequest& request, 
     return "field \"executable\" is false: upstream marks the problem as not runnable";
   auto tests = v.find("official_tests");
   if (tests == v.end() || tests->is_null()) return "field \"official_tests\" is missing";
-  if (!tests->is_array()) return "field \"official_tests\" is not a list";
-  StdioGroup group{"official", {}};
-  for (size_t i = 0; i < tests->size(); ++i) {
-    const json& t = (*tests)[i];
-    auto in = t.find("input");
-    auto out = t.find("output");
-    if (!t.is_object() || in == t.end() || out == t.end() || !in->is_string() ||
-        !out->is_string()) {
-      return "field \"official_tests\" item " + std::to_string(i) +
-             " is not {input: string, output: string}";
-    }
-    group.cases.push_back({in->get<std::string>(), out->get<std::string>()});
+  StdioGroup official{"official", {}};
+  std::string reason = ReadTestList(*tests, "official_tests", &official);
+  if (!reason.empty()) return reason;
+  if (official.cases.empty()) return "field \"official_tests\" is empty: no tests";
+  p->stdio.push_back(std::move(official));
+  // `generated_tests` is a count in the published rows; a copy that joined the generated
+  // tests in (open-r1's scorer runs official_tests + generated_tests) has a list.
+  auto generated = v.find("generated_tests");
+  if (generated != v.end() && generated->is_array()) {
+    StdioGroup group{"generated", {}};
+    reason = ReadTestList(*generated, "generated_tests", &group);
+    if (!reason.empty()) return reason;
+    if (!group.cases.empty()) p->stdio.push_back(std::move(group));
   }
-  if (group.cases.empty()) return "field \"official_tests\" is empty: no tests";
-  p->stdio.push_back(std::move(group));
   auto complete = v.find("official_tests_complete");
   if (complete != v.end() && complete->is_boolean() && !complete->get<bool>())
     Note(record, "official_tests_complete is false: only the tests upstream has", report);

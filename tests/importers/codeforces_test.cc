@@ -129,15 +129,24 @@ TEST_F(CodeforcesTest, RecordsWithoutTestsOrMarkedNotExecutableAreSkipped) {
   json not_executable = base;
   not_executable["id"] = "1/C";
   not_executable["executable"] = false;
+  json with_generated = base;
+  with_generated["id"] = "1/E";
+  with_generated["generated_tests"] = {{{"input", "2\n"}, {"output", "2\n"}}};
   json bad_test = base;
   bad_test["id"] = "1/D";
   bad_test["official_tests"] = {{{"input", 1}}};
-  std::string path = Write("in.jsonl", base.dump() + "\n" + empty.dump() + "\n" +
-                                           not_executable.dump() + "\n" + bad_test.dump() + "\n");
+  std::string path =
+      Write("in.jsonl", base.dump() + "\n" + empty.dump() + "\n" + not_executable.dump() + "\n" +
+                            bad_test.dump() + "\n" + with_generated.dump() + "\n");
   std::string error;
   ASSERT_TRUE(Import(path, 1.0, &error)) << error;
-  EXPECT_EQ(report_.tasks, 1);
+  EXPECT_EQ(report_.tasks, 2);
   EXPECT_TRUE(HasNote(path + ":1: no time_limit, default used")) << Notes();
+  auto pack = task::LoadPack(Out());
+  ASSERT_TRUE(pack.has_value()) << pack.error().ToString();
+  ASSERT_EQ(pack->tasks.size(), 2u);
+  ASSERT_EQ(pack->tasks[1].tests.size(), 2u);  // 1/E: official-1 and generated-1
+  EXPECT_EQ(pack->tasks[1].tests[1].name, "generated-1");
   EXPECT_TRUE(HasNote(path + ":1: no memory_limit, default used")) << Notes();
   EXPECT_TRUE(HasNote(path + ":2: skipped: field \"official_tests\" is empty: no tests"))
       << Notes();
