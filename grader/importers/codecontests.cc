@@ -165,6 +165,8 @@ std::string ReadRecord(const JsonlRecord& record, const ImportRequest& request, 
     auto n = time->find("nanos");
     if (s != time->end() && s->is_number()) seconds += s->get<double>();
     if (n != time->end() && n->is_number()) seconds += n->get<double>() / 1e9;
+  } else if (time != v.end() && time->is_number()) {  // some exports flatten it to seconds
+    seconds = time->get<double>();
   }
   if (seconds > 0) {
     p->cpu_seconds = ScaledSeconds(seconds, request.time_scale);

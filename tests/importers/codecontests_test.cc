@@ -115,6 +115,17 @@ TEST_F(CodeContestsTest, LanguageNamesAndFractionalLimits) {
   EXPECT_EQ(pack->tasks[0].limits.memory_mb, 256);
 }
 
+TEST_F(CodeContestsTest, TimeLimitFlattenedToSeconds) {
+  json row = Row("A");
+  row["time_limit"] = 2.5;
+  std::string path = Write("in.jsonl", row.dump() + "\n");
+  std::string error;
+  ASSERT_TRUE(Import(path, &error)) << error;
+  auto pack = task::LoadPack(Out());
+  ASSERT_TRUE(pack.has_value()) << pack.error().ToString();
+  EXPECT_EQ(pack->tasks[0].limits.cpu_seconds, 2.5);
+}
+
 TEST_F(CodeContestsTest, MalformedFieldsSkipTheRecordNamingTheField) {
   json mismatched = Row("B");
   mismatched["private_tests"] = {{"input", {"1\n", "2\n"}}, {"output", {"1\n"}}};
