@@ -65,6 +65,8 @@ std::string_view KindName(ValueKind kind) {
       return "deque";
     case ValueKind::kNamedTuple:
       return "namedtuple";
+    case ValueKind::kDataclass:
+      return "dataclass";
     case ValueKind::kType:
       return "type";
     case ValueKind::kHandle:
@@ -256,7 +258,7 @@ bool Value::is_container() const { return has_items() || has_entries(); }
 bool Value::has_items() const {
   return kind_ == ValueKind::kList || kind_ == ValueKind::kTuple || kind_ == ValueKind::kSet ||
          kind_ == ValueKind::kFrozenSet || kind_ == ValueKind::kDeque ||
-         kind_ == ValueKind::kNamedTuple;
+         kind_ == ValueKind::kNamedTuple || kind_ == ValueKind::kDataclass;
 }
 
 bool Value::has_entries() const {
@@ -326,13 +328,22 @@ std::optional<int64_t> Value::maxlen() const {
   return extra().maxlen;
 }
 const std::string& Value::type_name() const {
-  assert(kind_ == ValueKind::kNamedTuple || kind_ == ValueKind::kType ||
+  assert(kind_ == ValueKind::kNamedTuple || kind_ == ValueKind::kDataclass ||
+         kind_ == ValueKind::kType ||
          kind_ == ValueKind::kHandle);
   return text_;
 }
 const std::vector<std::string>& Value::field_names() const {
-  assert(kind_ == ValueKind::kNamedTuple);
+  assert(kind_ == ValueKind::kNamedTuple || kind_ == ValueKind::kDataclass);
   return extra().fields;
+}
+bool Value::dataclass_frozen() const {
+  assert(kind_ == ValueKind::kDataclass);
+  return extra().frozen;
+}
+bool Value::dataclass_order() const {
+  assert(kind_ == ValueKind::kDataclass);
+  return extra().order;
 }
 const std::string& Value::handle_id() const {
   assert(kind_ == ValueKind::kHandle);
@@ -671,6 +682,22 @@ WireResult<Value> Value::NamedTuple(std::string name, std::vector<std::string> f
   return v;
 }
 
+WireResult<Value> Value::Dataclass(std::string name, std::vector<std::string> fields,
+                                   Items values, bool frozen, bool order) {
+  auto shaped = NamedTuple(std::move(name), std::move(fields), std::move(values));
+  if (!shaped) {
+    std::string message = shaped.error().message;
+    return WireError{"dataclass" + message.substr(std::string("namedtuple").size())};
+  }
+  Value v = std::move(*shaped);
+  v.kind_ = ValueKind::kDataclass;
+  auto extra = std::make_shared<Extra>(*v.extra_);
+  extra->frozen = frozen;
+  extra->order = order;
+  v.extra_ = std::move(extra);
+  return v;
+}
+
 // ---------------------------------------------------------------------------------------
 // Floats
 
@@ -934,7 +961,7 @@ WireResult<Value> Located(WireResult<Value> value, const std::string& path) {
 
 WireResult<Value> FromRichWire(const std::string& tag, const json& body, const std::string& path,
                                int depth) {
-  if (tag == "frozenset" || tag == "deque" || tag == "namedtuple") {
+  if (tag == "frozenset" || tag == "deque" || tag == "namedtuple" || tag == "dataclass") {
     const json* items_json = &body;
     std::optional<int64_t> maxlen;
     if (tag == "deque") {
@@ -955,6 +982,14 @@ WireResult<Value> FromRichWire(const std::string& tag, const json& body, const s
     } else if (tag == "namedtuple") {
       if (auto bad = BodyKeys(body, tag, {"name", "fields", "values"}, path)) return *bad;
       items_json = &body["values"];
+    } else if (tag == "dataclass") {
+      if (auto bad = BodyKeys(body, tag, {"name", "fields", "frozen", "order", "values"}, path)) {
+        return *bad;
+      }
+      if (!body["frozen"].is_boolean() || !body["order"].is_boolean()) {
+        return At(path, "dataclass frozen and order must be booleans");
+      }
+      items_json = &body["values"];
     }
     auto items = WireItems(*items_json, path, depth, tag);
     if (!items) return items.error();
@@ -968,12 +1003,18 @@ WireResult<Value> FromRichWire(const std::string& tag, const json& body, const s
     const json& name = body["name"];
     const json& fields = body["fields"];
     if (!name.is_string() || !fields.is_array()) {
-      return At(path, "namedtuple name must be a string and fields an array of strings");
+      return At(path, tag + " name must be a string and fields an array of strings");
     }
     std::vector<std::string> field_names;
     for (const json& f : fields) {
-      if (!f.is_string()) return At(path, "namedtuple fields must be strings");
+      if (!f.is_string()) return At(path, tag + " fields must be strings");
       field_names.push_back(f.get<std::string>());
+    }
+    if (tag == "dataclass") {
+      return Located(Value::Dataclass(name.get<std::string>(), std::move(field_names),
+                                      std::move(*items), body["frozen"].get<bool>(),
+                                      body["order"].get<bool>()),
+                     path);
     }
     return Located(Value::NamedTuple(name.get<std::string>(), std::move(field_names),
                                      std::move(*items)),
@@ -1118,6 +1159,12 @@ json ValueToWireJson(const Value& value) {
       return {{"namedtuple", {{"name", value.type_name()},
                               {"fields", value.field_names()},
                               {"values", sequence(value.items())}}}};
+    case ValueKind::kDataclass:
+      return {{"dataclass", {{"name", value.type_name()},
+                             {"fields", value.field_names()},
+                             {"frozen", value.dataclass_frozen()},
+                             {"order", value.dataclass_order()},
+                             {"values", sequence(value.items())}}}};
     case ValueKind::kType:
       return {{"type", value.type_name()}};
     case ValueKind::kHandle:
@@ -1282,11 +1329,17 @@ WireResult<Value> RichLiteral(const std::string& tag, const J& body, const std::
     }
     return Value::Deque(std::move(*items), maxlen);
   }
-  if (tag == "$namedtuple") {
-    if (!body.is_object() || body.size() != 3 || !body.contains("name") ||
+  if (tag == "$namedtuple" || tag == "$dataclass") {
+    const bool dataclass = tag == "$dataclass";
+    size_t flags = dataclass ? body.contains("frozen") + body.contains("order") : 0;
+    if (!body.is_object() || body.size() != 3 + flags || !body.contains("name") ||
         !body.contains("fields") || !body.contains("values") || !body["name"].is_string() ||
-        !body["fields"].is_array()) {
-      return At(tag_path, "expected {name: N, fields: [..], values: [..]}");
+        !body["fields"].is_array() ||
+        (body.contains("frozen") && !body["frozen"].is_boolean()) ||
+        (body.contains("order") && !body["order"].is_boolean())) {
+      return At(tag_path, dataclass ? "expected {name: N, fields: [..], values: [..], frozen: B, "
+                                      "order: B} (frozen and order optional)"
+                                    : "expected {name: N, fields: [..], values: [..]}");
     }
     std::vector<std::string> fields;
     for (const auto& f : body["fields"]) {
@@ -1295,6 +1348,14 @@ WireResult<Value> RichLiteral(const std::string& tag, const J& body, const std::
     }
     auto items = LiteralItems(body["values"], tag_path + ".values", depth);
     if (!items) return items.error();
+    if (dataclass) {
+      return Located(
+          Value::Dataclass(body["name"].template get<std::string>(), std::move(fields),
+                           std::move(*items),
+                           body.contains("frozen") && body["frozen"].template get<bool>(),
+                           body.contains("order") && body["order"].template get<bool>()),
+          tag_path);
+    }
     return Located(Value::NamedTuple(body["name"].template get<std::string>(), std::move(fields),
                                      std::move(*items)),
                    tag_path);
@@ -1591,7 +1652,8 @@ class ReprWriter {
         Items(v.items(), "[", "]");
         if (v.maxlen()) Put(", maxlen=" + std::to_string(*v.maxlen()));
         return Put(")");
-      case ValueKind::kNamedTuple: {
+      case ValueKind::kNamedTuple:
+      case ValueKind::kDataclass: {
         Put(v.type_name() + "(");
         for (size_t i = 0; i < v.items().size() && !full(); ++i) {
           if (i > 0) Put(", ");

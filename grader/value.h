@@ -65,6 +65,7 @@ enum class ValueKind {
   kDefaultDict,  // entries, default_factory() ("" = None)
   kDeque,        // items, maxlen()
   kNamedTuple,   // items (the values), type_name() and field_names()
+  kDataclass,    // as kNamedTuple, and dataclass_frozen(), dataclass_order()
   kType,         // type_name(): one of WireTypeNames() ("int", "collections.Counter")
   kHandle,       // handle_id(), type_name(): an object that stayed in the solution process
 };
@@ -119,11 +120,15 @@ class Value {
   [[nodiscard]] static WireResult<Value> NamedTuple(std::string name,
                                                     std::vector<std::string> fields,
                                                     Items values);
+  // A plain dataclass instance: the same rules as NamedTuple.
+  [[nodiscard]] static WireResult<Value> Dataclass(std::string name,
+                                                   std::vector<std::string> fields, Items values,
+                                                   bool frozen = false, bool order = false);
   [[nodiscard]] static WireResult<Value> Type(std::string name);  // of WireTypeNames()
 
   ValueKind kind() const { return kind_; }
   bool is_container() const;
-  bool has_items() const;    // kList, kTuple, kSet, kFrozenSet, kDeque, kNamedTuple
+  bool has_items() const;  // kList, kTuple, kSet, kFrozenSet, kDeque, kNamedTuple, kDataclass
   bool has_entries() const;  // kDict, kCounter, kOrderedDict, kDefaultDict
 
   bool bool_value() const;                 // kBool
@@ -140,8 +145,10 @@ class Value {
   const std::string& decimal_text() const;     // kDecimal
   const std::string& default_factory() const;  // kDefaultDict: "" for None
   std::optional<int64_t> maxlen() const;       // kDeque
-  const std::string& type_name() const;  // kNamedTuple, kType; kHandle: the object's class
-  const std::vector<std::string>& field_names() const;  // kNamedTuple
+  const std::string& type_name() const;  // kNamedTuple, kDataclass, kType; kHandle: its class
+  const std::vector<std::string>& field_names() const;  // kNamedTuple, kDataclass
+  bool dataclass_frozen() const;                        // kDataclass
+  bool dataclass_order() const;                         // kDataclass
   const std::string& handle_id() const;                 // kHandle
 
  private:
@@ -151,7 +158,8 @@ class Value {
     double imag = 0;                  // Complex
     std::optional<int64_t> maxlen;    // Deque
     std::string text2;                // Fraction denominator, Handle id
-    std::vector<std::string> fields;  // NamedTuple
+    std::vector<std::string> fields;  // NamedTuple, Dataclass
+    bool frozen = false, order = false;  // Dataclass
   };
   const Extra& extra() const;
 
@@ -178,7 +186,8 @@ std::string DecimalEqualityKey(const Value& decimal);
 // The $ tags of FromJsonLiteral and of task files, for error messages.
 inline constexpr char kLiteralTags[] =
     "$list, $tuple, $set, $frozenset, $dict, $int, $float, $complex, $fraction, $decimal, "
-    "$bytes, $bytearray, $str, $counter, $ordereddict, $defaultdict, $deque, $namedtuple, $type";
+    "$bytes, $bytearray, $str, $counter, $ordereddict, $defaultdict, $deque, $namedtuple, "
+    "$dataclass, $type";
 
 // Python's repr() of a float: shortest round-trip digits, "1.0", "1e+16", "nan", "-inf".
 std::string FloatRepr(double f);
@@ -208,7 +217,8 @@ int Depth(const Value& value);
 //   {"$fraction": "n/d" | n}, {"$decimal": "1.10"}, {"$counter": {..} | [[k, v]..]},
 //   {"$ordereddict": {..} | [[k, v]..]}, {"$defaultdict": {"factory": NAME | null,
 //   "items": {..} | [[k, v]..]}}, {"$deque": [..] | {"items": [..], "maxlen": n}},
-//   {"$namedtuple": {"name": N, "fields": [..], "values": [..]}}, {"$type": NAME}.
+//   {"$namedtuple": {"name": N, "fields": [..], "values": [..]}}, {"$type": NAME},
+//   {"$dataclass": {"name": N, "fields": [..], "values": [..], "frozen": B, "order": B}}.
 // A plain object whose only key starts with "$" but is not a tag above is an error; write
 // such a dict with "$dict". Integers beyond 64 bits lose precision in nlohmann::json, so
 // write them as {"$int": "..."} or decode the text with ParseJsonLiteral.

@@ -263,10 +263,12 @@ std::optional<std::string> Match(const Value& expected, const Value& got,
     case ValueKind::kFrozenSet:
       return MatchMultiset(expected.items(), got.items(), options, path);
     case ValueKind::kNamedTuple:
+    case ValueKind::kDataclass:
       if (expected.type_name() != got.type_name() ||
           expected.field_names() != got.field_names()) {
-        return Prefix(path) + "expected a namedtuple " + Describe(expected) + ", got " +
-               Describe(got) + " (another namedtuple class)";
+        std::string kind(KindName(expected.kind()));
+        return Prefix(path) + "expected a " + kind + " " + Describe(expected) + ", got " +
+               Describe(got) + " (another " + kind + " class)";
       }
       return MatchSequence(expected.items(), got.items(), options, path);
     case ValueKind::kList:
@@ -344,14 +346,16 @@ void AppendKey(const Value& v, bool loose, std::string& out) {
     case ValueKind::kList:
     case ValueKind::kTuple:
     case ValueKind::kDeque:
-    case ValueKind::kNamedTuple: {
+    case ValueKind::kNamedTuple:
+    case ValueKind::kDataclass: {
       ValueKind kind = v.kind();
       if (kind == ValueKind::kNamedTuple && loose) kind = ValueKind::kTuple;
-      out += kind == ValueKind::kList    ? "L"
-             : kind == ValueKind::kTuple ? "U"
-             : kind == ValueKind::kDeque ? "Q"
-                                         : "P";
-      if (kind == ValueKind::kNamedTuple) {
+      out += kind == ValueKind::kList        ? "L"
+             : kind == ValueKind::kTuple     ? "U"
+             : kind == ValueKind::kDeque     ? "Q"
+             : kind == ValueKind::kDataclass ? "K"
+                                             : "P";
+      if (kind == ValueKind::kNamedTuple || kind == ValueKind::kDataclass) {
         AppendText('n', v.type_name(), out);
         for (const std::string& f : v.field_names()) AppendText('.', f, out);
       }

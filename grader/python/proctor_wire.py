@@ -8,7 +8,8 @@ None/bool/str are plain JSON; {"int": "-12"}, {"float": "0.1" | "nan" | "inf" | 
 {"decimal": "<str>"}, {"counter": [[k, v], ...]}, {"ordereddict": [[k, v], ...]},
 {"defaultdict": {"factory": NAME | null, "items": [[k, v], ...]}},
 {"deque": {"maxlen": null | {"int": ..}, "items": [...]}},
-{"namedtuple": {"name": NAME, "fields": [NAME...], "values": [...]}}, {"type": NAME} for a
+{"namedtuple": {"name": NAME, "fields": [NAME...], "values": [...]}}, {"dataclass": {"name":
+NAME, "fields": [NAME...], "frozen": B, "order": B, "values": [...]}}, {"type": NAME} for a
 class of TYPE_NAMES; and {"handle": {"id": ID, "class": NAME}} for any other object, which
 stays in the process that owns it (see call_runner.py and harness_proxy.Handle).
 Call messages wrap values (see request_call, request_op, response_*).
@@ -38,6 +39,7 @@ import fractions
 import json
 import keyword
 import re
+import sys
 
 MAX_INT_BITS = 100_000
 MAX_DEPTH = 64
@@ -150,6 +152,69 @@ def type_name(t):
     except Exception:
         return "?"
     return name if _type(name) is str else "?"
+
+
+_sys_modules = sys.modules
+_getset_type = type(type.__dict__["__dict__"])
+# What @dataclass (eq=True; frozen, order allowed) puts in a class: a class with anything
+# more (methods of its own, __post_init__, __slots__) travels as a handle.
+_DATACLASS_KEYS = frozenset((
+    "__module__", "__qualname__", "__doc__", "__annotations__", "__dict__", "__weakref__",
+    "__dataclass_fields__", "__dataclass_params__", "__init__", "__repr__", "__eq__",
+    "__hash__", "__match_args__", "__setattr__", "__delattr__", "__lt__", "__le__", "__gt__",
+    "__ge__"))
+
+
+def _dataclass_parts(t, x):
+    """(fields, frozen, order, values) of an instance x of a plain dataclass t, else None.
+
+    Plain: only object as base, only what @dataclass generates in the class (field
+    defaults aside), eq=True, every field compared, the instance's __dict__ exactly its
+    fields. Read through descriptors bound here and through `dataclasses` as the process
+    loaded it; the trusted decoder rebuilds the class itself, whatever was read here."""
+    try:
+        if _type(t) is not type:
+            return None
+        bases = _type_bases_of(t)
+        if len(bases) != 1 or bases[0] is not object:
+            return None
+        body = _type_dict_of(t)
+        keys = list(body)
+        for key in keys:
+            if _type(key) is not str:
+                return None
+        if "__dataclass_fields__" not in keys or "__dataclass_params__" not in keys:
+            return None
+        dc = _sys_modules.get("dataclasses")
+        if dc is None:
+            return None
+        field_type, plain_field, params_type = dc.Field, dc._FIELD, dc._DataclassParams
+        params = body["__dataclass_params__"]
+        if _type(params) is not params_type:
+            return None
+        flag = lambda name: params_type.__dict__[name].__get__(params) is True
+        fields_map = body["__dataclass_fields__"]
+        if not flag("eq") or _type(fields_map) is not dict or len(fields_map) > MAX_FIELDS:
+            return None
+        names = []
+        for name, f in dict.items(fields_map):
+            if (_type(name) is not str or not _isidentifier(name) or name.startswith("_")
+                    or _type(f) is not field_type
+                    or field_type.__dict__["_field_type"].__get__(f) is not plain_field
+                    or field_type.__dict__["compare"].__get__(f) is not True):
+                return None
+            names.append(name)
+        for key in keys:
+            if key not in _DATACLASS_KEYS and key not in names:
+                return None
+        if _type(body["__dict__"]) is not _getset_type:
+            return None
+        state = body["__dict__"].__get__(x)
+        if _type(state) is not dict or len(state) != len(names):
+            return None
+        return names, flag("frozen"), flag("order"), [dict.__getitem__(state, n) for n in names]
+    except Exception:
+        return None
 
 
 def _namedtuple_fields(t, x):
@@ -277,10 +342,17 @@ def _encode(x, limit, other):
                       iter(x), "]}}", "seq")
         else:
             fields = _namedtuple_fields(t, x)
+            dc = _dataclass_parts(t, x) if fields is None else None
             if fields is not None:
                 opened = ('{"namedtuple":{"name":' + json_string(type_name(t)) + ',"fields":[' +
                           ",".join(json_string(f) for f in fields) + '],"values":[',
                           _tuple_iter(x), "]}}", "seq")
+            elif dc is not None:
+                opened = ('{"dataclass":{"name":' + json_string(type_name(t)) + ',"fields":[' +
+                          ",".join(json_string(f) for f in dc[0]) + '],"frozen":' +
+                          ("true" if dc[1] else "false") + ',"order":' +
+                          ("true" if dc[2] else "false") + ',"values":[',
+                          iter(dc[3]), "]}}", "seq")
             elif other is None:
                 raise WireError("unserializable type " + type_name(t))
             else:
@@ -416,11 +488,13 @@ def value_of(node, handle=None, objects=None):
 
 _SCALAR_TAGS = frozenset(("int", "float", "bytes", "bytearray", "complex", "fraction",
                           "decimal", "type", "handle", "object"))
-_SEQ_TAGS = frozenset(("list", "tuple", "set", "frozenset", "deque", "namedtuple"))
+_SEQ_TAGS = frozenset(("list", "tuple", "set", "frozenset", "deque", "namedtuple",
+                       "dataclass"))
 _MAP_TAGS = frozenset(("dict", "counter", "ordereddict", "defaultdict"))
 _UNHASHABLE = frozenset(("list", "dict", "counter", "ordereddict", "defaultdict", "deque",
                          "bytearray"))
 _namedtuple_classes = {}  # (name, fields) -> class, so equal shapes share one class
+_dataclass_classes = {}   # (name, fields, frozen, order) -> class, likewise
 
 
 def _float_of(body):
@@ -477,6 +551,29 @@ def _namedtuple_class(name, fields):
             raise WireError("more than 1000 namedtuple classes")
         cls = collections.namedtuple(name, fields, module="solution")
         _namedtuple_classes[key] = cls
+    return cls
+
+
+def _dataclass_class(name, fields, frozen, order):
+    _identifier(name, "dataclass name")
+    if _type(fields) is not list or len(fields) > MAX_FIELDS:
+        raise WireError("dataclass fields must be a list of at most %d names" % MAX_FIELDS)
+    for f in fields:
+        if _identifier(f, "dataclass field").startswith("_"):
+            raise WireError("dataclass field names cannot start with '_'")
+    if _type(frozen) is not bool or _type(order) is not bool:
+        raise WireError("dataclass frozen and order must be booleans")
+    key = (name, tuple(fields), frozen, order)
+    cls = _dataclass_classes.get(key)
+    if cls is None:
+        if len(set(fields)) != len(fields):
+            raise WireError("repeated dataclass field")
+        if len(_dataclass_classes) >= 1000:
+            raise WireError("more than 1000 dataclass classes")
+        import dataclasses  # here, not at import: it costs 10 ms and most runs never need it
+        cls = dataclasses.make_dataclass(name, fields, frozen=frozen, order=order)
+        cls.__module__ = "solution"
+        _dataclass_classes[key] = cls
     return cls
 
 
@@ -576,6 +673,14 @@ def _value_of(node, handle, objects):
                     extra, body = _namedtuple_class(f["name"], f["fields"]), f["values"]
                     if _type(body) is list and len(body) != len(f["fields"]):
                         raise WireError("namedtuple needs one value per field")
+                elif tag == "dataclass":
+                    f = _object_body(tag, body, ("name", "fields", "frozen", "order", "values"))
+                    extra = _dataclass_class(f["name"], f["fields"], f["frozen"], f["order"])
+                    body = f["values"]
+                    if _type(body) is list and len(body) != len(f["fields"]):
+                        raise WireError("dataclass needs one value per field")
+                    if hashable and f["frozen"] is not True:
+                        raise WireError("unhashable dataclass (not frozen) inside a set or dict key")
                 if _type(body) is not list:
                     raise WireError("%s body must be a JSON array" % tag)
                 if tag == "deque" and extra is not None and len(body) > extra:
@@ -585,7 +690,8 @@ def _value_of(node, handle, objects):
                 # [.., is a mapping, the hashable flag of a sequence's items]
                 stack.append([tag, body, 0, [], hashable, depth + 1, extra, tag in _MAP_TAGS,
                               tag == "set" or tag == "frozenset" or
-                              ((tag == "tuple" or tag == "namedtuple") and hashable)])
+                              ((tag == "tuple" or tag == "namedtuple" or tag == "dataclass")
+                               and hashable)])
                 value = _END
             else:
                 raise WireError("unknown tag %r" % str(tag)[:40])
@@ -622,6 +728,8 @@ def _value_of(node, handle, objects):
                 value = _deque(items, top[6])
             elif tag == "namedtuple":
                 value = top[6]._make(items)
+            elif tag == "dataclass":
+                value = top[6](*items)
             else:
                 pairs = zip(items[0::2], items[1::2])
                 if tag == "dict":

@@ -188,7 +188,8 @@ double ReadFloatPart(const YamlFile& file, const YAML::Node& node) {
 Value ReadRichTagged(const YamlFile& file, const std::string& tag, const YAML::Node& body,
                      const YAML::Node& tag_node, int depth) {
   const bool container = tag == "$frozenset" || tag == "$counter" || tag == "$ordereddict" ||
-                         tag == "$defaultdict" || tag == "$deque" || tag == "$namedtuple";
+                         tag == "$defaultdict" || tag == "$deque" || tag == "$namedtuple" ||
+                         tag == "$dataclass";
   if (container) CheckDepth(file, tag_node, depth);
   if (tag == "$frozenset") return Value::FrozenSet(ReadItems(file, body, depth, tag));
   if (tag == "$counter") return Value::Counter(ReadEntries(file, body, depth, tag));
@@ -220,15 +221,28 @@ Value ReadRichTagged(const YamlFile& file, const std::string& tag, const YAML::N
     }
     return Value::Deque(std::move(items), maxlen);
   }
-  if (tag == "$namedtuple") {
-    auto f = ReadFields(file, body, tag, {"name", "fields", "values"}, {});
+  if (tag == "$namedtuple" || tag == "$dataclass") {
+    auto f = tag == "$namedtuple"
+                 ? ReadFields(file, body, tag, {"name", "fields", "values"}, {})
+                 : ReadFields(file, body, tag, {"name", "fields", "values"}, {"frozen", "order"});
     std::vector<std::string> fields;
     for (const YAML::Node& name : RequireList(file, f["fields"], "fields")) {
       fields.push_back(ReadString(file, name, "fields"));
     }
+    std::string name = ReadString(file, f["name"], "name");
+    Value::Items values = ReadItems(file, f["values"], depth, "values");
+    if (tag == "$namedtuple") {
+      return Checked(file, body, Value::NamedTuple(name, std::move(fields), std::move(values)));
+    }
+    auto flag = [&](const char* key) {
+      if (!f.count(key)) return false;
+      Value v = ReadValueAt(file, f[key], 0);
+      if (v.kind() != ValueKind::kBool) Fail(file, f[key], std::string(key) + " must be a bool");
+      return v.bool_value();
+    };
+    bool frozen = flag("frozen"), order = flag("order");
     return Checked(file, body,
-                   Value::NamedTuple(ReadString(file, f["name"], "name"), std::move(fields),
-                                     ReadItems(file, f["values"], depth, "values")));
+                   Value::Dataclass(name, std::move(fields), std::move(values), frozen, order));
   }
   if (tag == "$complex") {
     if (!body.IsSequence() || body.size() != 2) {

@@ -212,6 +212,26 @@ TEST(RichTypeStrict, NamedTupleIsATupleOfItsClass) {
   EXPECT_TRUE(Same(keyed, Value::Dict({{Point(1, 2), Value::Str("p")}})));
 }
 
+TEST(RichTypeStrict, DataclassIsItsClassAndItsFields) {
+  auto person = [](std::string name, int64_t age, std::string cls = "Person") {
+    return *Value::Dataclass(std::move(cls), {"name", "age"}, {Value::Str(std::move(name)),
+                                                               Value::Int(age)});
+  };
+  EXPECT_TRUE(Same(person("Ada", 36), person("Ada", 36)));
+  EXPECT_FALSE(Same(person("Ada", 36), person("Ada", 37)));
+  EXPECT_FALSE(Same(person("Ada", 36), person("Ada", 36, "Employee")));
+  EXPECT_FALSE(Same(person("Ada", 36), Point(1, 2)));
+  EXPECT_FALSE(Same(person("Ada", 36),
+                    *Value::NamedTuple("Person", {"name", "age"},
+                                       {Value::Str("Ada"), Value::Int(36)})));
+  EXPECT_NE(CanonicalKey(person("Ada", 36)),
+            CanonicalKey(*Value::NamedTuple("Person", {"name", "age"},
+                                            {Value::Str("Ada"), Value::Int(36)})));
+  ValueCompareOptions unordered{.float_tolerance = std::nullopt, .unordered = true};
+  EXPECT_TRUE(Same(Value::List({person("B", 2), person("A", 1)}),
+                   Value::List({person("A", 1), person("B", 2)}), unordered));
+}
+
 TEST(RichTypeStrict, Numbers) {
   EXPECT_TRUE(Same(Value::Complex(1, 2), Value::Complex(1, 2)));
   EXPECT_FALSE(Same(Value::Complex(1, 2), Value::Complex(1, 2.0000001)));

@@ -263,6 +263,7 @@ TEST(RichWire, EveryKindRoundTripsThroughItsDocumentedForm) {
       R"({"deque":{"maxlen":{"int":"3"},"items":[{"int":"1"}]}})",
       R"({"deque":{"maxlen":null,"items":[]}})",
       R"({"namedtuple":{"name":"Point","fields":["x","y"],"values":[{"int":"1"},"a"]}})",
+      R"({"dataclass":{"name":"P","fields":["x"],"frozen":true,"order":false,"values":[null]}})",
       R"({"type":"int"})",
       R"({"type":"collections.Counter"})",
       R"({"handle":{"id":"h3","class":"Node"}})",
@@ -317,6 +318,17 @@ TEST(RichWire, RejectsWhatPythonsDecoderRejects) {
                 .find("1 fields but 0 values"),
             std::string::npos);
   EXPECT_NE(ParseError(R"({"complex":["1.0"]})").find("two strings"), std::string::npos);
+  EXPECT_NE(ParseError(R"({"dataclass":{"name":"P","fields":["x"],"values":[null]}})")
+                .find("exactly the keys"),
+            std::string::npos);
+  EXPECT_NE(ParseError(R"({"dataclass":{"name":"P","fields":["x"],"frozen":1,"order":false,)"
+                       R"("values":[null]}})")
+                .find("booleans"),
+            std::string::npos);
+  EXPECT_NE(ParseError(R"({"dataclass":{"name":"P","fields":["_x"],"frozen":false,)"
+                       R"("order":false,"values":[null]}})")
+                .find("dataclass: field"),
+            std::string::npos);
   EXPECT_EQ(MustParse(R"({"namedtuple":{"name":"Maß","fields":["größe"],"values":[null]}})")
                 .field_names()[0],
             "größe");  // Python allows such identifiers
@@ -397,13 +409,14 @@ TEST(JsonLiteral, RichTags) {
       {"$deque": {"items": [1], "maxlen": 2}}, {"$deque": []}, {"$type": "KeyError"},
       {"$defaultdict": {"factory": "int", "items": [[{"$tuple": [1]}, 2]]}},
       {"$ordereddict": [["b", 1], ["a", 2]]}, {"$bytearray": "AA=="},
-      {"$namedtuple": {"name": "P", "fields": ["x"], "values": [1]}}])");
+      {"$namedtuple": {"name": "P", "fields": ["x"], "values": [1]}},
+      {"$dataclass": {"name": "D", "fields": ["a", "b"], "values": [1, "x"], "frozen": true}}])");
   ASSERT_TRUE(v.has_value()) << v.error().message;
   EXPECT_EQ(Repr(*v, 1000),
             "[Counter({'a': 2}), Fraction(1, 2), Decimal('1.10'), (1-infj), frozenset({1}), "
             "deque([1], maxlen=2), deque([]), <class 'KeyError'>, "
             "defaultdict(<class 'int'>, {(1,): 2}), OrderedDict([('b', 1), ('a', 2)]), "
-            "bytearray(b'\\x00'), P(x=1)]");
+            "bytearray(b'\\x00'), P(x=1), D(a=1, b='x')]");
 }
 
 TEST(JsonLiteral, RichTagErrorsSayWhat) {

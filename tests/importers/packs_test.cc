@@ -205,8 +205,9 @@ TEST(PacksTest, ValuesCoversTheRicherKinds) {
       }
     }
   }
-  for (const char* want : {"counter", "defaultdict", "deque", "namedtuple", "complex", "fraction",
-                           "decimal", "frozenset", "type", "type as an argument",
+  for (const char* want : {"counter", "defaultdict", "deque", "namedtuple", "dataclass",
+                           "complex", "fraction", "decimal", "frozenset", "type",
+                           "type as an argument",
                            "unit:humaneval", "unit:pytest"}) {
     EXPECT_TRUE(seen.count(want)) << "no task of tasks/values uses " << want;
   }

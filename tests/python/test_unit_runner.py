@@ -518,6 +518,34 @@ class RichValuesAndHandles(unittest.TestCase):
             "test_equal_vectors_are_not_equal_handles": "failed",
             "test_ordering_is_not_forwarded": "passed"}, report)
 
+    def test_dataclass_results_compare_by_their_fields(self):
+        report = self.run_mode("pytest", """\
+            from solution import Person, parse, oldest
+
+            def test_equal_fields():
+                assert parse("Ada,36") == Person("Ada", 36)
+                assert [p.name for p in sorted([Person("b", 1), Person("a", 2)])] == ["a", "b"]
+                assert oldest([Person("a", 1), Person("b", 5)]) == Person("b", 5)
+            def test_unequal_fields():
+                assert parse("Ada,36") == Person("Ada", 37)
+            """, textwrap.dedent("""\
+            from dataclasses import dataclass
+
+            @dataclass(order=True)
+            class Person:
+                name: str
+                age: int
+
+            def parse(text):
+                name, age = text.split(",")
+                return Person(name, int(age))
+
+            def oldest(people):
+                return max(people, key=lambda p: p.age)
+            """))
+        self.assertEqual(report.outcomes, {"test_equal_fields": "passed",
+                                           "test_unequal_fields": "failed"}, report)
+
     def test_isinstance_with_the_solutions_classes(self):
         report = self.run_mode("asserts", """\
             from solution import Node, Leaf, make, VERSION

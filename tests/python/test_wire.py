@@ -1,6 +1,7 @@
 """proctor_wire: exact forms, round trips, refusals and strict decoding."""
 
 import collections
+import dataclasses
 import decimal
 import fractions
 import math
@@ -405,6 +406,76 @@ class RichValues(unittest.TestCase):
         unicode = collections.namedtuple("Maß", "größe")(3)
         self.assertEqual(wire.decode(wire.encode(unicode)).größe, 3)
 
+    def test_plain_dataclasses_are_rebuilt_here(self):
+        @dataclasses.dataclass
+        class Person:
+            name: str
+            age: int = 0
+
+        @dataclasses.dataclass(frozen=True, order=True)
+        class Key:
+            k: int
+
+        @dataclasses.dataclass
+        class Liar:  # an __eq__ of its own in a dataclass: rebuilt with the generated one
+            x: int
+
+            def __eq__(self, other):
+                return True
+
+        self.assertEqual(wire.encode(Person("Ada", 36)),
+                         '{"dataclass":{"name":"Person","fields":["name","age"],"frozen":false,'
+                         '"order":false,"values":["Ada",{"int":"36"}]}}')
+        a, b = wire.decode(wire.encode([Person("Ada", 36), Person("Bob")]))
+        self.assertIs(type(a), type(b))
+        self.assertIsNot(type(a), Person)
+        self.assertEqual((a.name, a.age, b.age), ("Ada", 36, 0))
+        self.assertEqual(a, type(a)("Ada", 36))
+        self.assertNotEqual(a, b)
+        keys = wire.decode(wire.encode({Key(2): "b", Key(1): "a"}))
+        self.assertEqual(sorted(keys), [type(next(iter(keys)))(1), type(next(iter(keys)))(2)])
+        with self.assertRaises(dataclasses.FrozenInstanceError):
+            next(iter(keys)).k = 5
+        liar = wire.decode(wire.encode(Liar(1)))
+        self.assertEqual(liar, type(liar)(1))
+        self.assertNotEqual(liar, type(liar)(2))  # the trusted __eq__, not the solution's
+
+    def test_dataclasses_with_more_than_data_are_handles(self):
+        @dataclasses.dataclass
+        class WithMethod:
+            x: int
+
+            def double(self):
+                return 2 * self.x
+
+        @dataclasses.dataclass
+        class PostInit:
+            x: int
+
+            def __post_init__(self):
+                self.x += 1
+
+        @dataclasses.dataclass
+        class Uncompared:
+            x: int
+            note: str = dataclasses.field(default="", compare=False)
+
+        @dataclasses.dataclass
+        class Base:
+            x: int
+
+        @dataclasses.dataclass
+        class Derived(Base):
+            y: int
+
+        extra = Base(1)
+        extra.more = 2
+        for v in (WithMethod(1), PostInit(1), Uncompared(1), Derived(1, 2), extra):
+            with self.subTest(v=type(v).__name__):
+                with self.assertRaises(WireError):
+                    wire.encode(v)  # no handle table here: unserializable
+                self.assertIn('"handle"', wire.encode(v, other=lambda x: ("h1", "X")))
+
     def test_bad_rich_forms(self):
         bad = [
             '{"complex":["1.0"]}', '{"complex":"1+2j"}', '{"complex":[{"float":"1.0"},"2.0"]}',
@@ -426,6 +497,11 @@ class RichValues(unittest.TestCase):
             '{"dict":[[{"deque":{"maxlen":null,"items":[]}},null]]}',
             '{"set":[{"namedtuple":{"name":"P","fields":["x"],"values":[{"list":[]}]}}]}',
             '{"handle":{"id":"h1","class":"Node"}}',
+            '{"dataclass":{"name":"P","fields":["x"],"values":[null]}}',
+            '{"dataclass":{"name":"P","fields":["x"],"frozen":1,"order":false,"values":[null]}}',
+            '{"dataclass":{"name":"P","fields":["x"],"frozen":false,"order":false,"values":[]}}',
+            '{"set":[{"dataclass":{"name":"P","fields":[],"frozen":false,"order":false,'
+            '"values":[]}}]}',
         ]
         for text in bad:
             with self.subTest(text=text):
