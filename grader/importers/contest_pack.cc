@@ -629,6 +629,30 @@ bool WriteContestProblem(const ContestProblem& p, PackWriter* writer, std::strin
   return writer->Add({"tasks/" + stem + ".yaml", w.Take()}, error);
 }
 
+std::string SplitOfFile(const std::string& path) {
+  std::string name = std::filesystem::path(path).filename().string();
+  std::string split;
+  std::string word;
+  for (size_t i = 0; i <= name.size(); ++i) {
+    char c = i < name.size() ? static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])))
+                             : '.';
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      word += c;
+      continue;
+    }
+    std::string found = word == "train"                           ? "train"
+                        : word == "test"                          ? "test"
+                        : word == "valid" || word == "validation" ? "valid"
+                                                                  : "";
+    if (!found.empty()) {
+      if (!split.empty() && split != found) return "";  // "train_test": not one split
+      split = found;
+    }
+    word.clear();
+  }
+  return split;
+}
+
 bool ImportContestPack(const ImportRequest& request, std::string_view format,
                        std::string_view description, const ContestRecordReader& read,
                        ImportReport* report, std::string* error) {
@@ -637,9 +661,11 @@ bool ImportContestPack(const ImportRequest& request, std::string_view format,
     if (!writer.Open(request.out_dir, error)) return false;
     TaskIds ids;
     int64_t index = 0;
+    std::string split = SplitOfFile(request.input);
+    const std::string source = std::string(format) + (split.empty() ? "" : "/" + split);
     auto visit = [&](const JsonlRecord& record, std::string* visit_error) {
       ContestProblem problem;
-      problem.source = std::string(format);
+      problem.source = source;
       std::string skip = read(record, index++, &problem, report);
       if (!skip.empty()) {
         ++report->skipped;

@@ -89,6 +89,11 @@ bool ImportContestPack(const ImportRequest& request, std::string_view format,
                        std::string_view description, const ContestRecordReader& read,
                        ImportReport* report, std::string* error);
 
+// The split a file name names as a word ("apps_test.jsonl.gz" -> "test", "valid" or
+// "validation" -> "valid"), or "" (none, or more than one). Tasks record it in `source`
+// ("apps/test").
+std::string SplitOfFile(const std::string& path);
+
 // pack.yaml for one of these formats: stdio_compare tokens, call_compare json with unwrap,
 // the default limits of docs/importers.md "Limits".
 std::string ContestPackYaml(std::string_view name, std::string_view version,

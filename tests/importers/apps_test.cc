@@ -290,6 +290,14 @@ TEST_F(FloatTokenCheckerTest, IntegersExactlyDecimalsWithinOneMillionth) {
   EXPECT_EQ(Check("0.5\n", ""), 1);
 }
 
+TEST(ContestPack, SplitFromTheFileName) {
+  EXPECT_EQ(SplitOfFile("/data/apps_test.jsonl.gz"), "test");
+  EXPECT_EQ(SplitOfFile("code_contests_train.jsonl"), "train");  // not "test" of "contests"
+  EXPECT_EQ(SplitOfFile("cc-validation.jsonl"), "valid");
+  EXPECT_EQ(SplitOfFile("taco.jsonl"), "");
+  EXPECT_EQ(SplitOfFile("train_test.jsonl"), "");
+}
+
 TEST(ContestPack, FloatTokensAreDecimalFractionsOrExponents) {
   EXPECT_TRUE(HasFloatToken("1.5\n"));
   EXPECT_TRUE(HasFloatToken("3 1e-9"));
