@@ -159,6 +159,23 @@ TEST_F(CodeforcesTest, RecordsWithoutTestsOrMarkedNotExecutableAreSkipped) {
       << Notes();
 }
 
+TEST_F(CodeforcesTest, TheCliScalesPublishedLimits) {
+  auto import = testing::RunCommand({PROCTOR_BINARY, "pack", "import", "codeforces",
+                                     FixturePath("codeforces.jsonl"), "--out", Out(),
+                                     "--time-scale", "2.5", "--name", "cf-scaled"});
+  ASSERT_EQ(import.exit_code, 0) << import.err;
+  // The notes are printed, each naming its line.
+  EXPECT_NE((import.out + import.err).find(":3: skipped: field \"interaction_format\" is set"),
+            std::string::npos)
+      << import.out << import.err;
+  auto pack = task::LoadPack(Out());
+  ASSERT_TRUE(pack.has_value()) << pack.error().ToString();
+  EXPECT_EQ(pack->name, "cf-scaled");
+  EXPECT_EQ(pack->tasks[0].limits.cpu_seconds, 5.0);   // 1899/A: 2 s x 2.5
+  EXPECT_EQ(pack->tasks[1].limits.cpu_seconds, 2.5);   // 4/A: 1 s x 2.5
+  EXPECT_EQ(pack->tasks[1].limits.wall_seconds, 7.0);  // 2 x cpu + 2
+}
+
 TEST_F(CodeforcesTest, EndToEnd) { ExpectEndToEnd("codeforces", dir_); }
 
 }  // namespace
