@@ -211,7 +211,7 @@ TEST_F(PackTest, StdioTestsAndDefaultsMerging) {
   EXPECT_EQ(sum.languages, (std::vector<Language>{Language::kPython, Language::kCpp}));
   EXPECT_EQ(sum.limits.cpu_seconds, 1.0);   // the task's own
   EXPECT_EQ(sum.limits.wall_seconds, 5.0);  // the pack default
-  EXPECT_EQ(sum.limits.max_processes, 32);  // the built-in default
+  EXPECT_EQ(sum.limits.max_processes, 64);  // the built-in default
   EXPECT_EQ(sum.scoring.mode, ScoringMode::kWeighted);
   EXPECT_EQ(sum.reference_solutions[1].language, Language::kCpp);
 
