@@ -250,9 +250,51 @@ std::string_view TopLevelDef(std::string_view line) {
   return t.substr(0, end);
 }
 
+// "ListNode" for "class ListNode:" or "class ListNode(Base):" at the top level, else "".
+std::string_view TopLevelClass(std::string_view line) {
+  if (line.empty() || line[0] == ' ' || line[0] == '\t' || line.substr(0, 6) != "class ")
+    return {};
+  std::string_view t = TrimBlanks(line.substr(6));
+  size_t end = 0;
+  while (end < t.size() && IsIdentChar(t[end])) ++end;
+  std::string_view rest = TrimBlanks(t.substr(end));
+  if (end == 0 || rest.empty() || (rest[0] != ':' && rest[0] != '(')) return {};
+  return t.substr(0, end);
+}
+
+// "inf" for a one-line top-level assignment "inf = float('inf')", else "" (also for lines
+// that continue on the next one, whose block this does not follow).
+std::string_view TopLevelAssignment(std::string_view line) {
+  if (line.empty() || !IsIdentChar(line[0]) || (line[0] >= '0' && line[0] <= '9')) return {};
+  size_t end = 0;
+  while (end < line.size() && IsIdentChar(line[end])) ++end;
+  std::string_view rest = TrimBlanks(line.substr(end));
+  if (rest.size() < 2 || rest[0] != '=' || rest[1] == '=') return {};
+  char last = TrimBlanks(line).back();
+  if (last == '(' || last == '[' || last == '{' || last == '\\' || last == ',') return {};
+  std::string_view name = line.substr(0, end);
+  static constexpr std::string_view kKeywords[] = {"if", "for", "while", "with", "return"};
+  for (std::string_view k : kKeywords)
+    if (name == k) return {};
+  return name;
+}
+
 bool DefinesTopLevel(const std::vector<std::string_view>& lines, std::string_view name) {
   for (std::string_view line : lines)
-    if (TopLevelDef(line) == name) return true;
+    if (TopLevelDef(line) == name || TopLevelClass(line) == name ||
+        TopLevelAssignment(line) == name)
+      return true;
+  return false;
+}
+
+// Whether `name` appears in `code` as a whole identifier (an annotation, a call, a base).
+bool MentionsName(std::string_view code, std::string_view name) {
+  for (size_t at = code.find(name); at != std::string_view::npos; at = code.find(name, at + 1)) {
+    size_t after = at + name.size();
+    if ((at == 0 || !IsIdentChar(code[at - 1])) &&
+        (after >= code.size() || !IsIdentChar(code[after])))
+      return true;
+  }
   return false;
 }
 
@@ -278,9 +320,19 @@ std::string StarterPrelude(std::string_view code, const task::Task& task,
     std::string_view line = lines[i];
     std::string_view t = TrimBlanks(line);
     if (python) {
-      if (std::string_view name = TopLevelDef(line);
+      // A one-line constant of the starter's preamble (LeetCode's `inf = float('inf')`).
+      if (std::string_view name = TopLevelAssignment(line);
+          !name.empty() && !DefinesTopLevel(have, name) && MentionsName(normalized, name)) {
+        helpers += std::string(line) + "\n";
+        continue;
+      }
+      std::string_view def = TopLevelDef(line);
+      std::string_view cls = def.empty() ? TopLevelClass(line) : std::string_view();
+      // A helper function the code calls, or a class it names (LeetCode's ListNode and
+      // TreeNode in annotations and constructors), that it does not define itself.
+      if (std::string_view name = def.empty() ? cls : def;
           !name.empty() && name != task.entry_point && !DefinesTopLevel(have, name) &&
-          MentionsCall(normalized, name)) {
+          (def.empty() ? MentionsName(normalized, name) : MentionsCall(normalized, name))) {
         // The helper's block: its decorators, the def, and every line up to the next
         // top-level statement.
         size_t first = i;

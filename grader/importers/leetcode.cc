@@ -27,18 +27,6 @@ std::string Joined(const std::string& first, const std::string& second) {
   return first + "\n" + second;
 }
 
-// Why the record cannot be graded here, or "".
-std::string Unsupported(const Problem& p) {
-  for (const char* helper : {"list_node(", "tree_node("}) {
-    if (p.test.find(helper) != std::string::npos) {
-      return std::string("field \"test\" builds ListNode/TreeNode objects (") + helper +
-             "...) and passes them to the solution; the value wire carries no objects of the "
-             "test's own classes to the solution's process";
-    }
-  }
-  return "";
-}
-
 bool ReadProblem(const JsonlRecord& record, Problem* p, std::string* error) {
   std::string original, entry_point;
   if (!record.GetString("task_id", &original, error) ||
@@ -138,11 +126,6 @@ bool RunLeetCode(const ImportRequest& request, ImportReport* report, std::string
       ++report->records;
       Problem p;
       if (!ReadProblem(record, &p, err)) return false;
-      if (std::string skip = Unsupported(p); !skip.empty()) {
-        ++report->skipped;
-        report->notes.push_back(record.Error("skipped: " + skip));
-        return true;
-      }
       if (!ids.Add(record, p.id, err)) return false;
       if (!writer.Add({"tasks/" + FileStem(p.id) + ".yaml", TaskYaml(p)}, err)) return false;
       ++report->tasks;

@@ -348,6 +348,31 @@ TEST(BuildProgram, CodeIsAlwaysWholeAndGetsTheStartersImportsUnlessRaw) {
   EXPECT_EQ(Build(StarterTask(), s).program, "from typing import List\n    return 1\n");
 }
 
+// LeetCode's preamble defines ListNode and `inf` for every program: code that uses them
+// without defining them gets the starter's definitions, and never the starter's own
+// Solution stub, which the code defines.
+TEST(BuildProgram, ClassesAndConstantsOfTheStarterThatTheCodeUsesGoFirst) {
+  task::Task t = StarterTask();
+  t.entry_point = "Solution.reverseList";
+  t.starter[0].code.text =
+      "from typing import *\n\ninf = float('inf')\nunused = 3\n\n"
+      "class ListNode:\n    def __init__(self, val=0, next=None):\n"
+      "        self.val = val\n        self.next = next\n\n"
+      "class TreeNode:\n    pass\n\n"
+      "class Solution:\n    def reverseList(self, head: Optional[ListNode]) -> Optional[ListNode]:\n"
+      "        pass\n";
+  Submission s;
+  s.code = "class Solution:\n    def reverseList(self, head: Optional[ListNode]):\n        return inf\n";
+  GradedCode g = Build(t, s);
+  EXPECT_EQ(g.program,
+            "from typing import *\ninf = float('inf')\n"
+            "class ListNode:\n    def __init__(self, val=0, next=None):\n"
+            "        self.val = val\n        self.next = next\n\n\n" + *s.code);
+  EXPECT_TRUE(g.starter_prelude);
+  s.code = "inf = 10**18\nclass ListNode:\n    pass\n" + *s.code;  // its own: nothing added
+  EXPECT_EQ(Build(t, s).program, "from typing import *\n" + *s.code);
+}
+
 TEST(BuildProgram, TheLastAssistantMessageOfAChatIsGraded) {
   Submission s;
   s.messages = std::vector<ChatMessage>{

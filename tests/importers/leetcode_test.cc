@@ -1,8 +1,8 @@
 // Specification of grader/importers/leetcode: LeetCodeDataset's HumanEval-with-a-class layout
 // becomes Python tasks with entry point Solution.<method> (upstream's Solution().<method>),
 // the preamble plus a runnable starter, prompt + completion as the reference and `test`'s
-// check(candidate) as the hidden unit test; tests that pass ListNode/TreeNode objects are
-// skipped with a note; through the real binary the pack checks and grades.
+// check(candidate) as the hidden unit test, linked-list problems included; through the real
+// binary the pack checks and grades.
 #include "grader/importers/leetcode.h"
 
 #include <gtest/gtest.h>
@@ -95,17 +95,12 @@ TEST_F(LeetCodeTest, ImportsTheFixture) {
   std::string error;
   ASSERT_TRUE(RunLeetCode(request, &report_, &error)) << error;
   EXPECT_EQ(report_.records, 3);
-  EXPECT_EQ(report_.tasks, 2);
-  ASSERT_EQ(report_.skipped, 1);
-  EXPECT_EQ(report_.notes[0],
-            FixturePath("leetcode.jsonl") +
-                ":3: skipped: field \"test\" builds ListNode/TreeNode objects (list_node(...) and "
-                "passes them to the solution; the value wire carries no objects of the test's "
-                "own classes to the solution's process");
+  EXPECT_EQ(report_.tasks, 3);
+  EXPECT_EQ(report_.skipped, 0);
   auto pack = task::LoadPack(Out());
   ASSERT_TRUE(pack.has_value()) << pack.error().ToString();
-  ASSERT_EQ(pack->tasks.size(), 2u);
-  const task::Task& t = pack->tasks[1];  // files in name order: average-..., two-sum
+  ASSERT_EQ(pack->tasks.size(), 3u);
+  const task::Task& t = pack->tasks[2];  // file name order: average-..., reverse-..., two-sum
   EXPECT_EQ(t.id, "two-sum");
   EXPECT_EQ(t.source, "leetcode");
   EXPECT_EQ(t.entry_point, "Solution.twoSum");
@@ -147,7 +142,7 @@ TEST_F(LeetCodeBinaryTest, ImportCheckAndGradeThroughTheBinary) {
   EXPECT_EQ(check.exit_code, 0) << check.out << check.err;  // prompt + completion scores 1.0
   std::vector<Graded> graded =
       GradeFixtureSubmissions(Out(), FixturePath("leetcode_submissions.jsonl"), dir_);
-  ASSERT_EQ(graded.size(), 4u);
+  ASSERT_EQ(graded.size(), 7u);
   ExpectGradedAsWritten(graded);
 }
 
