@@ -73,9 +73,11 @@ bool PackWriter::Add(const PackFile& file, std::string* error) {
 }
 
 bool PackWriter::Finish(std::string* error) {
-  auto pack = task::LoadPack(root_);
-  if (!pack) {
-    *error = "the imported pack does not load: " + pack.error().ToString();
+  // File by file: a CodeContests import has thousands of test files per problem, which
+  // LoadPack would hold all at once.
+  auto checked = task::CheckPackFileByFile(root_);
+  if (!checked) {
+    *error = "the imported pack does not load: " + checked.error().ToString();
     return false;
   }
   return true;

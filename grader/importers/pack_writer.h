@@ -33,8 +33,9 @@ class PackWriter {
   bool Open(const std::string& out_dir, std::string* error);
   // Writes `file` now (its folders created). Paths are pack-relative and never absolute.
   bool Add(const PackFile& file, std::string* error);
-  // Loads the written pack with LoadPack; false with its error ("the imported pack does not
-  // load: file:line:col: ...") if it does not.
+  // Checks the written pack as LoadPack would, one task file at a time (CheckPackFileByFile,
+  // so memory stays bounded); false with its error ("the imported pack does not load:
+  // file:line:col: ...") if it does not.
   bool Finish(std::string* error);
   int files_written() const { return files_written_; }
 

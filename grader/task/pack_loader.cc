@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 #include <filesystem>
+#include <map>
 #include <system_error>
 #include <vector>
 
@@ -55,6 +56,43 @@ LoadResult<Pack> ParsePack(const std::string& dir) {
     if (!hash) return hash.error();
     pack.content_hash = std::move(*hash);
     return pack;
+  } catch (const yaml::LoadFailure& failure) {
+    return failure.error;
+  } catch (const YAML::Exception& e) {
+    return LoadError{{dir, e.mark.line + 1, e.mark.column + 1}, "YAML error: " + e.msg};
+  } catch (const std::exception& e) {
+    return LoadError{{dir, 0, 0}, std::string("cannot load pack: ") + e.what()};
+  }
+}
+
+LoadResult<int> CheckPackFileByFile(const std::string& dir) {
+  fs::path root(dir);
+  std::error_code ec;
+  if (!fs::is_regular_file(root / "pack.yaml", ec)) {
+    return LoadError{{(root / "pack.yaml").string(), 0, 0}, "pack.yaml not found"};
+  }
+  try {
+    const Pack meta = ParsePackFile(yaml::YamlFile{root, "pack.yaml"});
+    std::map<std::string, SourceLocation> seen;  // id -> where: only ids are kept
+    int count = 0;
+    for (const std::string& relative : TaskFiles(root)) {
+      Pack one = meta;
+      one.root = dir;
+      one.tasks = ParseTaskFile(yaml::YamlFile{root, relative}, meta.defaults);
+      // calibrated_limits.yaml is not applied: it names tasks of every file (an import
+      // writes none; LoadPack checks it).
+      std::vector<LoadError> errors = ValidatePack(one);
+      if (!errors.empty()) return errors.front();
+      for (const Task& task : one.tasks) {
+        if (auto [it, added] = seen.emplace(task.id, task.where); !added) {
+          return LoadError{task.where, "duplicate task id \"" + task.id + "\" (first defined at " +
+                                           it->second.ToString() + ")"};
+        }
+        ++count;
+      }
+    }
+    if (count == 0) return LoadError{{(root / "tasks").string(), 0, 0}, "the pack has no tasks"};
+    return count;
   } catch (const yaml::LoadFailure& failure) {
     return failure.error;
   } catch (const YAML::Exception& e) {

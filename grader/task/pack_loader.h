@@ -21,6 +21,12 @@ namespace proctor::grader::task {
 // Parses, hashes and validates the pack; returns the first problem found. Never throws.
 [[nodiscard]] LoadResult<Pack> LoadPack(const std::string& dir);
 
+// Checks what LoadPack checks, holding one task file at a time (with its referenced files)
+// instead of the whole pack: for importers writing packs of thousands of large test files.
+// Returns the number of tasks, or the first problem. Never throws. No content hash, and
+// calibrated_limits.yaml is not applied.
+[[nodiscard]] LoadResult<int> CheckPackFileByFile(const std::string& dir);
+
 // The same without validation, for tools that list every problem with ValidatePack().
 [[nodiscard]] LoadResult<Pack> ParsePack(const std::string& dir);
 

@@ -460,6 +460,27 @@ TEST_F(PackTest, DuplicateTaskIdAcrossFiles) {
                 At("tasks/s.yaml", 1, 1) + ")");
 }
 
+// Importers check what they wrote one task file at a time (bounded memory); the check must
+// find what LoadPack finds.
+TEST_F(PackTest, CheckingFileByFileFindsWhatLoadPackFinds) {
+  WriteExamplePack();
+  auto count = CheckPackFileByFile(dir_);
+  ASSERT_TRUE(count.has_value()) << count.error().ToString();
+  EXPECT_EQ(*count, static_cast<int>(LoadPack(dir_)->tasks.size()));
+  Write("tasks/zz.yaml", "id: add\nprompt: p\ntests:\n  - stdio: {expected_stdout: ''}\n");
+  count = CheckPackFileByFile(dir_);
+  ASSERT_FALSE(count.has_value());
+  EXPECT_EQ(count.error().ToString(), LoadPack(dir_).error().ToString());
+  Write("tasks/zz.yaml", "id: zz\nprompt: p\ntests:\n  - stdio: {stdin_file: nope.in, expected_stdout: ''}\n");
+  count = CheckPackFileByFile(dir_);
+  ASSERT_FALSE(count.has_value());
+  EXPECT_EQ(count.error().ToString(), LoadPack(dir_).error().ToString());
+  Write("tasks/zz.yaml", "id: zz\nprompt: p\ntests:\n  - {stdio: {expected_stdout: ''}, visibility: public}\n");
+  count = CheckPackFileByFile(dir_);
+  ASSERT_FALSE(count.has_value());
+  EXPECT_EQ(count.error().ToString(), LoadPack(dir_).error().ToString());
+}
+
 TEST_F(PackTest, DuplicateTestName) {
   EXPECT_EQ(ErrorFor("id: t\nprompt: p\ntests:\n"
                      "  - stdio: {expected_stdout: ''}\n"
