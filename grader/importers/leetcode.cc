@@ -1,3 +1,4 @@
+#include "grader/importers/stream_import.h"
 #include "grader/importers/leetcode.h"
 
 #include <filesystem>
@@ -113,41 +114,23 @@ std::string LeetCodeEntryPoint(const std::string& entry_point) {
 }
 
 bool RunLeetCode(const ImportRequest& request, ImportReport* report, std::string* error) {
-  try {
-    PackWriter writer;
-    if (!writer.Open(request.out_dir, error)) return false;
-    const std::string name = request.pack_name.empty() ? "leetcode" : request.pack_name;
-    if (!writer.Add({"pack.yaml", PackYaml(name, request.version, Description(request.input))},
-                    error)) {
-      return false;
-    }
-    TaskIds ids;
-    auto visit = [&](const JsonlRecord& record, std::string* err) {
-      ++report->records;
-      Problem p;
-      if (!ReadProblem(record, &p, err)) return false;
-      if (!ids.Add(record, p.id, err)) return false;
-      if (!writer.Add({"tasks/" + FileStem(p.id) + ".yaml", TaskYaml(p)}, err)) return false;
-      ++report->tasks;
-      return true;
-    };
-    if (!ForEachJsonl(request.input, visit, error,
-                      {.progress_label = request.progress ? "leetcode" : ""})) {
-      return false;
-    }
-    if (report->tasks == 0) {
-      *error = request.input + ": no record could be imported (" +
-               std::to_string(report->skipped) + " skipped)";
-      return false;
-    }
-    report->notes.push_back(request.input +
-                            ": LeetCodeDataset publishes no time limits: the pack defaults "
-                            "apply (docs/task-format.md, limits)");
-    return writer.Finish(error);
-  } catch (const std::exception& e) {
-    *error = request.input + ": import failed: " + e.what();
-    return false;
-  }
+  Problem p;
+  StreamImportSpec spec{
+      .format = "leetcode",
+      .description = Description(request.input),
+      .read = [&](const JsonlRecord& record, std::string* id, std::string*, std::string* err) {
+        p = Problem{};
+        if (!ReadProblem(record, &p, err)) return false;
+        *id = p.id;
+        return true;
+      },
+      .write = [&](PackWriter* writer, std::string* err) {
+        return writer->Add({"tasks/" + FileStem(p.id) + ".yaml", TaskYaml(p)}, err);
+      },
+      .closing_note = request.input +
+                      ": LeetCodeDataset publishes no time limits: the pack defaults apply "
+                      "(docs/task-format.md, limits)"};
+  return StreamImport(request, spec, report, error);
 }
 
 }  // namespace proctor::grader::importers

@@ -1,3 +1,4 @@
+#include "grader/importers/stream_import.h"
 #include "grader/importers/livecodebench.h"
 
 #include <cstdio>
@@ -375,49 +376,27 @@ sys.exit(main())
 }
 
 bool RunLiveCodeBench(const ImportRequest& request, ImportReport* report, std::string* error) {
-  try {
-    PackWriter writer;
-    if (!writer.Open(request.out_dir, error)) return false;
-    const std::string name = request.pack_name.empty() ? "livecodebench" : request.pack_name;
-    if (!writer.Add({"pack.yaml", PackYaml(name, request.version, Description(request.input))},
-                    error)) {
-      return false;
-    }
-    TaskIds ids;
-    auto visit = [&](const JsonlRecord& record, std::string* err) {
-      ++report->records;
-      Problem p;
-      std::string skip;
-      if (!ReadProblem(record, &p, &skip, err)) return false;
-      if (!skip.empty()) {
-        ++report->skipped;
-        report->notes.push_back(record.Error("skipped: " + skip));
+  char note[300];
+  std::snprintf(note, sizeof note,
+                "%s: no record has a time limit or reference solutions: every test gets "
+                "LiveCodeBench's %g s (x time scale %g); the tasks have no references",
+                request.input.c_str(), kLcbSecondsPerTest, request.time_scale);
+  Problem p;
+  StreamImportSpec spec{
+      .format = "livecodebench",
+      .description = Description(request.input),
+      .read = [&](const JsonlRecord& record, std::string* id, std::string* skip,
+                  std::string* err) {
+        p = Problem{};
+        if (!ReadProblem(record, &p, skip, err)) return false;
+        *id = p.id;
         return true;
-      }
-      if (!ids.Add(record, p.id, err) || !WriteTask(p, request, &writer, err)) return false;
-      ++report->tasks;
-      return true;
-    };
-    if (!ForEachJsonl(request.input, visit, error,
-                      {.progress_label = request.progress ? "livecodebench" : ""})) {
-      return false;
-    }
-    if (report->tasks == 0) {
-      *error = request.input + ": no record could be imported (" +
-               std::to_string(report->skipped) + " skipped)";
-      return false;
-    }
-    char note[200];
-    std::snprintf(note, sizeof note,
-                  "%s: no record has a time limit or reference solutions: every test gets "
-                  "LiveCodeBench's %g s (x time scale %g); the tasks have no references",
-                  request.input.c_str(), kLcbSecondsPerTest, request.time_scale);
-    report->notes.push_back(note);
-    return writer.Finish(error);
-  } catch (const std::exception& e) {
-    *error = request.input + ": import failed: " + e.what();
-    return false;
-  }
+      },
+      .write = [&](PackWriter* writer, std::string* err) {
+        return WriteTask(p, request, writer, err);
+      },
+      .closing_note = note};
+  return StreamImport(request, spec, report, error);
 }
 
 }  // namespace proctor::grader::importers
