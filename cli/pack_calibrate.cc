@@ -35,9 +35,15 @@ bool MaybeCalibrate(sandbox::Sandbox& sandbox, const std::string& dir, const Fla
     std::cerr << "proctor pack check: --calibrate-factor and --time-scale must be positive\n";
     return false;
   }
+  return CalibrateAndReport(sandbox, dir, options, "proctor pack check");
+}
+
+bool CalibrateAndReport(sandbox::Sandbox& sandbox, const std::string& dir,
+                        const grader::CalibrateOptions& options, const std::string& command) {
+  std::string error;
   grader::Calibration calibration;
   if (!grader::CalibrateLimits(sandbox, dir, options, &calibration, &error)) {
-    std::cerr << "proctor pack check: calibrate: " << error << "\n";
+    std::cerr << command << ": calibrate: " << error << "\n";
     return false;
   }
   std::cout << "calibrate: " << calibration.limits.size() << " task(s) measured, "
@@ -51,6 +57,7 @@ bool MaybeCalibrate(sandbox::Sandbox& sandbox, const std::string& dir, const Fla
         c.slowest_wall, c.published ? "; published limits scaled" : "");
   }
   for (const std::string& p : calibration.problems) std::cout << "  NOT CALIBRATED " << p << "\n";
+  std::fflush(stdout);
   return true;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/flags.h"
+#include "grader/grading/calibrate.h"
 #include "sandbox/sandbox.h"
 
 namespace proctor::cli {
@@ -17,5 +18,10 @@ std::vector<FlagSpec> CalibrateFlags();
 // changed (task, old -> new). False (with the reason printed) when it could not.
 bool MaybeCalibrate(sandbox::Sandbox& sandbox, const std::string& dir, const Flags& flags,
                     int jobs);
+
+// Calibrates the pack at `dir` with `options` and prints what changed, each line led by
+// `command` ("proctor pack import"). False (with the reason printed) when it could not.
+bool CalibrateAndReport(sandbox::Sandbox& sandbox, const std::string& dir,
+                        const grader::CalibrateOptions& options, const std::string& command);
 
 }  // namespace proctor::cli

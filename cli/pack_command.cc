@@ -208,8 +208,15 @@ int PackImport(const std::vector<std::string>& args) {
       {"version", true, false, "the pack's version (default 1)", "V"},
       {"time-scale", true, false,
        "multiply published per-problem time limits by X (default 1; docs/importers.md)", "X"},
+      {"calibrate", false, false,
+       "then set the time limits of tasks without published ones from their reference "
+       "solutions, measured in the sandbox (as pack check --calibrate; calibrated_limits.yaml)"},
+      {"calibrate-factor", true, false, "--calibrate: times the slowest reference (default 3)",
+       "K"},
+      {"jobs", true, false, "--calibrate: gradings at once (default: number of cores)", "N"},
       {"help", false, false, "show this help"},
   };
+  for (const FlagSpec& s : SandboxFlags()) specs.push_back(s);
   Flags flags;
   std::string error;
   if (!flags.Parse(specs, args, &error)) {
@@ -263,7 +270,24 @@ int PackImport(const std::vector<std::string>& args) {
     if (report.skipped > 0) std::cout << ", " << report.skipped << " skipped";
     std::cout << ")";
   }
-  std::cout << "\n";
+  std::cout << std::endl;
+  if (flags.Has("calibrate")) {
+    grader::CalibrateOptions options;
+    // The importer already multiplied published limits by --time-scale: keep them as written.
+    options.time_scale = 1.0;
+    double jobs = std::max(1u, std::thread::hardware_concurrency());
+    if (!flags.GetDouble("calibrate-factor", &options.factor, &error) ||
+        !flags.GetDouble("jobs", &jobs, &error) || !(options.factor > 0) || jobs < 1) {
+      std::cerr << "proctor pack import: "
+                << (error.empty() ? "--calibrate-factor and --jobs must be positive" : error)
+                << "\n";
+      return 2;
+    }
+    options.jobs = static_cast<int>(jobs);
+    auto sb = MakeSandbox(flags, true);
+    if (!sb) return 1;
+    if (!CalibrateAndReport(*sb, request.out_dir, options, "proctor pack import")) return 1;
+  }
   return 0;
 }
 

@@ -139,12 +139,14 @@ bool CalibrateLimits(sandbox::Sandbox& sandbox, const std::string& pack_dir,
     change.slowest_wall = slowest_wall;
     const WrittenLimits written = ReadWrittenLimits(pack_dir, current);
     change.published = written.cpu.has_value() || written.wall.has_value();
+    // Published limits are scaled, never rounded: with time_scale 1 they stay exactly as
+    // written (an importer has already scaled them). Measured limits round up to 0.1 s.
     change.new_cpu = written.cpu
-                         ? RoundUpTenth(*written.cpu * options.time_scale)
+                         ? *written.cpu * options.time_scale
                          : RoundUpTenth(std::max(options.cpu_floor, options.factor * slowest));
     change.new_wall =
         written.wall
-            ? RoundUpTenth(*written.wall * options.time_scale)
+            ? *written.wall * options.time_scale
             : RoundUpTenth(std::max({options.wall_floor, options.wall_factor * change.new_cpu,
                                      options.factor * slowest_wall}));
     out->limits.push_back(change);

@@ -140,5 +140,23 @@ TEST_F(TacoTest, APublishedLimitCoversEveryCallTestOfTheSession) {
 
 TEST_F(TacoTest, EndToEnd) { ExpectEndToEnd("taco", dir_); }
 
+// `pack import --calibrate`: a task without a published limit gets one measured from its
+// references; published limits stay as the import scaled them (never scaled twice).
+TEST_F(TacoTest, ImportWithCalibrateSetsOnlyTheMissingLimits) {
+  auto import = testing::RunCommand({PROCTOR_BINARY, "pack", "import", "taco",
+                                     FixturePath("taco.jsonl"), "--out", Out(), "--time-scale",
+                                     "2.5", "--calibrate"});
+  ASSERT_EQ(import.exit_code, 0) << import.out << import.err;
+  EXPECT_NE(import.out.find("calibrate: 3 task(s) measured, 1 changed"), std::string::npos)
+      << import.out;
+  auto pack = task::LoadPack(Out());
+  ASSERT_TRUE(pack.has_value()) << pack.error().ToString();
+  EXPECT_EQ(pack->tasks[0].limits.cpu_seconds, 2.5);  // "1 seconds" x 2.5, once
+  EXPECT_EQ(pack->tasks[0].limits.wall_seconds, 7.0);
+  EXPECT_EQ(pack->tasks[1].limits.cpu_seconds, 1.0);  // measured: the floor, max(1 s, 3 x ~0)
+  EXPECT_EQ(pack->tasks[1].limits.wall_seconds, 3.0);
+  EXPECT_EQ(pack->tasks[2].limits.cpu_seconds, 1.25);  // "0.5 seconds" x 2.5, once
+}
+
 }  // namespace
 }  // namespace proctor::grader::importers
