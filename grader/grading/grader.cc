@@ -112,8 +112,33 @@ SubmissionReport Grader::Grade(const task::Task& task, const Submission& given) 
   return report;
 }
 
-SubmissionReport Grader::NoCodeReport(const task::Task& task, const Submission& submission,
-                                      const std::string& why) const {
+namespace {
+
+// A test's outcome before it runs: what the task says of it.
+TestOutcome OutcomeShell(const task::Task& task, const task::Test& test, const TestPlan& plan) {
+  TestOutcome o;
+  o.name = test.name;
+  o.kind = std::string(task::TestKindName(test));
+  o.is_public = test.visibility == task::Visibility::kPublic;
+  o.counted = plan.counted[TestIndex(task, test)];
+  o.weight = test.weight;
+  return o;
+}
+
+// Every test of the task with the same verdict (no code, a compile error, Proctor's failure).
+void FillAll(const task::Task& task, const TestPlan& plan, Verdict verdict,
+             const std::string& infra_reason, SubmissionReport* report) {
+  for (const task::Test& test : task.tests) {
+    TestOutcome o = OutcomeShell(task, test, plan);
+    o.verdict = verdict;
+    if (verdict == Verdict::kInfraError) o.infra_reason = infra_reason;
+    report->tests.push_back(std::move(o));
+  }
+}
+
+}  // namespace
+
+SubmissionReport Grader::ReportShell(const task::Task& task, const Submission& submission) const {
   SubmissionReport report;
   report.task_id = task.id;
   report.language = submission.language.empty()
@@ -124,18 +149,15 @@ SubmissionReport Grader::NoCodeReport(const task::Task& task, const Submission& 
   report.pack_version = pack_.version;
   report.pack_hash = pack_.content_hash;
   report.limits = LimitsToJson(task.limits);
+  return report;
+}
+
+SubmissionReport Grader::NoCodeReport(const task::Task& task, const Submission& submission,
+                                      const std::string& why) const {
+  SubmissionReport report = ReportShell(task, submission);
   report.compiled = false;
   report.compile_message = why;
-  for (const task::Test& test : task.tests) {
-    TestOutcome o;
-    o.name = test.name;
-    o.kind = std::string(task::TestKindName(test));
-    o.is_public = test.visibility == task::Visibility::kPublic;
-    o.counted = !o.is_public || task.scoring.count_public;
-    o.weight = test.weight;
-    o.verdict = Verdict::kNoCode;
-    report.tests.push_back(std::move(o));
-  }
+  FillAll(task, PlanTests(task, false, !config_.all_tests), Verdict::kNoCode, "", &report);
   report.reward = 0.0;  // the model gave no code: every test fails, whatever the scoring
   return report;
 }
@@ -158,38 +180,15 @@ SubmissionReport Grader::GradeWithRetries(const task::Task& task, const Submissi
 }
 
 SubmissionReport Grader::GradeOnce(const task::Task& task, const Submission& submission) {
-  SubmissionReport report;
-  report.task_id = task.id;
-  report.language = submission.language.empty()
-                        ? std::string(task::LanguageName(task.languages.front()))
-                        : submission.language;
-  report.scoring = std::string(task::ScoringModeName(task.scoring.mode));
-  report.pack_name = pack_.name;
-  report.pack_version = pack_.version;
-  report.pack_hash = pack_.content_hash;
-  report.limits = LimitsToJson(task.limits);
+  SubmissionReport report = ReportShell(task, submission);
   const TestPlan plan = PlanTests(task, config_.early_stop, !config_.all_tests);
-
-  auto outcome_shell = [&](const task::Test& test) {
-    TestOutcome o;
-    o.name = test.name;
-    o.kind = std::string(task::TestKindName(test));
-    o.is_public = test.visibility == task::Visibility::kPublic;
-    o.counted = plan.counted[TestIndex(task, test)];
-    o.weight = test.weight;
-    return o;
-  };
   auto fill_all = [&](Verdict verdict, const std::string& reason) {
-    for (const task::Test& test : task.tests) {
-      TestOutcome o = outcome_shell(test);
-      o.verdict = verdict;
-      if (verdict == Verdict::kInfraError) o.infra_reason = reason;
-      report.tests.push_back(o);
-    }
+    FillAll(task, plan, verdict, reason, &report);
   };
 
   const Language* language = FindLanguage(report.language);
-  const std::string program_text = ProgramText(task, submission);
+  // Grade() extracted the program already and hands it over as `code`.
+  const std::string& program_text = *submission.code;
   CompileOutcome compile;
   CompileExtras extras;
   if (language != nullptr && !language->compile_argv.empty()) {
@@ -266,7 +265,7 @@ SubmissionReport Grader::GradeOnce(const task::Task& task, const Submission& sub
       o = RunUnitTest(ctx, test);
       stopped |= plan.early_stop && plan.counted[index] && IsFailure(o.verdict);
     }
-    TestOutcome shell = outcome_shell(test);
+    TestOutcome shell = OutcomeShell(task, test, plan);
     o.name = shell.name;
     o.kind = shell.kind;
     o.is_public = shell.is_public;

@@ -53,6 +53,8 @@ class Grader {
   SubmissionReport GradeOnce(const task::Task& task, const Submission& submission);
   SubmissionReport GradeWithRetries(const task::Task& task, const Submission& submission);
   // The report of a submission in which no code was found: every test no_code, reward 0.
+  // The report's header fields (task, language, scoring, pack, limits), no tests yet.
+  SubmissionReport ReportShell(const task::Task& task, const Submission& submission) const;
   SubmissionReport NoCodeReport(const task::Task& task, const Submission& submission,
                                 const std::string& why) const;
 
