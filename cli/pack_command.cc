@@ -52,7 +52,7 @@ int PackCheck(const std::vector<std::string>& args) {
   }
   if (flags.Has("help")) {
     std::cout << HelpText(
-        "proctor pack check DIR [--runs N] [--jobs N] [--verbose]",
+        "proctor pack check DIR [--runs N] [--jobs N] [--verbose] [--calibrate]",
         "Checks a task pack: the schema; every reference solution scores 1.0 and every "
         "known-wrong\nsolution scores below 1.0, on every one of --runs gradings (a verdict "
         "that changes between\nruns is reported as flaky); and the CPU time the reference "
@@ -226,7 +226,8 @@ int PackImport(const std::vector<std::string>& args) {
   if (flags.Has("help")) {
     std::string formats;
     for (const importers::Importer& i : importers::Importers())
-      formats += "  " + std::string(i.name) + std::string(12 - std::min<size_t>(11, i.name.size()), ' ') +
+      formats += "  " + std::string(i.name) +
+                 std::string(15 - std::min<size_t>(14, i.name.size()), ' ') +
                  std::string(i.summary) + "\n";
     std::cout << HelpText("proctor pack import FORMAT FILE --out DIR [flags]",
                           "Converts a public benchmark's JSONL (or .jsonl.gz) into a task pack "
