@@ -1,4 +1,4 @@
-"""Proctor's throughput benchmark (issue 5): every row in one run on this machine.
+"""Proctor's throughput benchmark (issues 11 and 5): every row in one run on this machine.
 
 Run it through `bash bench/run.sh [--build-dir DIR] [--quick] [--out FILE]` (bench/README.md
 says what each row and column means). Standard library only. Progress goes to stderr, the
@@ -319,11 +319,19 @@ class Row:
         self.hwm_kb = None         # server rows: VmHWM during the row
         self.rewards = ""          # sanity text
         self.baseline = None       # Row the ratio refers to
+        self.cores = None          # cores the row could use: min(parallelism, nproc)
+        self.fixed_pct = None      # (p50, p99) seconds measured elsewhere (no latency list)
         self.extra = {}
 
     @property
     def rate(self):
         return self.n / self.seconds if self.seconds else float("nan")
+
+    def pct(self, p):
+        """The row's p50 (p=.5) or p99 (p=.99) in seconds, None when not measured."""
+        if self.fixed_pct:
+            return self.fixed_pct[0 if p == .5 else 1]
+        return percentile(self.latencies, p) if self.latencies else None
 
     def cells(self):
         f = lambda v, fmt: "—" if v is None else fmt.format(v)  # noqa: E731
@@ -332,16 +340,20 @@ class Row:
             ratio = f"{self.rate / self.baseline.rate:.2f}x {self.baseline.id}"
         elif self.baseline is self:
             ratio = "1.00x"
+        tests_rate = None if self.tests is None else self.tests / self.seconds
+        p50, p99 = self.pct(.5), self.pct(.99)
         return [self.id, self.name, str(self.n), f(self.seconds, "{:.2f}"), f(self.rate, "{:.1f}"),
-                "—" if self.tests is None else f"{self.tests / self.seconds:.1f}",
-                f(percentile(self.latencies, .5) * 1000 if self.latencies else None, "{:.1f}"),
-                f(percentile(self.latencies, .99) * 1000 if self.latencies else None, "{:.1f}"),
+                f(tests_rate, "{:.1f}"),
+                f(tests_rate / self.cores if tests_rate is not None and self.cores else None,
+                  "{:.1f}"),
+                f(p50 * 1000 if p50 is not None else None, "{:.1f}"),
+                f(p99 * 1000 if p99 is not None else None, "{:.1f}"),
                 f(self.cpu / self.n if self.cpu is not None else None, "{:.4f}"),
                 f(self.hwm_kb / 1024 if self.hwm_kb else None, "{:.1f}"),
                 self.rewards, ratio]
 
 
-HEADER = ["id", "row", "n", "seconds", "subs/s", "tests/s", "p50 ms", "p99 ms",
+HEADER = ["id", "row", "n", "seconds", "subs/s", "tests/s", "tests/s/core", "p50 ms", "p99 ms",
           "CPU s/sub", "server VmHWM MB", "rewards", "vs baseline"]
 
 
@@ -375,7 +387,7 @@ class Bench:
             log(f"REWARDS WRONG: {what}")
         return ok
 
-    def proctor_grade(self, pack, submissions, label):
+    def proctor_grade(self, pack, submissions, label, jobs=None):
         out = os.path.join(self.work, f"{label}.out")
         summary = os.path.join(self.work, f"{label}.summary.json")
         err = os.path.join(self.work, f"{label}.err")
@@ -383,7 +395,7 @@ class Bench:
         t0 = time.monotonic()
         with open(err, "w") as e:
             p = start([self.proctor, "grade", "--pack", pack, "--submissions", submissions,
-                       "--jobs", str(self.jobs), "--no-progress", "--out", out,
+                       "--jobs", str(jobs or self.jobs), "--no-progress", "--out", out,
                        "--summary-json", summary], stdout=subprocess.DEVNULL, stderr=e,
                       env=self.env)
             while True:  # progress: proctor grade's own bar needs a terminal
@@ -568,12 +580,14 @@ class Bench:
         cpp_count = 10 if quick else 50
         over_n = 40 if quick else 0
         idle_sessions = 1000 if quick else 10000
+        overhead_runs = 100 if quick else 500
 
         for binary in ("proctor", "proctor-keeper"):
             if not os.access(os.path.join(self.build, binary), os.X_OK):
                 raise SystemExit(f"bench: {self.build}/{binary} not found: build first, e.g.\n"
                                  f"  cmake -S . -B {self.build} -G Ninja -DCMAKE_BUILD_TYPE="
-                                 f"RelWithDebInfo && ninja -C {self.build} proctor proctor-keeper")
+                                 f"RelWithDebInfo && ninja -C {self.build} proctor proctor-keeper"
+                                 f" proctor-zygote bench_sandbox_overhead bench_page_costs")
         m = self.machine()
         log(f"machine: {m['cpu']}, {m['cores']} cores, kernel {m['kernel']}, load {m['load']}")
         if os.getloadavg()[0] > (os.cpu_count() or 1) * 0.5:
@@ -583,7 +597,8 @@ class Bench:
         # A compile cache of this run only: the first C++ pass is cold whatever ran before.
         self.env["PROCTOR_COMPILE_CACHE"] = os.path.join(self.work, "compile-cache")
         try:
-            self.run_rows(n_he, lat_runs, grpo_tasks, cpp_count, over_n, idle_sessions)
+            self.run_rows(n_he, lat_runs, grpo_tasks, cpp_count, over_n, idle_sessions,
+                          overhead_runs)
         finally:
             stop_all()
             if a.keep_work:
@@ -591,8 +606,10 @@ class Bench:
             else:
                 shutil.rmtree(self.work, ignore_errors=True)
 
-    def run_rows(self, n_he, lat_runs, grpo_tasks, cpp_count, over_n, idle_sessions):
+    def run_rows(self, n_he, lat_runs, grpo_tasks, cpp_count, over_n, idle_sessions,
+                 overhead_runs):
         a, work = self.args, self.work
+        cores = min(self.jobs, os.cpu_count() or 1)
         problems, wrong = load_humaneval(a.data, n_he)
         n = len(problems)
         log(f"importing HumanEval ({n} problems) into a pack")
@@ -635,15 +652,21 @@ class Bench:
         passed = sum(1 for rc, _ in out if rc == 0)
         b1.rewards = f"{passed}/{n} pass"
         b1.baseline = b1
+        b1.cores = cores
         self.check(passed == n, f"B1: {n - passed} canonical programs failed without a sandbox")
         self.rows.append(b1)
+        self.b1 = b1
+
+        # F1, F2: the floor (../shared/floor/cell.py) ----------------------------------------
+        self.floor = self.floor_rows(he_src, n, b1)
 
         # G1, G2 -----------------------------------------------------------------------------
-        def grade_row(rid, name, file, expect_full, label):
+        def grade_row(rid, name, file, expect_full, label, jobs=None):
             log(f"{rid} {name}")
-            results, seconds, cpu, summary = self.proctor_grade(he_pack, file, label)
+            results, seconds, cpu, summary = self.proctor_grade(he_pack, file, label, jobs)
             r = Row(rid, name, len(results))
             r.seconds, r.cpu, r.baseline = seconds, cpu, b1
+            r.cores = min(jobs or self.jobs, os.cpu_count() or 1)
             r.latencies = [x.get("wall_seconds", 0) for x in results]
             r.tests = sum(len(x.get("tests", [])) for x in results)
             full = sum(1 for x in results if x.get("reward") == 1.0)
@@ -662,6 +685,16 @@ class Bench:
                           os.path.join(work, "canonical.jsonl"), True, "g1")
         grade_row("G2", "proctor grade, HumanEval wrong", os.path.join(work, "wrong.jsonl"),
                   False, "g2")
+
+        # J1, J2, J4: proctor grade --jobs N -------------------------------------------------
+        self.jrows = []
+        for jobs in (1, 2, 4):
+            r, _ = grade_row(f"J{jobs}", f"proctor grade --jobs {jobs}, HumanEval canonical",
+                             os.path.join(work, "canonical.jsonl"), True, f"j{jobs}", jobs)
+            self.jrows.append(r)
+
+        # SB1, SO1: the sandbox's own cost per run -------------------------------------------
+        self.sb1, self.so1 = self.overhead_rows(overhead_runs)
 
         # C++ pack and the plain g++ baselines ---------------------------------------------
         nonce = f"{os.getpid()}-{time.time_ns()}"
@@ -701,6 +734,7 @@ class Bench:
             ok = sum(1 for o, _ in out if o)
             row.rewards = f"{ok}/{len(group)} pass"
             row.baseline = row
+            row.cores = cores
             row.extra["compile_p50"] = percentile(compile_times, .5)
             self.check(ok == len(group), f"{rid}: {len(group) - ok} programs failed under plain g++")
             self.rows.append(row)
@@ -740,6 +774,7 @@ class Bench:
             l1.tests = ntests * lat_runs
             l1.rewards = f"{lat_runs - bad}/{lat_runs} = 1.0"
             l1.baseline = b1
+            l1.cores = 1  # one request in flight
             self.check(bad == 0, f"L1: {bad} gradings of HumanEval/0 not 1.0")
             self.rows.append(l1)
 
@@ -753,7 +788,7 @@ class Bench:
             full = sum(1 for r in results if r["group"]["rewards"][0] == 1.0)
             s1.tests = sum(len(r["results"][0]["tests"]) for r in results)
             s1.rewards = f"{full}/{n} = 1.0"
-            s1.baseline = b1
+            s1.baseline, s1.cores = b1, cores
             self.check(full == n, f"S1: {full}/{n} canonical = 1.0 through the socket")
             self.rows.append(s1)
 
@@ -795,7 +830,7 @@ class Bench:
             r1.tests = sum(len(x["tests"]) for res in results for x in res["results"])
             r1.rewards = (f"{total - wrong_rewards}/{total} as expected (8 x 1.0, 8 x 0.0 per group)")
             r1.extra.update(unique=unique, graded=graded)
-            r1.baseline = b1
+            r1.baseline, r1.cores = b1, cores
             self.check(wrong_rewards == 0, f"R1: {wrong_rewards} of {total} GRPO rewards wrong"
                        + "".join(f"\n    {b}" for b in r1_bad))
             self.rows.append(r1)
@@ -804,6 +839,7 @@ class Bench:
             def cpp_row(rid, name, group):
                 log(f"{rid} {name}: {len(group)} programs, {conns} connections")
                 row = Row(rid, name, len(group))
+                row.cores = cores
                 reqs = [(p["task_id"], [{"code": p["code"]}], "cppbench") for p in group]
                 row.seconds, results, row.latencies = self.server_row(
                     row, server, lambda: self.drive(port, reqs, conns, rid))
@@ -875,6 +911,7 @@ class Bench:
                 stop(h)
         o1 = Row("O1", f"proctor grade, canonical + wrong, beside {hogs_n} busy loops", 2 * k)
         o1.seconds, o1.baseline = seconds, b1
+        o1.cores = cores  # the cores proctor grade may use; the hogs want them too
         o1.cpu = cpu  # the hogs are reaped after this measure
         o1.latencies = [x.get("wall_seconds", 0) for x in results]
         o1.tests = sum(len(x.get("tests", [])) for x in results)
@@ -913,52 +950,187 @@ class Bench:
         self.c1, self.c2, self.c3, self.o1 = c1, c2, c3, o1
         self.cpp_base = cpp_base
 
+    # ---- the floor and the sandbox's own cost ------------------------------------------------
+
+    def floor_rows(self, he_src, n, b1):
+        """F1, F2: ../shared/floor/cell.py in modes plain and cell-pid-mnt, one instance per
+        core used (each runs the n canonical programs forked from its warm interpreter, no
+        sandbox). What a fork-per-run grader can reach here: the floor a missed target is
+        shown against. Returns {id: Row}; {} with a note when cell.py is not there."""
+        script = os.path.join(self.args.floor, "cell.py")
+        if not os.path.exists(script):
+            self.notes.append(f"F1/F2 (floor): not measured, {script} not present "
+                              f"(`--floor DIR` or $PROCTOR_SHARED_DIR)")
+            return {}
+        instances = min(self.jobs, os.cpu_count() or 1)
+        out = {}
+        for rid, mode, what in (("F1", "plain", "fork of a warm python3 per run, no namespaces"),
+                                ("F2", "cell-pid-mnt", "plus pid, ipc, mount ns and a tmpfs per "
+                                                       "run (user, net, uts once)")):
+            log(f"{rid} floor: cell.py {mode}, {n} runs x {instances} at a time")
+            cpu0 = children_cpu()
+            procs = [start([PYTHON, "-I", "-S", script, he_src, mode, str(n)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                     for _ in range(instances)]
+            runs = []
+            for p in procs:
+                try:
+                    text, err = p.communicate(timeout=600)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    text, err = p.communicate()
+                _started.remove(p)
+                m = re.search(r"p50 ([\d.]+) ms\s+p99 ([\d.]+) ms\s+(\d+)/s", text)
+                if p.returncode != 0 or not m:
+                    runs = None
+                    self.notes.append(f"{rid} (floor, cell.py {mode}): failed (exit "
+                                      f"{p.returncode}): {(err or text).strip()[-300:]}")
+                    break
+                runs.append(tuple(float(x) for x in m.groups()))
+            if runs is None:
+                continue
+            r = Row(rid, f"floor: cell.py {mode}: {what}", n * len(runs))
+            rate = sum(x[2] for x in runs)  # each instance's own loop, start-up excluded
+            r.seconds = r.n / rate
+            r.fixed_pct = (max(x[0] for x in runs) / 1000, max(x[1] for x in runs) / 1000)
+            r.cpu = children_cpu() - cpu0
+            r.tests, r.cores, r.baseline = r.n, len(runs), b1
+            r.rewards = f"{r.n}/{r.n} pass (not graded: exit 0)"
+            self.rows.append(r)
+            out[rid] = r
+        if out:
+            self.notes.append("F1/F2: the floor from ../shared/floor/cell.py (no sandbox: no "
+                              "cgroup, seccomp, credentials or minimal root); subs/s is the sum "
+                              "of the instances' own loop rates, p50/p99 the worst instance's.")
+        return out
+
+    def overhead_rows(self, runs):
+        """SB1, SO1: bench_sandbox_overhead (sandbox_overhead.cc): a trivial Python program
+        through Sandbox::Run (SO1) against an unsandboxed fork of an equally warm python3
+        (SB1), interleaved in one process, sequential. (None, None) with a note when the tool
+        is not built or fails."""
+        probe = os.path.join(self.build, "bench_sandbox_overhead")
+        if not os.access(probe, os.X_OK):
+            self.notes.append(f"SB1/SO1: not measured, {probe} not built "
+                              f"(`cmake --build {self.build} --target bench_sandbox_overhead`)")
+            return None, None
+        log(f"SB1/SO1 sandbox overhead: a trivial Python program, {runs} runs each way, "
+            f"interleaved (bench_sandbox_overhead)")
+        p = subprocess.run([probe, "--runs", str(runs), "--json"], capture_output=True, text=True,
+                           env=self.env, timeout=1800)
+        try:
+            d = json.loads(p.stdout.strip().splitlines()[-1])
+        except (IndexError, ValueError):
+            d = None
+        if p.returncode != 0 or d is None:
+            self.notes.append(f"SB1/SO1: bench_sandbox_overhead failed (exit {p.returncode}): "
+                              f"{p.stderr.strip()[-400:]}")
+            return None, None
+        sb1 = Row("SB1", f"baseline: a trivial program, {d['bare']}", d["runs"])
+        so1 = Row("SO1", "Sandbox::Run, the same program, interleaved with SB1", d["runs"])
+        for r, key in ((sb1, "bare_ms"), (so1, "boxed_ms")):
+            r.latencies = [x / 1000 for x in d[key]]
+            r.seconds = sum(r.latencies)  # the runs alone, one at a time
+            r.tests, r.cores = None, 1
+        sb1.baseline, so1.baseline = sb1, sb1
+        sb1.rewards = f"{d['runs']}/{d['runs']} exit 0"
+        so1.rewards = (f"{d['runs']}/{d['runs']} ok, {d['warm_slot_runs']} in a warm slot")
+        so1.extra.update(d)
+        self.rows += [sb1, so1]
+        self.notes.append(
+            f"SO1: the sandbox adds {d['overhead_p50_ms']:.2f} ms at p50 (p50 {d['boxed_p50_ms']:.2f}"
+            f" vs {d['bare_p50_ms']:.2f} ms; the p50 of the paired differences "
+            f"{d['paired_overhead_p50_ms']:.2f} ms); {d['warm_slot_runs']} of {d['runs']} runs in a "
+            f"warm slot (a slot's most runs: {d['max_warm_slot_run']}); launcher: {d['launcher']}. "
+            f"Seconds of SB1/SO1 are the sum of their runs' times.")
+        return sb1, so1
+
     # ---- targets -----------------------------------------------------------------------------
 
     def evaluate_targets(self):
+        """self.targets: (issue, target, measured, floor, verdict) rows; issue 11's first."""
         t = self.targets
-        b1, g1, s1, l1, r1 = self.rows[0], self.g1, self.s1, self.l1, self.r1
+        b1, g1, s1, l1, r1 = self.b1, self.g1, self.s1, self.l1, self.r1
         c1, c3, o1, gb1, gb2 = self.c1, self.c3, self.o1, self.cpp_base["GB1"], self.cpp_base["GB2"]
+        f1, f2 = self.floor.get("F1"), self.floor.get("F2")
 
-        def add(target, measured, ok):
-            t.append((target, measured, "met" if ok else "**missed**"))
+        def add(issue, target, measured, ok, short="", floor="—"):
+            verdict = "met" if ok else "**missed**" + (f" ({short})" if short else "")
+            t.append((issue, target, measured, floor, verdict))
 
-        ratio = g1.rate / b1.rate
-        add("`proctor grade` HumanEval canonical >= 6x baseline subs/s",
-            f"{ratio:.2f}x ({g1.rate:.1f}/s vs {b1.rate:.1f}/s; needs {6 * b1.rate:.0f}/s)",
-            ratio >= 6)
+        def rate_floor():
+            parts = [f"{f.id} {f.rate:.0f}/s = {f.rate / b1.rate:.1f}x B1" for f in (f1, f2) if f]
+            return "; ".join(parts) or "not measured"
+
+        def lat_floor():
+            parts = [f"{f.id} p50 {f.pct(.5) * 1000:.2f} ms, p99 {f.pct(.99) * 1000:.2f} ms"
+                     for f in (f1, f2) if f]
+            return "; ".join(parts) or "not measured"
+
+        def times(row, base, need, label):
+            ratio = row.rate / base.rate
+            add("11", f"{label} >= {need:g}x {base.id} subs/s",
+                f"{ratio:.2f}x ({row.id} {row.rate:.1f}/s vs {base.id} {base.rate:.1f}/s)",
+                ratio >= need, f"needs {need * base.rate:.1f}/s, {need / ratio:.1f}x faster",
+                rate_floor() if base is b1 else "—")
+
+        # issue 11: the headline
+        times(g1, b1, 3, f"`proctor grade` HumanEval canonical ({g1.id})")
+        p50, p99 = l1.pct(.5) * 1000, l1.pct(.99) * 1000
+        over = [f"p50 {p50 - 5:.1f} ms over"] * (p50 > 5) + [f"p99 {p99 - 20:.1f} ms over"] * (p99 > 20)
+        add("11", "HumanEval/0 on an idle server, at the client (L1): p50 <= 5 ms, p99 <= 20 ms",
+            f"p50 {p50:.1f} ms, p99 {p99:.1f} ms", p50 <= 5 and p99 <= 20, ", ".join(over),
+            lat_floor())
+        so1 = self.so1
+        if so1 is not None:
+            d = so1.extra
+            added = d["overhead_p50_ms"]
+            floor = (f"F2 - F1 p50: {(f2.pct(.5) - f1.pct(.5)) * 1000:.2f} ms (namespaces + tmpfs "
+                     f"per run, HumanEval programs)" if f1 and f2 else "not measured")
+            add("11", "sandbox overhead per run (SO1 vs SB1): at most 1 ms added at p50",
+                f"+{added:.2f} ms (SO1 p50 {d['boxed_p50_ms']:.2f} ms vs SB1 {d['bare_p50_ms']:.2f}"
+                f" ms; paired {d['paired_overhead_p50_ms']:+.2f} ms; {d['warm_slot_runs']}/"
+                f"{d['runs']} warm-slot runs)", added <= 1.0, f"{added - 1:.2f} ms over", floor)
+        else:
+            t.append(("11", "sandbox overhead per run (SO1 vs SB1): at most 1 ms added at p50",
+                      "not measured (see notes)", "—", "—"))
+        times(r1, b1, 3, f"GRPO {r1.n // 16} tasks x 16 ({r1.id})")
         ratio = s1.rate / g1.rate
-        add("socket, 16 connections >= 0.9x `proctor grade`",
-            f"{ratio:.2f}x ({s1.rate:.1f}/s vs {g1.rate:.1f}/s)", ratio >= 0.9)
-        p50, p99 = percentile(l1.latencies, .5) * 1000, percentile(l1.latencies, .99) * 1000
-        add("HumanEval/0 on an idle server: p50 < 5 ms, p99 < 20 ms",
-            f"p50 {p50:.1f} ms, p99 {p99:.1f} ms", p50 < 5 and p99 < 20)
+        add("11", f"socket, {self.args.connections} connections (S1) >= 0.9x `proctor grade` (G1)",
+            f"{ratio:.2f}x ({s1.rate:.1f}/s vs {g1.rate:.1f}/s)", ratio >= 0.9,
+            f"needs {0.9 * g1.rate:.1f}/s")
+        k = o1.extra["k"]
+        ok = o1.extra["passed"] == k and o1.extra["failed"] == k
+        add("11", f"2x CPU oversubscription (O1): all {k} canonical pass, all {k} wrong fail",
+            f"{o1.extra['passed']}/{k} pass, {o1.extra['failed']}/{k} fail, {o1.rate:.1f} subs/s",
+            ok, f"{k - o1.extra['passed']} canonical not 1.0, {k - o1.extra['failed']} wrong not < 1.0")
+        # issue 11: the C++ rows no worse (issue 5's C++ targets, unchanged)
         cold = gb2.extra["compile_p50"]
         again = c3.extra["wall_p50"]
-        add("a C++ source graded once is not compiled again",
+        add("11 (C++, from 5)", "a C++ source graded once is not compiled again (C3)",
             f"C3 grading p50 {again * 1000:.0f} ms vs a plain g++ <iostream> compile p50 "
-            f"{cold * 1000:.0f} ms (met when below half of it)", again < cold / 2)
+            f"{cold * 1000:.0f} ms (met when below half of it)", again < cold / 2,
+            f"{(again - cold / 2) * 1000:.0f} ms over half")
         ratio = c1.rate / gb1.rate
-        add("distinct <bits/stdc++.h> sources >= 3x faster than plain g++",
+        add("11 (C++, from 5)", "distinct <bits/stdc++.h> sources (C1) >= 3x plain g++ (GB1)",
             f"{ratio:.2f}x (C1 {c1.rate:.2f}/s vs GB1 {gb1.rate:.2f}/s; plain g++ compile p50 "
-            f"{gb1.extra['compile_p50']:.2f} s)", ratio >= 3)
-        add("a compile error is still reported exactly", self.compile_error_detail,
-            self.compile_error_ok)
+            f"{gb1.extra['compile_p50']:.2f} s)", ratio >= 3, f"needs {3 * gb1.rate:.2f}/s")
+        add("11 (C++, from 5)", "a compile error is still reported exactly",
+            self.compile_error_detail, self.compile_error_ok)
+        # kept from issue 5
         u, g = r1.extra["unique"], r1.extra["graded"]
-        add("identical completions in a request graded once, reported per completion",
+        add("5", "identical completions in a request graded once, reported per completion (R1)",
             f"{r1.n} completions, {u} distinct, server `stats.gradings` +{g}; "
-            f"16 results per group", g == u)
-        k = o1.extra["k"]
-        add(f"2x CPU oversubscription: all {k} canonical pass, all {k} wrong fail",
-            f"{o1.extra['passed']}/{k} pass, {o1.extra['failed']}/{k} fail, {o1.rate:.1f} subs/s",
-            o1.extra["passed"] == k and o1.extra["failed"] == k)
+            f"16 results per group", g == u, f"{g - u:+d} gradings")
         if self.idle:
             cost = self.idle.get("cost_bytes", 0) / MB
             hwm = self.idle.get("hwm_after_bytes", 0) / MB
-            add(f"{self.idle.get('sessions')} idle env sessions cost < 200 MB",
-                f"{cost:.1f} MB more RSS (server VmHWM {hwm:.1f} MB)", cost < 200)
+            add("5", f"{self.idle.get('sessions')} idle env sessions cost < 200 MB (I1)",
+                f"{cost:.1f} MB more RSS (server VmHWM {hwm:.1f} MB)", cost < 200,
+                f"{cost - 200:.1f} MB over")
         else:
-            t.append(("10,000 idle env sessions cost < 200 MB", "not measured (see notes)", "—"))
+            t.append(("5", "10,000 idle env sessions cost < 200 MB (I1)", "not measured (see notes)",
+                      "—", "—"))
 
     # ---- report ------------------------------------------------------------------------------
 
@@ -966,7 +1138,8 @@ class Bench:
         m = self.machine_info
         rows = [r.cells() for r in self.rows]
         table = markdown_table(HEADER, rows)
-        targets = markdown_table(["target (issue 5)", "measured", ""], self.targets)
+        targets = markdown_table(["issue", "target", "measured", "floor (same run)", "verdict"],
+                                 self.targets)
         layers = ("all on" if self.layers and all(self.layers.values()) else
                   ", ".join(f"{k}={'on' if v else 'OFF'}" for k, v in (self.layers or {}).items()))
         extra = []
@@ -987,6 +1160,15 @@ class Bench:
             extra.append(f"- Server rows: the server's live helper processes ({named}) held up "
                          f"to {max(helpers):.1f} MB RSS at the end of a row (not in the "
                          f"server's VmHWM).")
+        if self.jrows:
+            j1 = self.jrows[0]
+            nproc = os.cpu_count() or 1
+            scaling = ", ".join(
+                f"{r.id} {r.rate:.1f} subs/s = {r.rate / j1.rate:.2f}x J1 on {r.cores} "
+                f"core{'s' * (r.cores > 1)} ({r.tests / r.seconds / r.cores:.1f} tests/s/core)"
+                for r in self.jrows)
+            extra.append(f"- `--jobs` scaling on {nproc} cores: {scaling}. tests/s/core is "
+                         f"tests/s divided by the cores a row may use, min(jobs, nproc).")
         for key in ("GB1", "GB2"):
             b = self.cpp_base[key]
             extra.append(f"- {key}: plain g++ compile p50 {b.extra['compile_p50']:.2f} s.")
@@ -1009,7 +1191,7 @@ class Bench:
 | page costs (`bench_page_costs`) | {m['page_costs']} |
 | isolation layers (server `health`) | {layers} |
 | runs launched by | {self.launcher} |
-| parallelism | baselines {self.jobs} at a time; `proctor grade --jobs {self.jobs}`; `proctor serve --workers {self.jobs}` |
+| parallelism | baselines {self.jobs} at a time; `proctor grade --jobs {self.jobs}` (J rows: 1, 2, 4); `proctor serve --workers {self.jobs}`; F rows {min(self.jobs, os.cpu_count() or 1)} instances; SB1/SO1 one run at a time |
 
 ## Rows
 
@@ -1074,7 +1256,8 @@ KEEP_MARKER = ("<!-- bench/run.sh rewrites everything above this line and keeps 
 RESULTS_TAIL = """
 Columns: `subs/s` submissions (completions) per second over the row's wall time; `tests/s`
 tests graded per second (HumanEval has one unit test per task; the C++ tasks three stdio
-tests); `p50/p99 ms` per submission (baselines: one program; `proctor grade`: the result's
+tests); `tests/s/core` tests/s divided by the cores the row may use (min(jobs, nproc); L1:
+1); `p50/p99 ms` per submission (baselines: one program; `proctor grade`: the result's
 `wall_seconds`; server rows: the client's round trip, including the queue behind the other
 requests in flight; R1: per group of 16); `CPU s/sub` all CPU of the row (user + system, every
 process) per submission; `server VmHWM MB` the server process' peak RSS during the row;
@@ -1092,6 +1275,9 @@ def main():
     ap.add_argument("--data", default=os.path.join(
         os.environ.get("PROCTOR_SHARED_DIR", os.path.join(ROOT, "..", "shared")), "data", "humaneval"),
         help="folder of HumanEval.jsonl and wrong_solutions.jsonl")
+    ap.add_argument("--floor", default=os.path.join(
+        os.environ.get("PROCTOR_SHARED_DIR", os.path.join(ROOT, "..", "shared")), "floor"),
+        help="folder of cell.py (rows F1, F2; skipped with a note when absent)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                     help="baseline parallelism, grade --jobs and serve --workers (default: cores)")
     ap.add_argument("--connections", type=int, default=16)
