@@ -109,6 +109,7 @@ std::vector<TestOutcome> RunCallTests(const TestContext& ctx,
       o.verdict = run.status == sandbox::Status::kOk || run.status == sandbox::Status::kNonzeroExit
                       ? Verdict::kRuntimeError
                       : VerdictFromRunStatus(run.status);
+      o.time_limit = TimeLimitKindFromRunStatus(run.status);
       fb.message = "no result (the solution process ended: " +
                    std::string(sandbox::StatusName(run.status)) + ")";
     } else {

@@ -11,6 +11,7 @@ void ApplyUsage(const sandbox::Result& run, TestOutcome* outcome) {
     outcome->infra_reason = run.error;
   } else if (run.status != sandbox::Status::kOk) {
     outcome->verdict = VerdictFromRunStatus(run.status);
+    outcome->time_limit = TimeLimitKindFromRunStatus(run.status);
   }
 }
 

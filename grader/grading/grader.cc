@@ -90,11 +90,17 @@ SubmissionReport Grader::Grade(const task::Task& task, const Submission& given) 
   submission.code = std::move(graded->program);
   submission.extract = ExtractMode::kRaw;
   SubmissionReport report = GradeWithRetries(task, submission);
-  // A time limit may be the machine's load, not the program's: grade once more (compiles come
-  // from the cache) and report that grading. Limits are per run, so the re-run is judged by
-  // exactly the same rules; a program that is really too slow is time_limit again.
-  if (config_.time_limit_reruns > 0 && report.reward && report.HasTimeLimit()) {
+  // A time limit may be the machine's load, not the program's: when load can explain one (a
+  // wall-clock kill of a run that got little CPU; never a CPU-time kill, which is the
+  // program's own consumption), grade once more (compiles come from the cache) and report that
+  // grading. Limits are per run, so the re-run is judged by exactly the same rules; a program
+  // that is really too slow is time_limit again.
+  std::optional<std::string> load_explained;
+  if (config_.time_limit_reruns > 0 && report.reward)
+    load_explained = report.LoadExplainedTimeLimit();
+  if (load_explained) {
     Rerun rerun;
+    rerun.reason = std::move(*load_explained);
     rerun.first_reward = report.reward;
     for (const TestOutcome& t : report.tests)
       rerun.first_time_limits += t.verdict == Verdict::kTimeLimit ? 1 : 0;
@@ -216,8 +222,9 @@ SubmissionReport Grader::GradeOnce(const task::Task& task, const Submission& sub
     } else {
       report.compiled = false;
       report.compile_message = CapText(compile.message, 16 * 1024);
-      report.compile_timed_out = compile.result.status == sandbox::Status::kWallTimeout ||
-                                 compile.result.status == sandbox::Status::kCpuTimeout;
+      report.compile_time_limit = TimeLimitKindFromRunStatus(compile.result.status);
+      report.compile_wall_seconds = compile.result.wall_seconds;
+      report.compile_cpu_seconds = compile.result.cpu_seconds;
       fill_all(Verdict::kCompileError, "");
     }
     report.reward = ComputeReward(task, report.tests);

@@ -23,9 +23,11 @@ struct GraderConfig {
   // Folder with the trusted Python runners (grader/python); bound read-only into sandboxes.
   std::string python_runtime_dir;
   int infra_retries = 1;  // extra attempts when Proctor itself failed
-  // Gradings that ended in time_limit (or a compile stopped by its time limit) are graded
-  // once more before being reported, since a busy machine can push a run over its wall
-  // clock; the report then says so ("rerun"). 0 disables; at most 1 is used.
+  // A grading is graded once more before being reported when the machine's load can explain
+  // one of its time limits: a run (or the compile) killed by its wall clock while on a CPU for
+  // less than kLoadCpuShare of that time (verdict.h LoadCanExplain). A CPU-time kill, or a
+  // wall kill of a run that computed nearly all the time, is the program's own and is never
+  // re-run. The report then says so ("rerun", with the reason). 0 disables; at most 1 is used.
   int time_limit_reruns = 1;
   // all_or_nothing scoring stops at the first failed counted test and skips the rest (the
   // reward is 0 either way). `pack check` turns it off to see every test's verdict.

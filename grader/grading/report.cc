@@ -1,5 +1,7 @@
 #include "grader/grading/report.h"
 
+#include <cstdio>
+
 #include "grader/task/sha256.h"
 
 namespace proctor::grader {
@@ -31,10 +33,31 @@ bool SubmissionReport::HasInfraError() const {
 }
 
 bool SubmissionReport::HasTimeLimit() const {
-  if (compile_timed_out) return true;
+  if (compile_time_limit != TimeLimitKind::kNone) return true;
   for (const TestOutcome& t : tests)
     if (t.verdict == Verdict::kTimeLimit) return true;
   return false;
+}
+
+std::optional<std::string> SubmissionReport::LoadExplainedTimeLimit() const {
+  auto why = [](const std::string& what, double wall, double cpu) {
+    char text[200];
+    std::snprintf(text, sizeof text,
+                  "%s hit its wall-clock limit with %.2f s of CPU in %.2f s: the machine's "
+                  "load can explain it",
+                  what.c_str(), cpu, wall);
+    return std::string(text);
+  };
+  if (LoadCanExplain(compile_time_limit, compile_wall_seconds, compile_cpu_seconds))
+    return why("the compile", compile_wall_seconds, compile_cpu_seconds);
+  for (size_t i = 0; i < tests.size(); ++i) {
+    const TestOutcome& t = tests[i];
+    // Hidden tests are named by index only, as in the JSON.
+    if (t.verdict == Verdict::kTimeLimit &&
+        LoadCanExplain(t.time_limit, t.wall_seconds, t.cpu_seconds))
+      return why("test " + std::to_string(i), t.wall_seconds, t.cpu_seconds);
+  }
+  return std::nullopt;
 }
 
 nlohmann::json SubmissionReport::ToJson() const {
@@ -48,6 +71,8 @@ nlohmann::json SubmissionReport::ToJson() const {
                         {"wall_seconds", t.wall_seconds},
                         {"cpu_seconds", t.cpu_seconds},
                         {"peak_memory_bytes", t.peak_memory_bytes}};
+    if (t.verdict == Verdict::kTimeLimit && t.time_limit != TimeLimitKind::kNone)
+      j["limit"] = TimeLimitKindName(t.time_limit);
     // IMPORTANT: hidden tests are reported by verdict only, never by name or content.
     if (t.is_public) {
       j["name"] = t.name;

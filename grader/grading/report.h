@@ -29,6 +29,7 @@ struct TestOutcome {
   bool counted = true;              // counts towards the reward
   double weight = 1.0;
   Verdict verdict = Verdict::kInfraError;
+  TimeLimitKind time_limit = TimeLimitKind::kNone;  // time_limit: which limit stopped the run
   double wall_seconds = 0;
   double cpu_seconds = 0;
   uint64_t peak_memory_bytes = 0;
@@ -36,10 +37,11 @@ struct TestOutcome {
   std::string infra_reason;          // kInfraError: what failed
 };
 
-// A second grading made because the first ended in time_limit (a busy machine can push a
-// run over its wall clock): at most one per submission.
+// A second grading made because a time limit of the first is one the machine's load can
+// explain (LoadCanExplain: a wall-clock kill of a run that got little CPU): at most one per
+// submission.
 struct Rerun {
-  std::string reason = "time_limit";
+  std::string reason;                  // which limit, and why load can explain it
   std::optional<double> first_reward;  // of the first grading
   int first_time_limits = 0;           // tests with time_limit in the first grading
   bool reported_first = false;         // the re-run itself failed (Proctor's failure): the
@@ -72,12 +74,17 @@ struct SubmissionReport {
   double wall_seconds = 0;           // of the whole grading
   std::optional<Rerun> rerun;        // set when the submission was graded twice
   std::optional<ExtractionInfo> extraction;  // set by Grader::Grade
-  bool compile_timed_out = false;    // the compile step hit its time limit (not in the JSON)
+  // The compile step's time limit when it stopped the compile, and its usage (not in the JSON).
+  TimeLimitKind compile_time_limit = TimeLimitKind::kNone;
+  double compile_wall_seconds = 0, compile_cpu_seconds = 0;
 
   bool HasInfraError() const;
   // Whether a limit of time decided anything: a time_limit test, or a compile stopped by
   // its time limit.
   bool HasTimeLimit() const;
+  // Why the machine's load can explain a time limit of this grading (the first such test, or
+  // the compile), so that grading again may change the reward; nullopt when none can be.
+  std::optional<std::string> LoadExplainedTimeLimit() const;
   nlohmann::json ToJson() const;
 };
 

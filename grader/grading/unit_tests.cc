@@ -155,6 +155,7 @@ TestOutcome RunPythonUnit(const TestContext& ctx, const task::UnitTest& unit) {
   } else if (solution_run.status != sandbox::Status::kOk &&
              solution_run.status != sandbox::Status::kNonzeroExit) {
     o.verdict = VerdictFromRunStatus(solution_run.status);
+    o.time_limit = TimeLimitKindFromRunStatus(solution_run.status);
   } else if (any_failed) {
     o.verdict = Verdict::kWrongAnswer;
   } else {

@@ -51,4 +51,23 @@ Verdict VerdictFromRunStatus(sandbox::Status status) {
   return Verdict::kInfraError;
 }
 
+std::string_view TimeLimitKindName(TimeLimitKind kind) {
+  switch (kind) {
+    case TimeLimitKind::kNone: return "none";
+    case TimeLimitKind::kCpu: return "cpu";
+    case TimeLimitKind::kWall: return "wall";
+  }
+  return "none";
+}
+
+TimeLimitKind TimeLimitKindFromRunStatus(sandbox::Status status) {
+  if (status == sandbox::Status::kCpuTimeout) return TimeLimitKind::kCpu;
+  if (status == sandbox::Status::kWallTimeout) return TimeLimitKind::kWall;
+  return TimeLimitKind::kNone;
+}
+
+bool LoadCanExplain(TimeLimitKind kind, double wall_seconds, double cpu_seconds) {
+  return kind == TimeLimitKind::kWall && cpu_seconds < kLoadCpuShare * wall_seconds;
+}
+
 }  // namespace proctor::grader
