@@ -1014,6 +1014,11 @@ class Bench:
             self.notes.append(f"SB1/SO1: not measured, {probe} not built "
                               f"(`cmake --build {self.build} --target bench_sandbox_overhead`)")
             return None, None
+        if os.path.getmtime(probe) < os.path.getmtime(self.proctor):
+            # It links the sandbox library itself: an old build measures old code.
+            self.notes.append("SO1: **bench_sandbox_overhead is older than proctor**: it may "
+                              "measure an older sandbox library; rebuild it "
+                              "(`--target bench_sandbox_overhead`)")
         log(f"SB1/SO1 sandbox overhead: a trivial Python program, {runs} runs each way, "
             f"interleaved (bench_sandbox_overhead)")
         p = subprocess.run([probe, "--runs", str(runs), "--json"], capture_output=True, text=True,

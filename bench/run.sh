@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Proctor's throughput benchmark (issue 5, part 1): every row side by side in one run on this
+# Proctor's throughput benchmark (issues 11 and 5): every row side by side in one run on this
 # machine, a table on stdout, bench/RESULTS.md written (full runs only).
 #
-#   bash bench/run.sh [--build-dir DIR] [--quick] [--out FILE] [--jobs N] [--keep-work]
+#   bash bench/run.sh [--build-dir DIR] [--quick] [--out FILE] [--jobs N] [--floor DIR] [--keep-work]
 #
-# Needs a built tree (proctor and proctor-keeper in --build-dir, default build/) and HumanEval
-# in ../shared/data/humaneval ($PROCTOR_SHARED_DIR or --data overrides). Standard library
-# Python and bash only. Rows, columns and targets: bench/README.md. All the work is in
+# Needs a built tree (proctor, proctor-keeper, proctor-zygote, bench_sandbox_overhead in
+# --build-dir, default build/) and HumanEval in ../shared/data/humaneval ($PROCTOR_SHARED_DIR
+# or --data overrides); ../shared/floor/cell.py for the floor rows. Standard library Python
+# and bash only. Rows, columns and targets: bench/README.md. All the work is in
 # bench/bench.py; this wrapper only checks the tools and makes sure nothing it started
 # outlives it.
 set -euo pipefail
