@@ -142,11 +142,12 @@ TEST_F(RerunTest, ReRunsCanBeTurnedOff) {
   EXPECT_FALSE(r.rerun.has_value());
 }
 
-// The rule itself, on usage figures (a loaded machine cannot be made on demand).
+// The rule itself, on a run's usage figures: a loaded machine's, without loading this one.
 TEST(LoadCanExplain, OnlyAWallClockKillOfARunThatWasOffTheCpuMuchOfTheTime) {
-  EXPECT_TRUE(LoadCanExplain(TimeLimitKind::kWall, 1.0, 0.02));  // asleep, or never scheduled
-  EXPECT_TRUE(LoadCanExplain(TimeLimitKind::kWall, 5.0, 2.5));   // half a CPU: 2x oversubscribed
+  EXPECT_TRUE(LoadCanExplain(TimeLimitKind::kWall, 1.0, 0.02));   // asleep, or never scheduled
+  EXPECT_TRUE(LoadCanExplain(TimeLimitKind::kWall, 5.0, 2.5));    // half a CPU: 2x oversubscribed
   EXPECT_FALSE(LoadCanExplain(TimeLimitKind::kWall, 1.0, 0.95));  // computed all along
+  EXPECT_FALSE(LoadCanExplain(TimeLimitKind::kWall, 4.0, 3.0));   // exactly the share
   EXPECT_FALSE(LoadCanExplain(TimeLimitKind::kWall, 1.0, 3.0));   // several threads computing
   EXPECT_FALSE(LoadCanExplain(TimeLimitKind::kCpu, 5.0, 1.0));    // spent its own CPU budget
   EXPECT_FALSE(LoadCanExplain(TimeLimitKind::kNone, 5.0, 0.0));
