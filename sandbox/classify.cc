@@ -15,6 +15,8 @@ void Classify(const KeeperReply& reply, const SupervisorObservations& seen, Resu
   r->disk_full = reply.disk_full;
   r->exit_code = reply.exited ? reply.exit_code : -1;
   r->signal = reply.term_signal;
+  r->warm_slot = reply.warm_slot;
+  r->warm_slot_run = reply.warm_slot_run;
 
   // Proctor's own failures are never the program's.
   if (!seen.keeper_failure.empty() || !reply.error.empty() || !reply.exec_error.empty()) {

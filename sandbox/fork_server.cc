@@ -69,6 +69,7 @@ bool ForkServer::EnsureStartedLocked(std::string* error) {
   for (std::string& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
   std::vector<std::string> args = {path_};
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   for (std::string& a : zygote::PythonRuntimeArgs(runtime_)) args.push_back(std::move(a));
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());

@@ -16,8 +16,11 @@ namespace proctor::sandbox {
 class ForkServer {
  public:
   // `runtime`: the Python files the zygote preloads for every run (none when host_dir is empty).
-  ForkServer(std::string zygote_path, zygote::PythonRuntime runtime)
-      : path_(std::move(zygote_path)), runtime_(std::move(runtime)) {}
+  // `extra_args`: the zygote's own options (warm slots).
+  ForkServer(std::string zygote_path, zygote::PythonRuntime runtime,
+             std::vector<std::string> extra_args = {})
+      : path_(std::move(zygote_path)), runtime_(std::move(runtime)),
+        extra_args_(std::move(extra_args)) {}
   ~ForkServer();
   ForkServer(const ForkServer&) = delete;
   ForkServer& operator=(const ForkServer&) = delete;
@@ -36,6 +39,7 @@ class ForkServer {
 
   std::string path_;
   zygote::PythonRuntime runtime_;
+  std::vector<std::string> extra_args_;
   std::mutex mu_;
   int socket_ = -1;
   pid_t pid_ = -1;

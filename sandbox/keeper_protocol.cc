@@ -134,7 +134,9 @@ std::string EncodeReply(const KeeperReply& r) {
             {"disk_full", r.disk_full},
             {"wall_seconds", r.wall_seconds},
             {"cpu_seconds", r.cpu_seconds},
-            {"peak_memory_bytes", r.peak_memory_bytes}};
+            {"peak_memory_bytes", r.peak_memory_bytes},
+            {"warm_slot", r.warm_slot},
+            {"warm_slot_run", r.warm_slot_run}};
   return j.dump();
 }
 
@@ -156,6 +158,8 @@ bool DecodeReply(const std::string& text, KeeperReply* r, std::string* error) {
     r->wall_seconds = j.at("wall_seconds");
     r->cpu_seconds = j.at("cpu_seconds");
     r->peak_memory_bytes = j.at("peak_memory_bytes");
+    r->warm_slot = j.at("warm_slot");
+    r->warm_slot_run = j.at("warm_slot_run");
     return true;
   } catch (const std::exception& e) {
     *error = std::string("bad keeper reply: ") + e.what();

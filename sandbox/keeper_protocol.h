@@ -52,6 +52,8 @@ struct KeeperReply {
   double wall_seconds = 0;
   double cpu_seconds = 0;
   uint64_t peak_memory_bytes = 0;
+  int warm_slot = -1;                 // the warm slot that ran it (-1: built for this run)
+  int warm_slot_run = 0;              // the run's number in that slot, from 1
 };
 
 std::string EncodeRequest(const KeeperRequest& request);

@@ -53,6 +53,8 @@ nlohmann::json ResultToJson(const Result& r) {
       {"stderr_truncated", r.stderr_truncated},
       {"pids_limit_hit", r.pids_limit_hit},
       {"disk_full", r.disk_full},
+      {"warm_slot", r.warm_slot},
+      {"warm_slot_run", r.warm_slot_run},
   };
   if (!r.error.empty()) j["error"] = r.error;
   if (!r.detail.empty()) j["detail"] = r.detail;

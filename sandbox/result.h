@@ -42,6 +42,8 @@ struct Result {
   bool disk_full = false;         // the writable space was found full after the run
   std::string error;              // kSandboxError: "stage: reason"
   std::string detail;             // a human note about the cause (e.g. "SIGSYS: seccomp")
+  int warm_slot = -1;             // the warm slot the run used; -1: every layer built for it
+  int warm_slot_run = 0;          // 1 for a slot's first run, 2 for its second, ...
 };
 
 // Stable JSON mapping (docs/sandbox.md lists the keys). Output bytes are stored as UTF-8

@@ -47,6 +47,12 @@ struct SandboxConfig {
   // Python files the fork server compiles once for all runs (the grader's runners); a run
   // uses them only where its own copy of a file is byte-for-byte the same.
   zygote::PythonRuntime python_runtime;
+  // Warm slots (fork server only, docs/sandbox.md): namespaces, root and cgroup that hold no
+  // state of a run are built ahead and reused one run at a time. -1: automatic, 0: off (every
+  // layer built for each run), N: at most N slots (runs wait for a free one).
+  int warm_slots = -1;
+  // Tests only: every slot fails its after-run verification, so it is destroyed, not reused.
+  bool test_fail_slot_verification = false;
 };
 
 class Sandbox {

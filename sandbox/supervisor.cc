@@ -5,7 +5,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <thread>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -374,7 +376,15 @@ std::unique_ptr<Sandbox> Sandbox::Create(const SandboxConfig& config, std::strin
       *error = "zygote binary not executable: " + zygote + ": " + std::strerror(errno);
       return nullptr;
     }
-    fork_server = std::make_unique<ForkServer>(zygote, config.python_runtime);
+    // Automatic: enough slots for every run a grader on this host keeps in flight (a unit
+    // test is two runs) plus spares being verified.
+    const int slots = config.warm_slots >= 0
+                          ? config.warm_slots
+                          : std::clamp(4 * static_cast<int>(std::thread::hardware_concurrency()),
+                                       8, 32);
+    std::vector<std::string> args = {"--warm-slots", std::to_string(slots)};
+    if (config.test_fail_slot_verification) args.push_back("--test-fail-slot-verification");
+    fork_server = std::make_unique<ForkServer>(zygote, config.python_runtime, std::move(args));
   }
   return std::unique_ptr<Sandbox>(
       new Sandbox(std::move(host), std::move(plan), keeper, std::move(fork_server)));

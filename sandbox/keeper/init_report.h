@@ -18,4 +18,13 @@ struct InitReport {
   int outputs_failed = 0;    // an output file could not be copied out
 };
 
+// What the program's process tells init when a setup step before its program failed (a
+// Proctor failure) or execve itself failed (the program's: e.g. ENOENT). Written once, from a
+// process that may not allocate.
+struct ProgramSetupFailure {
+  int err = 0;
+  int exec = 0;          // 1: execve failed; 0: a setup step (stage) failed
+  char stage[32] = {};
+};
+
 }  // namespace proctor::sandbox::keeper

@@ -11,22 +11,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 #include "sandbox/keeper/init_report.h"
+#include "sandbox/keeper/run_end.h"
 #include "sandbox/linux/credentials.h"
 #include "sandbox/linux/mounts.h"
 #include "sandbox/linux/rlimits.h"
 
 namespace proctor::sandbox::keeper {
 namespace {
-
-double Now() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 void Copy(char* dst, size_t size, const std::string& src) {
   std::strncpy(dst, src.c_str(), size - 1);
@@ -48,14 +44,16 @@ void Copy(char* dst, size_t size, const std::string& src) {
   Report(fd, report);
 }
 
-// Child of init, runs the program. Only async-signal-safe calls from here to execve.
+}  // namespace
+
 [[noreturn]] void StartProgram(const InitContext& ctx, const KeeperRequest& req, bool in_process,
                                char* const argv[], char* const envp[], int exec_error_fd) {
   auto die = [&](const char* stage) {
-    int err[2] = {errno, 0};
-    ssize_t ignored = ::write(exec_error_fd, err, sizeof err);
+    ProgramSetupFailure failure;
+    failure.err = errno;
+    std::strncpy(failure.stage, stage, sizeof failure.stage - 1);
+    ssize_t ignored = ::write(exec_error_fd, &failure, sizeof failure);
     (void)ignored;
-    (void)stage;
     ::_exit(127);
   };
   sigset_t all;
@@ -67,7 +65,10 @@ void Copy(char* dst, size_t size, const std::string& src) {
   // first moved above all targets, so that no dup2() overwrites a source still to be placed.
   constexpr size_t kMaxPlaced = 64;
   const size_t count = 3 + ctx.pass_fds.size();
-  if (count > kMaxPlaced) ::_exit(127);
+  if (count > kMaxPlaced) {
+    errno = EMFILE;
+    die("too many descriptors");
+  }
   int sources[kMaxPlaced];
   sources[0] = ctx.stdin_fd;
   sources[1] = ctx.stdout_fd >= 0 ? ctx.stdout_fd : 1;
@@ -75,7 +76,7 @@ void Copy(char* dst, size_t size, const std::string& src) {
   for (size_t i = 0; i < ctx.pass_fds.size(); ++i) sources[3 + i] = ctx.pass_fds[i];
   const int first_free = static_cast<int>(count);
   exec_error_fd = ::fcntl(exec_error_fd, F_DUPFD_CLOEXEC, first_free + 1);
-  if (exec_error_fd < 0) ::_exit(127);
+  if (exec_error_fd < 0) ::_exit(127);  // no way left to report
   int moved[kMaxPlaced];
   for (size_t i = 0; i < count; ++i) {
     moved[i] = ::fcntl(sources[i], F_DUPFD_CLOEXEC, first_free + 1);
@@ -98,14 +99,15 @@ void Copy(char* dst, size_t size, const std::string& src) {
     ::_exit(127);
   }
   ::execve(argv[0], argv, envp);
-  int err[2] = {errno, 1};
-  ssize_t ignored = ::write(exec_error_fd, err, sizeof err);
+  ProgramSetupFailure failure;
+  failure.err = errno;
+  failure.exec = 1;
+  std::strncpy(failure.stage, "exec", sizeof failure.stage - 1);
+  ssize_t ignored = ::write(exec_error_fd, &failure, sizeof failure);
   (void)ignored;
   ::_exit(127);
 }
 
-// The full request when init was handed only its header (the zygote keeps run contents out
-// of its own memory, which every later run inherits).
 bool ReadFullRequest(int fd, KeeperRequest* out, std::string* error) {
   std::string text;
   char buf[65536];
@@ -123,8 +125,6 @@ bool ReadFullRequest(int fd, KeeperRequest* out, std::string* error) {
   }
   return DecodeRequest(text, out, error);
 }
-
-}  // namespace
 
 void RunInit(const InitContext& ctx) {
   static KeeperRequest full;
@@ -195,68 +195,22 @@ void RunInit(const InitContext& ctx) {
   for (int fd : {ctx.stdin_fd, ctx.stdout_fd, ctx.stderr_fd})
     if (fd >= 0) ::close(fd);
   for (int fd : ctx.pass_fds) ::close(fd);
-  InitReport report;
-  int exec_err[2] = {0, 0};
-  if (::read(exec_pipe[0], exec_err, sizeof exec_err) == sizeof exec_err) {
-    if (exec_err[1] == 1) {
-      report.exec_errno = exec_err[0];
-    } else {
-      // Failed before exec: a Proctor setup step, not the program.
-      ::kill(main_pid, SIGKILL);
-      ::waitpid(main_pid, nullptr, 0);
-      SetupFailed(ctx.report_fd, "program setup", exec_err[0], req.argv[0]);
-    }
+  std::vector<const char*> output_names;
+  std::vector<uint64_t> output_caps;
+  for (const FileOut& out : req.policy.outputs) {
+    output_names.push_back(out.name.c_str());
+    output_caps.push_back(out.max_bytes);
   }
-  ::close(exec_pipe[0]);
-
-  // Reap everything; the run ends when the program (main process) exits.
-  for (;;) {
-    int status = 0;
-    pid_t pid = ::waitpid(-1, &status, __WALL);
-    if (pid < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS && report.violation_at < 0)
-      report.violation_at = Now();
-    if (pid == main_pid) {
-      report.main_reaped = 1;
-      report.main_status = status;
-      report.main_exit_at = Now();
-      // IMPORTANT: survivors (daemons, setsid children) die with the run. As pid 1 of the
-      // run's namespace, kill(-1) reaches exactly the run's processes.
-      if (req.layers.pid_ns) ::kill(-1, SIGKILL);
-    }
-  }
-
-  if (req.layers.mount_ns) {
-    struct statvfs sv;
-    if (::statvfs(req.policy.workdir.c_str(), &sv) == 0 && (sv.f_bavail == 0 || sv.f_favail == 0))
-      report.disk_full = 1;
-  }
-  // Copy requested files out, never following links planted by the program.
-  for (size_t i = 0; i < req.policy.outputs.size() && i < ctx.output_fds.size(); ++i) {
-    const FileOut& out = req.policy.outputs[i];
-    std::string path = req.policy.workdir + "/" + out.name;
-    int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-        static_cast<uint64_t>(st.st_size) > out.max_bytes) {
-      report.outputs_failed = 1;
-      if (fd >= 0) ::close(fd);
-      continue;
-    }
-    char buf[65536];
-    for (;;) {
-      ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n <= 0) break;
-      if (::write(ctx.output_fds[i], buf, static_cast<size_t>(n)) != n) {
-        report.outputs_failed = 1;
-        break;
-      }
-    }
-    ::close(fd);
-  }
+  RunEndPlan end;
+  end.pid_ns = req.layers.pid_ns;
+  end.check_disk = req.layers.mount_ns;
+  end.workdir = req.policy.workdir.c_str();
+  end.output_names = output_names.data();
+  end.output_caps = output_caps.data();
+  end.output_fds = ctx.output_fds.data();
+  end.outputs = std::min(output_names.size(), ctx.output_fds.size());
+  end.program = req.argv.empty() ? "" : req.argv[0].c_str();
+  InitReport report = SuperviseProgram(main_pid, exec_pipe[0], end);
   Report(ctx.report_fd, report);
 }
 

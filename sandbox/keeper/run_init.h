@@ -38,4 +38,15 @@ struct InitContext {
 
 [[noreturn]] void RunInit(const InitContext& context);
 
+// The program's process (a child of init, still the namespace's root): places its
+// descriptors, applies rlimits, chdir, drops to the sandbox uid, no_new_privs, seccomp, then
+// execs argv (or runs in process). Only async-signal-safe calls; never returns. A failing
+// step writes a ProgramSetupFailure naming it on `exec_error_fd`.
+[[noreturn]] void StartProgram(const InitContext& ctx, const KeeperRequest& req, bool in_process,
+                               char* const argv[], char* const envp[], int exec_error_fd);
+
+// The full request when init was handed only its header (the zygote keeps run contents out
+// of its own memory, which every later run inherits).
+bool ReadFullRequest(int fd, KeeperRequest* out, std::string* error);
+
 }  // namespace proctor::sandbox::keeper

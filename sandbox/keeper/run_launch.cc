@@ -23,8 +23,8 @@ namespace {
 
 std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
 
-// Closes every descriptor but `keep` (and 0-2): init must not hold another run's pipes, or
-// that run's reader would wait for this one to end before seeing EOF.
+}  // namespace
+
 void CloseAllExcept(std::vector<int> keep) {
   keep.push_back(2);
   std::sort(keep.begin(), keep.end());
@@ -36,8 +36,6 @@ void CloseAllExcept(std::vector<int> keep) {
   }
   ::syscall(SYS_close_range, next, ~0U, 0);
 }
-
-}  // namespace
 
 // A read-only descriptor holding `data`, so the program can neither block us nor modify it.
 int MakeReadOnlyMemfd(const std::string& data, std::string* error) {
@@ -202,7 +200,6 @@ void RunLaunch::CheckClocks(double now) {
 
 KeeperReply RunLaunch::Finish(int init_status) {
   const double end = MonotonicNow();
-  KeeperReply& reply = reply_;
   InitReport init_report;
   ::fcntl(report_fd_, F_SETFL, O_NONBLOCK);
   bool have_report = ::read(report_fd_, &init_report, sizeof init_report) == sizeof init_report;
@@ -210,50 +207,61 @@ KeeperReply RunLaunch::Finish(int init_status) {
   report_fd_ = -1;
   init_ = -1;
 
+  std::optional<linux::CgroupUsage> usage;
   if (cgroup_) {
-    if (!cgroup_->KillAll()) reply.error = "cgroup: processes survived the run";
-    linux::CgroupUsage usage = cgroup_->Usage();
-    reply.cpu_seconds = usage.cpu_seconds;
-    reply.peak_memory_bytes = usage.peak_memory_bytes;
-    reply.oom_killed = usage.oom_killed;
-    reply.pids_limit_hit = usage.pids_limit_hit;
+    if (!cgroup_->KillAll()) reply_.error = "cgroup: processes survived the run";
+    usage = cgroup_->Usage();
     cgroup_->Remove();
     cgroup_.reset();
   }
-  reply.wall_seconds = end - start_;
-  if (have_report) {
-    if (init_report.setup_failed) {
-      reply.error = std::string(init_report.stage) + ": " + std::strerror(init_report.err);
-      if (init_report.detail[0]) reply.error += std::string(" (") + init_report.detail + ")";
-      return reply;
+  FinishReply(have_report ? &init_report : nullptr, init_status, start_, end, usage,
+              header_.argv.empty() ? "" : header_.argv[0], &reply_);
+  return reply_;
+}
+
+void FinishReply(const InitReport* init_report, int init_status, double start, double end,
+                 const std::optional<linux::CgroupUsage>& usage, const std::string& program,
+                 KeeperReply* out) {
+  KeeperReply& reply = *out;
+  if (usage) {
+    reply.cpu_seconds = usage->cpu_seconds;
+    reply.peak_memory_bytes = usage->peak_memory_bytes;
+    reply.oom_killed = usage->oom_killed;
+    reply.pids_limit_hit = usage->pids_limit_hit;
+  }
+  reply.wall_seconds = end - start;
+  if (init_report != nullptr) {
+    if (init_report->setup_failed) {
+      reply.error = std::string(init_report->stage) + ": " + std::strerror(init_report->err);
+      if (init_report->detail[0]) reply.error += std::string(" (") + init_report->detail + ")";
+      return;
     }
-    reply.started = init_report.exec_errno == 0;
-    if (init_report.exec_errno != 0)
-      reply.exec_error = std::string("exec ") + (header_.argv.empty() ? "" : header_.argv[0]) +
-                         ": " + std::strerror(init_report.exec_errno);
-    if (init_report.main_reaped) {
-      const int st = init_report.main_status;
+    reply.started = init_report->exec_errno == 0;
+    if (init_report->exec_errno != 0)
+      reply.exec_error = "exec " + program + ": " + std::strerror(init_report->exec_errno);
+    if (init_report->main_reaped) {
+      const int st = init_report->main_status;
       reply.exited = WIFEXITED(st);
       reply.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
       reply.term_signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-      reply.wall_seconds = init_report.main_exit_at - start_;
+      reply.wall_seconds = init_report->main_exit_at - start;
       // The program ended on its own before any kill of ours: that kill is not its cause.
-      if (!reply.kill_cause.empty() && init_report.main_exit_at - start_ <= reply.kill_at) {
+      if (!reply.kill_cause.empty() && init_report->main_exit_at - start <= reply.kill_at) {
         reply.kill_cause.clear();
         reply.kill_at = 0;
       }
     }
-    if (init_report.violation_at >= 0) reply.violation_at = init_report.violation_at - start_;
-    reply.disk_full = init_report.disk_full != 0;
+    if (init_report->violation_at >= 0) reply.violation_at = init_report->violation_at - start;
+    reply.disk_full = init_report->disk_full != 0;
     // A missing or oversized output file is left absent on the host; the caller checks for it
     // (PreparedProgram::Prepare reports a compile that left no binary).
   } else if (reply.kill_cause.empty()) {
     // init died without a report and we did not kill it: Proctor's failure.
-    reply.error = "init ended without a report (status " + std::to_string(init_status) + ")";
+    if (reply.error.empty())
+      reply.error = "init ended without a report (status " + std::to_string(init_status) + ")";
   } else {
     reply.started = true;
   }
-  return reply;
 }
 
 }  // namespace proctor::sandbox::keeper

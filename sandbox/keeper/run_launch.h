@@ -6,9 +6,11 @@
 #include <sys/types.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "sandbox/keeper/init_report.h"
 #include "sandbox/keeper/run_init.h"
 #include "sandbox/keeper_protocol.h"
 #include "sandbox/linux/cgroup.h"
@@ -31,6 +33,16 @@ struct LaunchIo {
   std::vector<int> output_fds;       // host files receiving policy.outputs, in order
   int request_memfd = -1;            // the full request, decoded by init (see InitContext)
 };
+
+// Closes every descriptor above 2 but `keep`: a run's processes must not hold another run's
+// pipes, or that run's reader would wait for this one to end before seeing EOF.
+void CloseAllExcept(std::vector<int> keep);
+
+// Completes `reply` (kill cause already set) from what init reported (null: it died without a
+// report) and the cgroup's usage (empty: no cgroup).
+void FinishReply(const InitReport* init_report, int init_status, double start, double end,
+                 const std::optional<linux::CgroupUsage>& usage, const std::string& program,
+                 KeeperReply* reply);
 
 class RunLaunch {
  public:

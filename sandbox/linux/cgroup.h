@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "sandbox/policy.h"
 
@@ -30,6 +31,29 @@ class Cgroup {
   virtual bool KillAll() = 0;
   // Removes the cgroup directories (after KillAll).
   virtual void Remove() = 0;
+
+  // Reuse by warm slots (v1 only; the others answer false): one run at a time.
+  // Sends SIGKILL to every process in it now, without waiting; returns how many.
+  virtual int SignalAll() { return 0; }
+  // Sets the next run's limits (the cgroup is empty).
+  virtual bool SetLimits(const Limits&, std::string* error) {
+    *error = "cgroup reuse not supported";
+    return false;
+  }
+  // After a run: true when nothing of it is left (no process, no memory charged, page cache
+  // included), with the peak, CPU and event counters reset so that the next run's usage
+  // starts at zero. False with `why` when something is left (the caller may retry).
+  virtual bool ResetForReuse(std::string* why) {
+    *why = "cgroup reuse not supported";
+    return false;
+  }
+  // Descriptors (opened by this, privileged, process) that a process writes "0" to in order
+  // to move itself in: a warm slot's init joins without a round trip.
+  virtual bool OpenJoinFiles(std::vector<int>* fds, std::string* error) {
+    (void)fds;
+    *error = "cgroup reuse not supported";
+    return false;
+  }
 };
 
 // Creates the run's cgroup(s) with the limits set. `version` is "v1" or "v2".

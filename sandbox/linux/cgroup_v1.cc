@@ -1,4 +1,5 @@
 // cgroup v1: one directory per controller (memory, pids, cpuacct) under .../proctor/<run>.
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -40,6 +41,8 @@ class CgroupV1 : public Cgroup {
     }
     const std::string mem = Dir("memory");
     const std::string bytes = std::to_string(limits.memory_bytes);
+    memory_bytes_ = limits.memory_bytes;
+    max_processes_ = limits.max_processes;
     // IMPORTANT: memsw equal to the memory limit means no swap at all for the run.
     if (!WriteFileString(mem + "/memory.limit_in_bytes", bytes, error)) return false;
     std::string ignored;
@@ -68,8 +71,9 @@ class CgroupV1 : public Cgroup {
     std::string text;
     if (ReadFileString(Dir("memory") + "/memory.max_usage_in_bytes", &text))
       u.peak_memory_bytes = std::strtoull(text.c_str(), nullptr, 10);
-    u.oom_killed = ReadKeyedValue(Dir("memory") + "/memory.oom_control", "oom_kill") > 0;
-    u.pids_limit_hit = ReadKeyedValue(Dir("pids") + "/pids.events", "max") > 0;
+    u.oom_killed =
+        ReadKeyedValue(Dir("memory") + "/memory.oom_control", "oom_kill") > oom_kill_base_;
+    u.pids_limit_hit = ReadKeyedValue(Dir("pids") + "/pids.events", "max") > pids_max_base_;
     return u;
   }
 
@@ -91,6 +95,81 @@ class CgroupV1 : public Cgroup {
     return false;
   }
 
+  int SignalAll() override {
+    std::string procs;
+    if (!ReadFileString(Dir("pids") + "/cgroup.procs", &procs)) return 0;
+    std::istringstream in(procs);
+    pid_t pid;
+    int count = 0;
+    while (in >> pid) {
+      ::kill(pid, SIGKILL);
+      ++count;
+    }
+    return count;
+  }
+
+  bool SetLimits(const Limits& limits, std::string* error) override {
+    const std::string mem = Dir("memory");
+    if (limits.memory_bytes != memory_bytes_) {
+      const std::string bytes = std::to_string(limits.memory_bytes);
+      std::string ignored;
+      // memsw may never be below the memory limit: raise it first, lower it last.
+      if (limits.memory_bytes > memory_bytes_)
+        WriteFileString(mem + "/memory.memsw.limit_in_bytes", bytes, &ignored);
+      if (!WriteFileString(mem + "/memory.limit_in_bytes", bytes, error)) return false;
+      WriteFileString(mem + "/memory.memsw.limit_in_bytes", bytes, &ignored);
+      memory_bytes_ = limits.memory_bytes;
+    }
+    if (limits.max_processes != max_processes_) {
+      if (!WriteFileString(Dir("pids") + "/pids.max", std::to_string(limits.max_processes),
+                           error))
+        return false;
+      max_processes_ = limits.max_processes;
+    }
+    return true;
+  }
+
+  bool ResetForReuse(std::string* why) override {
+    for (const char* c : kControllers) {
+      std::string procs;
+      if (!ReadFileString(Dir(c) + "/cgroup.procs", &procs) ||
+          procs.find_first_not_of(" \n") != std::string::npos) {
+        *why = std::string("processes left in the ") + c + " cgroup";
+        return false;
+      }
+    }
+    const std::string mem = Dir("memory");
+    std::string ignored;
+    if (UsageBytes() > 0) WriteFileString(mem + "/memory.force_empty", "0", &ignored);
+    const uint64_t left = UsageBytes();
+    if (left > 0) {
+      *why = std::to_string(left) + " bytes still charged to the memory cgroup";
+      return false;
+    }
+    bool ok = WriteFileString(mem + "/memory.max_usage_in_bytes", "0", why) &&
+              WriteFileString(mem + "/memory.failcnt", "0", why) &&
+              WriteFileString(Dir("cpuacct") + "/cpuacct.usage", "0", why);
+    WriteFileString(mem + "/memory.memsw.max_usage_in_bytes", "0", &ignored);
+    oom_kill_base_ = ReadKeyedValue(mem + "/memory.oom_control", "oom_kill");
+    pids_max_base_ = ReadKeyedValue(Dir("pids") + "/pids.events", "max");
+    return ok;
+  }
+
+  bool OpenJoinFiles(std::vector<int>* fds, std::string* error) override {
+    for (const char* c : kControllers) {
+      const std::string path = Dir(c) + "/cgroup.procs";
+      int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+      if (fd < 0) {
+        *error = "open " + path + ": " + std::strerror(errno);
+        for (int f : *fds) ::close(f);
+        fds->clear();
+        return false;
+      }
+      fds->push_back(fd);
+    }
+    return true;
+  }
+
   void Remove() override {
     for (const std::string& dir : created_) {
       for (int i = 0; i < 100 && ::rmdir(dir.c_str()) != 0 && errno == EBUSY; ++i)
@@ -100,8 +179,18 @@ class CgroupV1 : public Cgroup {
   }
 
  private:
+  uint64_t UsageBytes() {
+    std::string text;
+    if (!ReadFileString(Dir("memory") + "/memory.usage_in_bytes", &text)) return 0;
+    return std::strtoull(text.c_str(), nullptr, 10);
+  }
+
   static constexpr const char* kControllers[] = {"memory", "pids", "cpuacct"};
   std::string run_id_;
+  uint64_t memory_bytes_ = 0;   // the limits last written (SetLimits skips equal ones)
+  int max_processes_ = 0;
+  uint64_t oom_kill_base_ = 0;  // event counters cannot be reset: a run's are the difference
+  uint64_t pids_max_base_ = 0;
   std::vector<std::string> created_;
 };
 

@@ -15,6 +15,7 @@ namespace proctor::sandbox::linux {
 namespace {
 
 constexpr char kScratch[] = "/.proctor-scratch";  // the capped tmpfs before it is split up
+constexpr char kCoveredProc[] = "/.proctor-proc";  // a warm slot's covered host proc
 
 bool Fail(SetupError* e, const char* stage, const std::string& detail) {
   e->stage = stage;
@@ -107,10 +108,9 @@ bool BindPath(const std::string& root, const std::string& source, const std::str
   return true;
 }
 
-}  // namespace
-
-bool BuildRoot(const Policy& policy, unsigned uid, unsigned gid, bool mount_proc,
-               SetupError* e) {
+// Everything of the root that holds no state of a run: the read-only binds, /dev, /etc, and
+// (for a warm slot) the mount points the run's own space is mounted on.
+bool BuildTree(const Policy& policy, unsigned uid, bool mount_points, SetupError* e) {
   const std::string root = kNewRootMountPoint;
   // IMPORTANT: nothing mounted from here on may propagate back to the host.
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
@@ -135,46 +135,6 @@ bool BuildRoot(const Policy& policy, unsigned uid, unsigned gid, bool mount_proc
     if (!BindPath(root, b.source, b.target.empty() ? b.source : b.target, b.writable, false, e))
       return false;
   }
-
-  // The writable space: one capped tmpfs, split into the work dir, /tmp and /dev/shm.
-  const std::string scratch = root + kScratch;
-  if (::mkdir(scratch.c_str(), 0755) != 0) return Fail(e, "mkdir scratch", scratch);
-  const std::string opts = "size=" + std::to_string(policy.limits.disk_bytes) +
-                           ",nr_inodes=" + std::to_string(policy.limits.disk_inodes) +
-                           ",mode=755";
-  if (::mount("tmpfs", scratch.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, opts.c_str()) != 0)
-    return Fail(e, "mount work tmpfs", scratch);
-  struct Part {
-    const char* name;
-    std::string target;
-    mode_t mode;
-  };
-  const Part parts[] = {{"/work", policy.workdir, 0755}, {"/tmp", "/tmp", 01777},
-                        {"/shm", "/dev/shm", 01777}};
-  for (const Part& part : parts) {
-    std::string dir = scratch + part.name;
-    if (::mkdir(dir.c_str(), part.mode) != 0 || ::chmod(dir.c_str(), part.mode) != 0 ||
-        ::chown(dir.c_str(), uid, gid) != 0)
-      return Fail(e, "prepare writable dir", dir);
-  }
-  for (const FileIn& f : policy.files) {
-    if (f.name.empty() || f.name[0] == '/' || f.name.find("..") != std::string::npos ||
-        f.name.find('/') != std::string::npos) {
-      errno = EINVAL;
-      return Fail(e, "input file name", f.name);
-    }
-    if (!WriteNewFile(scratch + "/work/" + f.name, f.contents, f.executable ? 0755 : 0644, uid,
-                      gid))
-      return Fail(e, "write input file", f.name);
-  }
-  for (const Part& part : parts) {
-    std::string dest = root + part.target;
-    if (!MakeDirs(dest)) return Fail(e, "mkdir", dest);
-    if (::mount((scratch + part.name).c_str(), dest.c_str(), nullptr, MS_BIND, nullptr) != 0)
-      return Fail(e, "bind writable dir", dest);
-  }
-  if (::umount2(scratch.c_str(), MNT_DETACH) != 0) return Fail(e, "detach scratch", scratch);
-  ::rmdir(scratch.c_str());
   {
     std::string var = root + "/var";
     if (MakeDirs(var)) ::symlink("/tmp", (var + "/tmp").c_str());
@@ -200,14 +160,32 @@ bool BuildRoot(const Policy& policy, unsigned uid, unsigned gid, bool mount_proc
   WriteNewFile(root + "/etc/group", "root:x:0:\nsandbox:x:" + user + ":\n", 0644, 0, 0);
   WriteNewFile(root + "/etc/hosts", "127.0.0.1 localhost\n", 0644, 0, 0);
 
-  if (mount_proc) {
-    if (!MakeDirs(root + "/proc")) return Fail(e, "mkdir", "/proc");
-    if (::mount("proc", (root + "/proc").c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                nullptr) != 0)
-      return Fail(e, "mount /proc", root + "/proc");
+  if (mount_points) {
+    for (const std::string& dir : {std::string(kScratch), policy.workdir, std::string("/tmp"),
+                                   std::string("/dev/shm"), std::string("/proc")})
+      if (!MakeDirs(root + dir)) return Fail(e, "mkdir", dir);
   }
+  return true;
+}
 
-  // Enter the new root and drop the old one entirely.
+// A user namespace may mount a new proc only where its mount namespace already holds a fully
+// visible one (the kernel's mnt_already_visible). A warm slot's runs mount theirs after the
+// pivot, so the slot keeps the host's proc mounted, covered at once by an empty read-only
+// tmpfs: nothing of it can be seen or reached through the run's root.
+bool KeepCoveredProc(SetupError* e) {
+  const std::string target = std::string(kNewRootMountPoint) + kCoveredProc;
+  if (!MakeDirs(target)) return Fail(e, "mkdir", target);
+  if (::mount("/proc", target.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
+    return Fail(e, "bind host proc", target);
+  if (::mount("tmpfs", target.c_str(), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+              "size=4k,nr_inodes=2,mode=000") != 0)
+    return Fail(e, "cover host proc", target);
+  return true;
+}
+
+// Enters the new root, drops the old one entirely, and makes the root read-only.
+bool PivotIntoRoot(SetupError* e) {
+  const std::string root = kNewRootMountPoint;
   if (::chdir(root.c_str()) != 0) return Fail(e, "chdir new root", root);
   if (::syscall(SYS_pivot_root, ".", ".") != 0) return Fail(e, "pivot_root", root);
   if (::umount2(".", MNT_DETACH) != 0) return Fail(e, "detach old root", "/");
@@ -216,6 +194,86 @@ bool BuildRoot(const Policy& policy, unsigned uid, unsigned gid, bool mount_proc
               nullptr) != 0)
     return Fail(e, "remount root read-only", "/");
   return true;
+}
+
+bool RunStageFailed(RunSpaceError* e, const char* stage, const char* detail) {
+  e->stage = stage;
+  e->err = errno;
+  e->detail = detail;
+  return false;
+}
+
+}  // namespace
+
+RunSpacePlan MakeRunSpacePlan(const std::string& root, const Policy& policy, unsigned uid,
+                              unsigned gid, bool mount_proc) {
+  RunSpacePlan plan;
+  plan.scratch = root + kScratch;
+  plan.tmpfs_options = "size=" + std::to_string(policy.limits.disk_bytes) +
+                       ",nr_inodes=" + std::to_string(policy.limits.disk_inodes) + ",mode=755";
+  const char* names[3] = {"/work", "/tmp", "/shm"};
+  const std::string targets[3] = {policy.workdir, "/tmp", "/dev/shm"};
+  const mode_t modes[3] = {0755, 01777, 01777};
+  for (int i = 0; i < 3; ++i) {
+    plan.parts[i].dir = plan.scratch + names[i];
+    plan.parts[i].target = root + targets[i];
+    plan.parts[i].mode = modes[i];
+  }
+  plan.proc = mount_proc ? root + "/proc" : "";
+  plan.uid = uid;
+  plan.gid = gid;
+  return plan;
+}
+
+bool MountRunSpace(const RunSpacePlan& plan, RunSpaceError* e) {
+  if (::mount("tmpfs", plan.scratch.c_str(), "tmpfs", MS_NOSUID | MS_NODEV,
+              plan.tmpfs_options.c_str()) != 0)
+    return RunStageFailed(e, "mount work tmpfs", plan.scratch.c_str());
+  for (const RunSpacePlan::Part& part : plan.parts) {
+    if (::mkdir(part.dir.c_str(), part.mode) != 0 || ::chmod(part.dir.c_str(), part.mode) != 0 ||
+        ::chown(part.dir.c_str(), plan.uid, plan.gid) != 0)
+      return RunStageFailed(e, "prepare writable dir", part.dir.c_str());
+    if (::mount(part.dir.c_str(), part.target.c_str(), nullptr, MS_BIND, nullptr) != 0)
+      return RunStageFailed(e, "bind writable dir", part.target.c_str());
+  }
+  if (::umount2(plan.scratch.c_str(), MNT_DETACH) != 0)
+    return RunStageFailed(e, "detach scratch", plan.scratch.c_str());
+  if (!plan.proc.empty() && ::mount("proc", plan.proc.c_str(), "proc",
+                                    MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
+    return RunStageFailed(e, "mount /proc", plan.proc.c_str());
+  return true;
+}
+
+bool WriteInputFiles(const Policy& policy, unsigned uid, unsigned gid, SetupError* e) {
+  for (const FileIn& f : policy.files) {
+    if (f.name.empty() || f.name[0] == '/' || f.name.find("..") != std::string::npos ||
+        f.name.find('/') != std::string::npos) {
+      errno = EINVAL;
+      return Fail(e, "input file name", f.name);
+    }
+    if (!WriteNewFile(policy.workdir + "/" + f.name, f.contents, f.executable ? 0755 : 0644, uid,
+                      gid))
+      return Fail(e, "write input file", f.name);
+  }
+  return true;
+}
+
+bool BuildRoot(const Policy& policy, unsigned uid, unsigned gid, bool mount_proc,
+               SetupError* e) {
+  if (!BuildTree(policy, uid, /*mount_points=*/true, e)) return false;
+  const RunSpacePlan plan = MakeRunSpacePlan(kNewRootMountPoint, policy, uid, gid, mount_proc);
+  RunSpaceError run_error;
+  if (!MountRunSpace(plan, &run_error)) {
+    errno = run_error.err;
+    return Fail(e, run_error.stage, run_error.detail);
+  }
+  if (!PivotIntoRoot(e)) return false;
+  return WriteInputFiles(policy, uid, gid, e);
+}
+
+bool BuildSlotRoot(const Policy& policy, unsigned uid, SetupError* e) {
+  return BuildTree(policy, uid, /*mount_points=*/true, e) && KeepCoveredProc(e) &&
+         PivotIntoRoot(e);
 }
 
 }  // namespace proctor::sandbox::linux

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -30,6 +31,7 @@
 #include "sandbox/zygote/control_channel.h"
 #include "sandbox/zygote/embedded_python.h"
 #include "sandbox/zygote/python_runtime.h"
+#include "sandbox/zygote/slot_pool.h"
 
 namespace proctor::sandbox::zygote {
 namespace {
@@ -69,7 +71,8 @@ void Reply(int fd, const KeeperReply& reply) {
 
 class Zygote {
  public:
-  Zygote(char* argv0, const linux::SeccompProgram* seccomp) : argv0_(argv0), seccomp_(seccomp) {}
+  Zygote(char* argv0, const linux::SeccompProgram* seccomp, SlotPoolOptions warm)
+      : argv0_(argv0), seccomp_(seccomp), pool_(WithFallback(std::move(warm))) {}
 
   // Starts the run described by a start message; failures are replied on its reply pipe.
   void Start(const std::string& header_bytes, std::vector<int> fds) {
@@ -100,6 +103,71 @@ class Zygote {
       Reply(reply_fd, reply);
       return;
     }
+    if (pool_.Accepts(header)) {
+      auto run = std::make_unique<SlotRun>();
+      run->header = std::move(header);
+      run->fds = std::move(fds);
+      pool_.Submit(std::move(run));
+      return;
+    }
+    StartBuilt(header, fds);
+  }
+
+  void Kill(const std::string& run_id) {
+    for (auto& [pid, run] : runs_)
+      if (run->run_id == run_id) run->launch.Kill("request");
+    pool_.Kill(run_id);
+  }
+
+  void ReapFinished() {
+    for (;;) {
+      int status = 0;
+      pid_t pid = ::waitpid(-1, &status, WNOHANG | __WALL);
+      if (pid <= 0) return;
+      auto it = runs_.find(pid);
+      if (it == runs_.end()) {
+        pool_.OnChildExit(pid, status);
+        continue;
+      }
+      Reply(it->second->reply_fd, it->second->launch.Finish(status));
+      runs_.erase(it);
+    }
+  }
+
+  void CheckClocks() {
+    const double now = keeper::MonotonicNow();
+    for (auto& [pid, run] : runs_) run->launch.CheckClocks(now);
+    pool_.Tick(now);
+  }
+
+  // The supervisor is gone: nobody waits for these runs any more.
+  void KillAllAndWait() {
+    pool_.Shutdown();
+    for (auto& [pid, run] : runs_) run->launch.Kill("request");
+    while (!runs_.empty()) {
+      int status = 0;
+      pid_t pid = ::waitpid(-1, &status, __WALL);
+      if (pid < 0) break;
+      auto it = runs_.find(pid);
+      if (it == runs_.end()) continue;
+      Reply(it->second->reply_fd, it->second->launch.Finish(status));
+      runs_.erase(it);
+    }
+  }
+
+  bool idle() const { return runs_.empty() && pool_.idle(); }
+  SlotPool& pool() { return pool_; }
+
+ private:
+  SlotPoolOptions WithFallback(SlotPoolOptions options) {
+    options.fallback = [this](std::unique_ptr<SlotRun> run) { StartBuilt(run->header, run->fds); };
+    return options;
+  }
+
+  // The run with every layer built for it (fresh namespaces, cgroup and root).
+  void StartBuilt(const KeeperRequest& header, const std::vector<int>& fds) {
+    const size_t outputs = header.policy.outputs.size();
+    const int reply_fd = fds[kReply];
     keeper::LaunchIo io;
     io.request_memfd = fds[kRequestMemfd];
     io.stdin_fd = fds[kStdin];
@@ -117,49 +185,31 @@ class Zygote {
     runs_[run->launch.init_pid()] = std::move(run);
   }
 
-  void Kill(const std::string& run_id) {
-    for (auto& [pid, run] : runs_)
-      if (run->run_id == run_id) run->launch.Kill("request");
-  }
-
-  void ReapFinished() {
-    for (;;) {
-      int status = 0;
-      pid_t pid = ::waitpid(-1, &status, WNOHANG | __WALL);
-      if (pid <= 0) return;
-      auto it = runs_.find(pid);
-      if (it == runs_.end()) continue;
-      Reply(it->second->reply_fd, it->second->launch.Finish(status));
-      runs_.erase(it);
-    }
-  }
-
-  void CheckClocks() {
-    const double now = keeper::MonotonicNow();
-    for (auto& [pid, run] : runs_) run->launch.CheckClocks(now);
-  }
-
-  // The supervisor is gone: nobody waits for these runs any more.
-  void KillAllAndWait() {
-    for (auto& [pid, run] : runs_) run->launch.Kill("request");
-    while (!runs_.empty()) {
-      int status = 0;
-      pid_t pid = ::waitpid(-1, &status, __WALL);
-      if (pid < 0) break;
-      auto it = runs_.find(pid);
-      if (it == runs_.end()) continue;
-      Reply(it->second->reply_fd, it->second->launch.Finish(status));
-      runs_.erase(it);
-    }
-  }
-
-  bool idle() const { return runs_.empty(); }
-
- private:
   char* argv0_;
   const linux::SeccompProgram* seccomp_;
   std::map<pid_t, std::unique_ptr<ActiveRun>> runs_;
+  SlotPool pool_;
 };
+
+// Zygote options before the Python runtime's: --warm-slots N, --test-fail-slot-verification.
+bool TakeWarmArgs(std::vector<std::string>* args, SlotPoolOptions* warm, std::string* error) {
+  std::vector<std::string> rest;
+  for (size_t i = 0; i < args->size(); ++i) {
+    const std::string& a = (*args)[i];
+    if (a == "--warm-slots" && i + 1 < args->size()) {
+      warm->max_slots = std::atoi((*args)[++i].c_str());
+    } else if (a == "--test-fail-slot-verification") {
+      warm->fail_verification = true;
+    } else if (a == "--warm-slots") {
+      *error = "missing value after --warm-slots";
+      return false;
+    } else {
+      rest.push_back(a);
+    }
+  }
+  *args = std::move(rest);
+  return true;
+}
 
 int Main(char* argv0, const std::vector<std::string>& args) {
   // No parent-death signal: it would fire when the supervisor *thread* that happened to start
@@ -182,7 +232,10 @@ int Main(char* argv0, const std::vector<std::string>& args) {
   if (sigfd < 0) error = std::string("signalfd: ") + std::strerror(errno);
   if (error.empty() && !linux::BuildSeccompProgram(&seccomp, &error)) error = "seccomp: " + error;
   PythonRuntime runtime;
-  if (error.empty() && !ParsePythonRuntimeArgs(args, &runtime, &error)) error = "usage: " + error;
+  SlotPoolOptions warm;
+  std::vector<std::string> rest = args;
+  if (error.empty() && !TakeWarmArgs(&rest, &warm, &error)) error = "usage: " + error;
+  if (error.empty() && !ParsePythonRuntimeArgs(rest, &runtime, &error)) error = "usage: " + error;
   if (error.empty()) StartPython(kPreload, runtime, &error);
   ::malloc_trim(0);
   if (!error.empty()) {
@@ -191,12 +244,18 @@ int Main(char* argv0, const std::vector<std::string>& args) {
   }
   if (SendMessage(kControlFd, "R", {}) != 0) return 1;
 
-  Zygote zygote(argv0, &seccomp);
+  warm.seccomp = &seccomp;
+  warm.in_process = &PythonInProcess();
+  warm.argv0 = argv0;
+  Zygote zygote(argv0, &seccomp, warm);
   std::string message;
   std::vector<int> fds;
+  std::vector<pollfd> pfds;
   for (;;) {
-    pollfd pfds[2] = {{kControlFd, POLLIN, 0}, {sigfd, POLLIN, 0}};
-    ::poll(pfds, 2, zygote.idle() ? -1 : 10);
+    pfds.assign({{kControlFd, POLLIN, 0}, {sigfd, POLLIN, 0}});
+    zygote.pool().AddPollFds(&pfds);
+    ::poll(pfds.data(), pfds.size(), zygote.idle() ? -1 : 10);
+    zygote.pool().Handle(std::vector<pollfd>(pfds.begin() + 2, pfds.end()));
     if (pfds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       int rc = ReceiveMessage(kControlFd, &message, &fds);
       if (rc == -1 || (rc != 0 && rc != EAGAIN && rc != EMSGSIZE)) {
