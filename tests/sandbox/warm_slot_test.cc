@@ -21,6 +21,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <map>
+#include <ostream>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -34,6 +35,10 @@
 #include "tests/support/host_check.h"
 
 namespace proctor::sandbox {
+
+// Statuses by name in gtest's messages.
+void PrintTo(Status status, std::ostream* os) { *os << StatusName(status); }
+
 namespace {
 
 using nlohmann::json;
@@ -134,7 +139,8 @@ void ExpectHostileLeftEverything(const Result& r) {
   // The daemon is a session leader's child (setsid, then a second fork); the child is not.
   EXPECT_NE(h["survivors"]["daemon"]["sid"], h["survivors"]["child"]["sid"]);
   for (const char* key : {"file /box", "file /tmp", "file /dev/shm", "dir /tmp",
-                          "abstract_socket", "path_socket", "tcp_any", "udp_any"})
+                          "abstract_socket", "path_socket", "tcp_any", "udp_any",
+                          "inflight_cycles"})
     EXPECT_TRUE(Succeeded(h[key])) << key << ": " << h[key].dump();
   EXPECT_EQ(h["shm_file"], json::array({40 * kMiB, 0}));
   EXPECT_EQ(h["sysv_shm"]["touched"], 48 * kMiB) << h["sysv_shm"].dump();
@@ -179,6 +185,8 @@ void ExpectHonestFoundNothing(const Result& r, const RunSpec& spec) {
   EXPECT_EQ(s["files"]["/tmp"], json::array());
   EXPECT_EQ(s["files"]["/dev/shm"], json::array());
   EXPECT_FALSE(s["path_socket_exists"].get<bool>());
+  // A socket kept alive only by its own descriptor in flight is gone with its name.
+  EXPECT_EQ(s["inflight_sendto"], ECONNREFUSED);
   // The whole quota is free: bytes and inodes.
   json& st = s["statvfs"];
   EXPECT_EQ(st["bytes_total"], kDiskBytes);
@@ -428,6 +436,37 @@ TEST_F(WarmSlotTest, ConsecutiveRunsWithOneSlotReuseItInOrder) {
     EXPECT_EQ(runs[i].warm_slot, runs[0].warm_slot) << "run " << i;
     EXPECT_EQ(runs[i].warm_slot_run, i + 1) << "run " << i;
   }
+}
+
+// A run's CPU time, peak memory and limits count that run only, not the slot's earlier ones:
+// the second 1-second spin under a 1.6-second CPU limit is no cpu_timeout.
+TEST_F(WarmSlotTest, EarlierRunsInTheSlotCountNothingTowardsTheNextRunsCpuAndMemory) {
+  Start(1);
+  auto spin = [](double cpu_seconds, uint64_t memory_bytes) {
+    RunSpec spec = PythonSpec("spin.py", {std::to_string(cpu_seconds),
+                                          std::to_string(memory_bytes)});
+    spec.policy.limits.cpu_seconds = 1.6;
+    return spec;
+  };
+  std::vector<Result> runs;
+  for (int i = 0; i < 2; ++i) {
+    runs.push_back(sandbox_->Run(spin(1.0, kHonestMemoryTouch)));
+    const Result& r = runs.back();
+    ASSERT_EQ(r.status, Status::kOk) << "run " << i << ": " << Describe(r);
+    EXPECT_GE(r.cpu_seconds, 1.0) << "run " << i;
+    EXPECT_LT(r.cpu_seconds, 1.5) << "run " << i;
+    EXPECT_GE(r.peak_memory_bytes, kHonestMemoryTouch) << "run " << i;
+  }
+  runs.push_back(sandbox_->Run(spin(0, 0)));
+  const Result& idle = runs.back();
+  ASSERT_EQ(idle.status, Status::kOk) << Describe(idle);
+  EXPECT_LT(idle.cpu_seconds, 0.5);
+  EXPECT_LT(idle.peak_memory_bytes, 64 * kMiB) << "the peak of an earlier run was reported";
+  for (size_t i = 1; i < runs.size(); ++i) {
+    EXPECT_EQ(runs[i].warm_slot, runs[0].warm_slot) << "run " << i;
+    EXPECT_EQ(runs[i].warm_slot_run, runs[i - 1].warm_slot_run + 1) << "run " << i;
+  }
+  EXPECT_GE(runs[0].warm_slot, 0);
 }
 
 // The knob's other end: with warm slots off, every layer is built for each run.

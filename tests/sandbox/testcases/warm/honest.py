@@ -14,6 +14,7 @@ import sys
 KEY = 0x5A17C0DE
 MQUEUE = b"/proctor-warm"
 ABSTRACT = ["\0proctor-warm", "\0proctor-warm-daemon", "\0proctor-warm-child"]
+INFLIGHT = "\0proctor-warm-inflight"
 PATH_SOCKET = "/tmp/ADVMARK-warm.sock"
 ANY_PORTS = {"tcp": [47011, 47021, 47022], "udp": [47012]}
 LOOPBACK_PORTS = {"tcp": [47013], "udp": [47014]}
@@ -69,9 +70,18 @@ seen["mq_open"] = errno_of(libc.mq_open(MQUEUE, os.O_RDONLY))
 seen["abstract_connect"] = {}
 for name in ABSTRACT:
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.setblocking(False)  # a live listener with a full backlog: EAGAIN, not a hang
     seen["abstract_connect"][name[1:]] = s.connect_ex(name)
     s.close()
 seen["path_socket_exists"] = os.path.lexists(PATH_SOCKET)
+dgram = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+dgram.setblocking(False)  # a live receiver with a full queue: EAGAIN, not a hang
+try:
+    dgram.sendto(b"x", INFLIGHT)
+    seen["inflight_sendto"] = 0
+except OSError as e:
+    seen["inflight_sendto"] = e.errno
+dgram.close()
 
 
 def bind_errno(proto, address):

@@ -17,6 +17,7 @@ import sys
 KEY = 0x5A17C0DE               # the SysV key for the segment, semaphore set and queue
 MQUEUE = b"/proctor-warm"
 ABSTRACT = "\0proctor-warm"
+INFLIGHT = "\0proctor-warm-inflight"   # a datagram socket whose only reference is in flight
 PATH_SOCKET = "/tmp/ADVMARK-warm.sock"
 TCP_ANY, UDP_ANY, TCP_LOOP, UDP_LOOP = 47011, 47012, 47013, 47014
 SURVIVOR_PORTS = {"daemon": 47021, "child": 47022}
@@ -194,6 +195,26 @@ attempt("udp_loopback",
 attempt("tcp_any", lambda: listening(socket.AF_INET, socket.SOCK_STREAM, ("0.0.0.0", TCP_ANY)))
 attempt("udp_any", lambda: listening(socket.AF_INET, socket.SOCK_DGRAM, ("0.0.0.0", UDP_ANY)))
 attempt("lo_up", bring_lo_up)
+
+
+def rights(*fds):
+    return (socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack("%di" % len(fds), *fds))
+
+
+def inflight_cycles():
+    """Unix sockets kept alive only by their own descriptors in flight (SCM_RIGHTS to
+    themselves): after the process exits they live on until the kernel's garbage collector
+    finds the cycle. One holds an abstract name."""
+    named = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    named.bind(INFLIGHT)
+    named.sendmsg([b"x"], [rights(named.fileno())], 0, INFLIGHT)
+    x, y = socket.socketpair()
+    x.sendmsg([b"x"], [rights(x.fileno(), y.fileno())])
+    KEEP.extend([named, x, y])
+    return True
+
+
+attempt("inflight_cycles", inflight_cycles)
 
 # The process's own environment and working directory.
 os.environ["ADVMARK_ENV"] = "leaked"     # putenv
