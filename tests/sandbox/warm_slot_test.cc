@@ -20,12 +20,15 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <map>
 #include <ostream>
 #include <memory>
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -249,19 +252,27 @@ void ExpectHostUntouched() {
   }
 }
 
-// Proctor's cgroups still present, less those of runs that other live test processes are
-// running right now (run ids are "<pid>-<n>"): other suites may share this machine.
+// Proctor's cgroups still present, less those that belong to other test processes running
+// at the same time on this machine: a run's cgroup is named "<supervisor pid>-<n>", a slot's
+// "slot-<zygote pid>-<n>" (a zygote is a child of its supervisor).
 std::vector<std::string> LeftoverCgroupsNotOfOtherLiveProcesses() {
+  const std::string self = std::to_string(::getpid());
+  auto alive = [](const std::string& pid) { return ::access(("/proc/" + pid).c_str(), F_OK) == 0; };
+  auto parent_of = [](const std::string& pid) {
+    const std::string stat = testing::ReadFileOrEmpty("/proc/" + pid + "/stat");
+    const size_t close = stat.rfind(')');
+    return close == std::string::npos ? std::string()
+                                      : std::to_string(std::atoi(stat.c_str() + close + 4));
+  };
   std::vector<std::string> ours;
   for (const std::string& path : testing::LeftoverRunCgroups()) {
-    const std::string name = path.substr(path.rfind('/') + 1);
-    const size_t dash = name.find('-');
-    const std::string pid = name.substr(0, dash);
-    const bool run_of_other_process =
-        dash != std::string::npos && dash > 0 &&
-        pid.find_first_not_of("0123456789") == std::string::npos &&
-        pid != std::to_string(::getpid()) && ::access(("/proc/" + pid).c_str(), F_OK) == 0;
-    if (!run_of_other_process) ours.push_back(path);
+    std::string name = path.substr(path.rfind('/') + 1);
+    const bool slot = name.rfind("slot-", 0) == 0;
+    if (slot) name = name.substr(5);
+    const std::string pid = name.substr(0, name.find('-'));
+    const bool numeric = !pid.empty() && pid.find_first_not_of("0123456789") == std::string::npos;
+    const bool others = numeric && alive(pid) && (slot ? parent_of(pid) != self : pid != self);
+    if (!others) ours.push_back(path);
   }
   return ours;
 }
@@ -286,14 +297,38 @@ class WarmSlotTest : public ::testing::Test {
     EXPECT_EQ(LeftoverCgroupsNotOfOtherLiveProcesses(), std::vector<std::string>{});
   }
 
-  // Runs both specs at once on one event loop.
-  std::pair<Result, Result> RunTogether(const RunSpec& a, const RunSpec& b) {
+  // Runs `first` (which gets fds 3 and 4) and, once it has written `signal` on its fd 3,
+  // `second`; `first` waits for EOF on its fd 4, sent when `second` is done, so the two
+  // overlap: two slots. Returns both results and whether `second` started on the signal.
+  std::tuple<Result, Result, bool> RunOverlapping(RunSpec first, const std::string& signal,
+                                                  const RunSpec& second) {
+    int said[2], release[2];
+    if (::pipe2(said, O_CLOEXEC) != 0 || ::pipe2(release, O_CLOEXEC) != 0) {
+      ADD_FAILURE() << "pipe2: " << std::strerror(errno);
+      return {};
+    }
+    first.pass_fds = {said[1], release[0]};
     boost::asio::io_context io;
-    std::pair<Result, Result> out;
-    sandbox_->AsyncRun(io.get_executor(), a, [&out](Result r) { out.first = std::move(r); });
-    sandbox_->AsyncRun(io.get_executor(), b, [&out](Result r) { out.second = std::move(r); });
+    boost::asio::posix::stream_descriptor said_reader(io, said[0]);
+    std::string said_text;
+    Result first_result, second_result;
+    bool on_signal = false;
+    sandbox_->AsyncRun(io.get_executor(), first, [&](Result r) {
+      first_result = std::move(r);
+      ::close(said[1]);  // a first run that died before its signal ends the wait, too
+      ::close(release[0]);
+    });
+    boost::asio::async_read_until(
+        said_reader, boost::asio::dynamic_buffer(said_text), '\n',
+        [&](boost::system::error_code ec, size_t) {
+          on_signal = !ec && said_text == signal;
+          sandbox_->AsyncRun(io.get_executor(), second, [&](Result r) {
+            second_result = std::move(r);
+            ::close(release[1]);
+          });
+        });
     io.run();
-    return out;
+    return {std::move(first_result), std::move(second_result), on_signal};
   }
 
   std::unique_ptr<Sandbox> sandbox_;
@@ -330,11 +365,11 @@ TEST_F(WarmSlotTest, HonestChecksReportEveryKindOfStateLeftInTheirOwnRun) {
   EXPECT_EQ(s["bind_any"]["tcp 47022"], EADDRINUSE);
   EXPECT_EQ(s["cwd"], "/tmp");
   EXPECT_TRUE(s["env"].contains("ADVMARK_ENV"));
-  // And the slot it ran in is clean again for the next run.
+  // And the next run finds nothing of it (in its slot, or in a new one if it was discarded).
   const RunSpec honest_spec = HonestSpec();
   Result honest = sandbox_->Run(honest_spec);
   ExpectHonestFoundNothing(honest, honest_spec);
-  EXPECT_EQ(honest.warm_slot, control.warm_slot);
+  EXPECT_GE(honest.warm_slot, 0);
 }
 
 TEST_F(WarmSlotTest, HonestRunAfterHostileInSameSlotFindsNothing) {
@@ -357,42 +392,21 @@ TEST_F(WarmSlotTest, HonestRunBesideHostileInAnotherSlotFindsNothingAndBothSlots
   // The honest run starts only once the hostile run has planted everything (it says so on
   // its fd 3) and the hostile run keeps it all alive until the honest run is done (EOF on
   // its fd 4), so the two really overlap.
-  int planted[2], release[2];
-  ASSERT_EQ(::pipe2(planted, O_CLOEXEC), 0);
-  ASSERT_EQ(::pipe2(release, O_CLOEXEC), 0);
-  RunSpec hostile_spec = HostileSpec({"--handshake"});
-  hostile_spec.pass_fds = {planted[1], release[0]};
   const RunSpec honest_spec = HonestSpec();
-
-  boost::asio::io_context io;
-  boost::asio::posix::stream_descriptor planted_reader(io, planted[0]);
-  std::string planted_line;
-  Result hostile, honest;
-  bool honest_started_after_planting = false;
-  sandbox_->AsyncRun(io.get_executor(), hostile_spec, [&](Result r) {
-    hostile = std::move(r);
-    ::close(planted[1]);  // a hostile run that died before planting ends the wait, too
-    ::close(release[0]);
-  });
-  boost::asio::async_read_until(
-      planted_reader, boost::asio::dynamic_buffer(planted_line), '\n',
-      [&](boost::system::error_code ec, size_t) {
-        honest_started_after_planting = !ec && planted_line == "planted\n";
-        sandbox_->AsyncRun(io.get_executor(), honest_spec, [&](Result r) {
-          honest = std::move(r);
-          ::close(release[1]);
-        });
-      });
-  io.run();
-  EXPECT_TRUE(honest_started_after_planting) << planted_line;
+  auto [hostile, honest, honest_started_after_planting] =
+      RunOverlapping(HostileSpec({"--handshake"}), "planted\n", honest_spec);
+  EXPECT_TRUE(honest_started_after_planting);
   ExpectHostileLeftEverything(hostile);
   ExpectHonestFoundNothing(honest, honest_spec);
   ASSERT_GE(hostile.warm_slot, 0);
   ASSERT_GE(honest.warm_slot, 0);
   EXPECT_NE(honest.warm_slot, hostile.warm_slot);
 
-  // Then an honest run in each of the two slots, again at the same time.
-  auto [again_a, again_b] = RunTogether(honest_spec, honest_spec);
+  // Then an honest run in each of the two slots, again overlapping (so each holds a slot).
+  RunSpec holding_spec = HonestSpec();
+  holding_spec.argv.push_back("--hold");
+  auto [again_a, again_b, overlapped] = RunOverlapping(holding_spec, "holding\n", honest_spec);
+  EXPECT_TRUE(overlapped);
   ExpectHonestFoundNothing(again_a, honest_spec);
   ExpectHonestFoundNothing(again_b, honest_spec);
   EXPECT_EQ((std::set<int>{again_a.warm_slot, again_b.warm_slot}),

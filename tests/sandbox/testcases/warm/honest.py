@@ -2,7 +2,7 @@
 # disk and memory limits. Prints one JSON object of observations, then (after touching
 # nearly all its memory) a second one; the test decides what each observation must be.
 #
-#   honest.py DISK_WRITE_BYTES MEMORY_TOUCH_BYTES
+#   honest.py DISK_WRITE_BYTES MEMORY_TOUCH_BYTES [--hold]
 import ctypes
 import fcntl
 import json
@@ -141,4 +141,9 @@ print(json.dumps(seen, sort_keys=True), flush=True)
 # Nearly the whole memory limit, every page touched (an OOM kill fails the run).
 memory = bytearray(memory_touch)
 memory[::4096] = b"\x01" * len(range(0, memory_touch, 4096))
-print(json.dumps({"memory_touched": sum(memory[::4096])* 4096}), flush=True)
+print(json.dumps({"memory_touched": sum(memory[::4096]) * 4096}), flush=True)
+if "--hold" in sys.argv[3:]:
+    # Holds its slot until the test says so: writes "holding\n" on fd 3, waits for EOF on fd 4.
+    os.write(3, b"holding\n")
+    while os.read(4, 1):
+        pass
