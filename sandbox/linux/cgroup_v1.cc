@@ -69,8 +69,10 @@ class CgroupV1 : public Cgroup {
     CgroupUsage u;
     u.cpu_seconds = CpuSeconds();
     std::string text;
-    if (ReadFileString(Dir("memory") + "/memory.max_usage_in_bytes", &text))
-      u.peak_memory_bytes = std::strtoull(text.c_str(), nullptr, 10);
+    if (ReadFileString(Dir("memory") + "/memory.max_usage_in_bytes", &text)) {
+      const uint64_t peak = std::strtoull(text.c_str(), nullptr, 10);
+      u.peak_memory_bytes = peak > baseline_bytes_ ? peak - baseline_bytes_ : 0;
+    }
     u.oom_killed =
         ReadKeyedValue(Dir("memory") + "/memory.oom_control", "oom_kill") > oom_kill_base_;
     u.pids_limit_hit = ReadKeyedValue(Dir("pids") + "/pids.events", "max") > pids_max_base_;
@@ -110,15 +112,16 @@ class CgroupV1 : public Cgroup {
 
   bool SetLimits(const Limits& limits, std::string* error) override {
     const std::string mem = Dir("memory");
-    if (limits.memory_bytes != memory_bytes_) {
-      const std::string bytes = std::to_string(limits.memory_bytes);
+    const uint64_t target = limits.memory_bytes + baseline_bytes_;
+    if (target != memory_bytes_) {
+      const std::string bytes = std::to_string(target);
       std::string ignored;
       // memsw may never be below the memory limit: raise it first, lower it last.
-      if (limits.memory_bytes > memory_bytes_)
+      if (target > memory_bytes_)
         WriteFileString(mem + "/memory.memsw.limit_in_bytes", bytes, &ignored);
       if (!WriteFileString(mem + "/memory.limit_in_bytes", bytes, error)) return false;
       WriteFileString(mem + "/memory.memsw.limit_in_bytes", bytes, &ignored);
-      memory_bytes_ = limits.memory_bytes;
+      memory_bytes_ = target;
     }
     if (limits.max_processes != max_processes_) {
       if (!WriteFileString(Dir("pids") + "/pids.max", std::to_string(limits.max_processes),
@@ -140,12 +143,20 @@ class CgroupV1 : public Cgroup {
     }
     const std::string mem = Dir("memory");
     std::string ignored;
-    if (UsageBytes() > 0) WriteFileString(mem + "/memory.force_empty", "0", &ignored);
+    // Pages of the run (anonymous, tmpfs, shm, page cache) must be gone; kernel objects it
+    // caused that the kernel frees later (RCU) or keeps as reclaimable caches (dentries of
+    // host paths) may stay up to kKernelSlack: the next run's limit is raised by exactly what
+    // is left, and its peak counted from there, so it gets its whole limit.
+    if (UserPages() > 0 || UsageBytes() > kKernelSlack)
+      WriteFileString(mem + "/memory.force_empty", "0", &ignored);
+    const uint64_t user = UserPages();
     const uint64_t left = UsageBytes();
-    if (left > 0) {
-      *why = std::to_string(left) + " bytes still charged to the memory cgroup";
+    if (user > 0 || left > kKernelSlack) {
+      *why = std::to_string(left) + " bytes still charged to the memory cgroup (" +
+             std::to_string(user) + " of them pages)";
       return false;
     }
+    baseline_bytes_ = left;
     bool ok = WriteFileString(mem + "/memory.max_usage_in_bytes", "0", why) &&
               WriteFileString(mem + "/memory.failcnt", "0", why) &&
               WriteFileString(Dir("cpuacct") + "/cpuacct.usage", "0", why);
@@ -179,6 +190,15 @@ class CgroupV1 : public Cgroup {
   }
 
  private:
+  // Page cache, anonymous and shared memory pages charged (memory.stat, this cgroup only).
+  uint64_t UserPages() {
+    const std::string stat = Dir("memory") + "/memory.stat";
+    uint64_t total = 0;
+    for (const char* key : {"cache", "rss", "shmem", "mapped_file", "rss_huge"})
+      total += ReadKeyedValue(stat, key);
+    return total;
+  }
+
   uint64_t UsageBytes() {
     std::string text;
     if (!ReadFileString(Dir("memory") + "/memory.usage_in_bytes", &text)) return 0;
@@ -187,6 +207,8 @@ class CgroupV1 : public Cgroup {
 
   static constexpr const char* kControllers[] = {"memory", "pids", "cpuacct"};
   std::string run_id_;
+  static constexpr uint64_t kKernelSlack = 1 << 20;
+  uint64_t baseline_bytes_ = 0;  // kernel memory still charged when the run started
   uint64_t memory_bytes_ = 0;   // the limits last written (SetLimits skips equal ones)
   int max_processes_ = 0;
   uint64_t oom_kill_base_ = 0;  // event counters cannot be reset: a run's are the difference

@@ -14,7 +14,7 @@
 namespace proctor::sandbox::linux {
 namespace {
 
-constexpr char kScratch[] = "/.proctor-scratch";  // the capped tmpfs before it is split up
+constexpr char kScratch[] = "/.proctor-scratch";  // the capped tmpfs, split into three binds
 constexpr char kCoveredProc[] = "/.proctor-proc";  // a warm slot's covered host proc
 
 bool Fail(SetupError* e, const char* stage, const std::string& detail) {
@@ -210,7 +210,7 @@ RunSpacePlan MakeRunSpacePlan(const std::string& root, const Policy& policy, uns
   RunSpacePlan plan;
   plan.scratch = root + kScratch;
   plan.tmpfs_options = "size=" + std::to_string(policy.limits.disk_bytes) +
-                       ",nr_inodes=" + std::to_string(policy.limits.disk_inodes) + ",mode=755";
+                       ",nr_inodes=" + std::to_string(policy.limits.disk_inodes) + ",mode=700";
   const char* names[3] = {"/work", "/tmp", "/shm"};
   const std::string targets[3] = {policy.workdir, "/tmp", "/dev/shm"};
   const mode_t modes[3] = {0755, 01777, 01777};
@@ -236,8 +236,8 @@ bool MountRunSpace(const RunSpacePlan& plan, RunSpaceError* e) {
     if (::mount(part.dir.c_str(), part.target.c_str(), nullptr, MS_BIND, nullptr) != 0)
       return RunStageFailed(e, "bind writable dir", part.target.c_str());
   }
-  if (::umount2(plan.scratch.c_str(), MNT_DETACH) != 0)
-    return RunStageFailed(e, "detach scratch", plan.scratch.c_str());
+  // The tmpfs itself stays mounted where the run cannot enter it (mode 700, owned by the
+  // namespace's root): detaching it would wait for an RCU grace period on every run.
   if (!plan.proc.empty() && ::mount("proc", plan.proc.c_str(), "proc",
                                     MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
     return RunStageFailed(e, "mount /proc", plan.proc.c_str());

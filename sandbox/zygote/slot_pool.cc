@@ -1,5 +1,6 @@
 #include "sandbox/zygote/slot_pool.h"
 
+#include <dirent.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -10,7 +11,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <sstream>
 
 #include "sandbox/keeper/run_launch.h"
 #include "sandbox/linux/credentials.h"
@@ -24,6 +27,7 @@ namespace {
 // How long a slot may take to be found clean after its run (an ipc namespace is freed by a
 // kernel worker, its shm pages uncharged then) before it is destroyed instead.
 constexpr double kVerifySeconds = 2.0;
+constexpr char kStopping[] = "the fork server is stopping";
 
 void WriteReply(int fd, const KeeperReply& reply) {
   const std::string text = EncodeReply(reply);
@@ -43,20 +47,63 @@ size_t CountLines(const std::string& path) {
   return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
-// Sockets of the holder's net namespace, as /proc lists them (each file has one header line).
+// Sockets of the holder's net namespace. The per-namespace counters of /proc/net/sockstat
+// (in use, and TCP's time-wait) cost nothing to read; /proc/net/tcp would walk the host's
+// whole TCP hash table on every run. Unix sockets have a table per namespace: listed.
 std::string SocketLeft(pid_t holder) {
   const std::string base = "/proc/" + std::to_string(holder) + "/net/";
-  for (const char* file : {"tcp", "tcp6", "udp", "udp6", "raw", "raw6", "unix"}) {
-    size_t lines = CountLines(base + file);
-    if (lines != static_cast<size_t>(-1) && lines > 1)
-      return std::string("a socket is left in the slot's network namespace (") + file + ")";
+  for (const char* file : {"sockstat", "sockstat6"}) {
+    std::string text;
+    if (!linux::ReadFileString(base + file, &text))
+      return std::string("cannot read the slot's /proc/net/") + file;
+    std::istringstream lines(text);
+    std::string line;
+    while (std::getline(lines, line)) {
+      std::istringstream words(line);
+      std::string proto, key;
+      words >> proto;
+      if (proto == "sockets:" || proto.rfind("FRAG", 0) == 0) continue;
+      uint64_t value = 0;
+      while (words >> key >> value)
+        if ((key == "inuse" || key == "tw") && value > 0)
+          return "a socket is left in the slot's network namespace (" + line + ")";
+    }
   }
+  if (CountLines(base + "unix") > 1) return "a unix socket is left in the slot's network namespace";
   return "";
 }
 
 }  // namespace
 
+SlotPool::SlotPool(SlotPoolOptions options) : options_(std::move(options)) {
+  if (options_.max_slots > 0) SweepDeadSlots();
+}
+
 SlotPool::~SlotPool() { Shutdown(); }
+
+// Slots of a fork server that was killed (SIGKILL leaves no time to remove them): their
+// processes died with it (parent-death signals); their cgroups are removed here.
+void SlotPool::SweepDeadSlots() {
+  for (const char* controller : {"memory", "pids", "cpuacct"}) {
+    const std::string base =
+        std::string(linux::kCgroupRoot) + "/" + controller + "/" + linux::kCgroupGroupName;
+    DIR* dir = ::opendir(base.c_str());
+    while (dirent* e = dir ? ::readdir(dir) : nullptr) {
+      int owner = 0;
+      if (std::sscanf(e->d_name, "slot-%d-", &owner) != 1 || owner <= 0) continue;
+      if (::kill(owner, 0) == 0 || errno == EPERM) continue;
+      const std::string path = base + "/" + e->d_name;
+      std::string procs;
+      if (linux::ReadFileString(path + "/cgroup.procs", &procs)) {
+        std::istringstream in(procs);
+        pid_t pid;
+        while (in >> pid) ::kill(pid, SIGKILL);
+      }
+      ::rmdir(path.c_str());
+    }
+    if (dir) ::closedir(dir);
+  }
+}
 
 bool SlotPool::Accepts(const KeeperRequest& h) const {
   const LayerPlan& l = h.layers;
@@ -324,6 +371,10 @@ void SlotPool::Destroy(Slot& slot, const std::string& why) {
   if (slot.state == State::kDead) return;
   ++discarded_;
   last_discard_ = why;
+  // Rare by design (a hostile run the slot could not be verified clean after): say so.
+  if (why != kStopping && !options_.fail_verification)
+    std::fprintf(stderr, "proctor-zygote: warm slot %d (%d runs) discarded: %s\n", slot.id,
+                 slot.runs, why.c_str());
   if (slot.reply_fd >= 0) {
     slot.reply.error = "warm slot lost: " + why;
     WriteReply(slot.reply_fd, slot.reply);
@@ -453,11 +504,11 @@ void SlotPool::Shutdown() {
   while (!queue_.empty()) {
     std::unique_ptr<SlotRun> run = std::move(queue_.front());
     queue_.pop_front();
-    FailRun(std::move(run), "the fork server is stopping");
+    FailRun(std::move(run), kStopping);
   }
   for (auto& s : slots_) {
     pid_t holder = s->holder;
-    Destroy(*s, "the fork server is stopping");
+    Destroy(*s, kStopping);
     if (holder > 0) ::waitpid(holder, nullptr, __WALL);
   }
   slots_.clear();

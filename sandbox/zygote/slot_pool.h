@@ -43,7 +43,7 @@ struct SlotRun {
 
 class SlotPool {
  public:
-  explicit SlotPool(SlotPoolOptions options) : options_(options) {}
+  explicit SlotPool(SlotPoolOptions options);
   ~SlotPool();
 
   // Can this run use a warm slot? (every namespace layer on, cgroup v1 or none)
@@ -89,6 +89,7 @@ class SlotPool {
     std::string verify_problem;
   };
 
+  void SweepDeadSlots();
   std::string ShapeOf(const KeeperRequest& header) const;
   void Build(const KeeperRequest& like);
   void Dispatch(Slot& slot, std::unique_ptr<SlotRun> run);
