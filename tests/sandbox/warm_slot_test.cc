@@ -23,8 +23,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
-#include <ostream>
 #include <memory>
+#include <ostream>
 #include <set>
 #include <sstream>
 #include <string>
