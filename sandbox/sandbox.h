@@ -81,6 +81,7 @@ class Sandbox {
   LayerPlan plan_;
   std::string keeper_path_;
   std::unique_ptr<ForkServer> fork_server_;  // null: a fresh keeper per run
+  int warm_slots_ = 0;
 };
 
 // Directory holding the running executable (to find proctor-keeper and bundled files).

@@ -367,7 +367,9 @@ std::unique_ptr<Sandbox> Sandbox::Create(const SandboxConfig& config, std::strin
     return nullptr;
   }
   std::unique_ptr<ForkServer> fork_server;
+  int warm_slots = 0;
   if (config.use_fork_server) {
+    int slots = 0;
     // Beside the keeper: they are built and installed together.
     std::string zygote = config.zygote_path.empty()
                              ? keeper.substr(0, keeper.rfind('/') + 1) + "proctor-zygote"
@@ -378,20 +380,34 @@ std::unique_ptr<Sandbox> Sandbox::Create(const SandboxConfig& config, std::strin
     }
     // Automatic: enough slots for every run a grader on this host keeps in flight (a unit
     // test is two runs) plus spares being verified.
-    const int slots = config.warm_slots >= 0
+    slots = config.warm_slots >= 0
                           ? config.warm_slots
                           : std::clamp(4 * static_cast<int>(std::thread::hardware_concurrency()),
                                        8, 32);
+    warm_slots = slots;
     std::vector<std::string> args = {"--warm-slots", std::to_string(slots)};
     if (config.test_fail_slot_verification) args.push_back("--test-fail-slot-verification");
     fork_server = std::make_unique<ForkServer>(zygote, config.python_runtime, std::move(args));
   }
-  return std::unique_ptr<Sandbox>(
+  const int slots = fork_server ? warm_slots : 0;
+  auto sandbox = std::unique_ptr<Sandbox>(
       new Sandbox(std::move(host), std::move(plan), keeper, std::move(fork_server)));
+  sandbox->warm_slots_ = slots;
+  return sandbox;
 }
 
 std::string Sandbox::launcher_name() const {
-  return fork_server_ ? "fork server (proctor-zygote)" : "fresh keeper per run";
+  if (!fork_server_) return "fresh keeper per run";
+  if (warm_slots_ == 0) return "fork server (proctor-zygote), every layer built per run";
+  if (plan_.cgroup_version == "v2")
+    return "fork server (proctor-zygote), every layer built per run (warm slots need cgroup "
+           "v1 or none; this host has v2)";
+  const LayerPlan& l = plan_;
+  if (!(l.user_ns && l.pid_ns && l.mount_ns && l.net_ns && l.ipc_ns && l.uts_ns))
+    return "fork server (proctor-zygote), every layer built per run (warm slots need every "
+           "namespace layer)";
+  return "fork server (proctor-zygote), up to " + std::to_string(warm_slots_) +
+         " warm slots (namespaces, root and cgroup reused, verified after every run)";
 }
 
 bool Sandbox::WarmUp(std::string* error) {

@@ -392,16 +392,22 @@ TEST(Server, DisconnectedClientsSandboxesAreKilled) {
     Client c(server.port());
     c.Send(1, "grade", {{"pack", "adversarial"}, {"task_id", "T2"},
                         {"submissions", {{{"code", kSleepy}}}}});
-    std::this_thread::sleep_for(std::chrono::milliseconds(700));  // let its sandbox start
-    EXPECT_FALSE(proctor::testing::LeftoverRunCgroups().empty()) << "the sandbox never started";
+    // Its sandbox has started once a process of a run exists (in a slot's or a run's cgroup).
+    bool started = false;
+    for (int i = 0; i < 400 && !started; ++i) {
+      started = !proctor::testing::RunProcesses(server.pid()).empty();
+      if (!started) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_TRUE(started) << "the sandbox never started";
   }
-  // Well before the 5 s wall limit, everything of that run must be gone.
+  // Well before the 5 s wall limit, every process of that run must be gone.
   bool gone = false;
-  for (int i = 0; i < 40 && !gone; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    gone = proctor::testing::LeftoverRunCgroups().empty();
+  for (int i = 0; i < 300 && !gone; ++i) {
+    gone = proctor::testing::RunProcesses(server.pid()).empty();
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_TRUE(gone);
+  EXPECT_TRUE(proctor::testing::LeftoverRunCgroups().empty());
   Client c(server.port());
   EXPECT_EQ(c.Call("health", json::object())["result"]["status"], "ok");
 }

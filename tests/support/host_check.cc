@@ -85,6 +85,30 @@ std::vector<std::string> LeftoverRunCgroups() {
   return found;
 }
 
+std::vector<pid_t> RunProcesses(pid_t owner) {
+  std::vector<pid_t> pids;
+  const std::string base = "/sys/fs/cgroup/pids/proctor";
+  DIR* d = ::opendir(base.c_str());
+  while (dirent* e = d ? ::readdir(d) : nullptr) {
+    std::string name = e->d_name;
+    if (e->d_type != DT_DIR || name == "." || name == "..") continue;
+    int zygote = 0, ppid = 0;
+    bool mine = name.rfind(std::to_string(owner) + "-", 0) == 0;
+    if (!mine && std::sscanf(name.c_str(), "slot-%d-", &zygote) == 1) {
+      std::istringstream stat(ReadFileOrEmpty("/proc/" + std::to_string(zygote) + "/stat"));
+      std::string skip;
+      stat >> skip >> skip >> skip >> ppid;  // pid (comm) state ppid
+      mine = ppid == owner;
+    }
+    if (!mine) continue;
+    std::istringstream in(ReadFileOrEmpty(base + "/" + name + "/cgroup.procs"));
+    pid_t pid;
+    while (in >> pid) pids.push_back(pid);
+  }
+  if (d) ::closedir(d);
+  return pids;
+}
+
 pid_t Spawn(const std::vector<std::string>& argv, int stdout_fd, int stderr_fd) {
   pid_t pid = ::fork();
   if (pid == 0) {

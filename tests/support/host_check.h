@@ -15,6 +15,10 @@ std::vector<std::string> FindAdvmarkPaths(const std::vector<std::string>& extra_
 std::vector<std::string> FindAdvmarkProcesses();
 // Directories of runs still present under Proctor's cgroups (should be none between runs).
 std::vector<std::string> LeftoverRunCgroups();
+// Processes of the runs `owner` (a process using the sandbox) has in progress: those in its
+// runs' cgroups (<owner pid>-<n>) and in its fork server's warm slots (slot-<zygote>-<n>, the
+// zygote a child of owner). A slot's holder lives outside them: an idle slot has none.
+std::vector<pid_t> RunProcesses(pid_t owner);
 
 struct CommandOutput {
   int exit_code = -1;
