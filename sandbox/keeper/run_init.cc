@@ -88,6 +88,17 @@ void Copy(char* dst, size_t size, const std::string& src) {
   if (exec_error_fd < 0) ::_exit(127);
   // IMPORTANT: nothing but stdin, stdout, stderr and the passed descriptors survives.
   if (::syscall(SYS_close_range, first_free + 1, ~0U, 0) != 0) die("close fds");
+  // When the run reaches its memory limit, the kernel's OOM killer must pick the run's own
+  // processes, never its init or a warm slot's holder (which share the cgroup). Raising the
+  // score needs no privilege; children inherit it.
+  {
+    int fd = ::open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      ssize_t ignored = ::write(fd, "1000", 4);
+      (void)ignored;
+      ::close(fd);
+    }
+  }
   linux::RlimitPlan plan{ctx.have_memory_cgroup, ctx.have_pids_cgroup};
   if (linux::ApplyRlimits(req.policy.limits, plan) >= 0) die("rlimits");
   if (::chdir(req.policy.workdir.c_str()) != 0) die("chdir");

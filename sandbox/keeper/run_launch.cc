@@ -255,6 +255,11 @@ void FinishReply(const InitReport* init_report, int init_status, double start, d
     reply.disk_full = init_report->disk_full != 0;
     // A missing or oversized output file is left absent on the host; the caller checks for it
     // (PreparedProgram::Prepare reports a compile that left no binary).
+  } else if (reply.kill_cause.empty() && usage && usage->oom_killed) {
+    // init itself was chosen by the OOM killer (the run's processes are preferred, see
+    // StartProgram): the run reached its memory limit.
+    reply.started = true;
+    reply.term_signal = SIGKILL;
   } else if (reply.kill_cause.empty()) {
     // init died without a report and we did not kill it: Proctor's failure.
     if (reply.error.empty())

@@ -33,20 +33,29 @@ class Cgroup {
   virtual void Remove() = 0;
 
   // Reuse by warm slots (v1 only; the others answer false): one run at a time.
-  // Sends SIGKILL to every process in it now, without waiting; returns how many.
-  virtual int SignalAll() { return 0; }
+  // Sends SIGKILL to every process in it but `resident` (a warm slot's holder) now, without
+  // waiting; returns how many.
+  virtual int SignalAll(pid_t resident = 0) {
+    (void)resident;
+    return 0;
+  }
   // Sets the next run's limits (the cgroup is empty).
   virtual bool SetLimits(const Limits&, std::string* error) {
     *error = "cgroup reuse not supported";
     return false;
   }
-  // After a run: true when nothing of it is left (no process, no memory charged, page cache
-  // included), with the peak, CPU and event counters reset so that the next run's usage
-  // starts at zero. False with `why` when something is left (the caller may retry).
-  virtual bool ResetForReuse(std::string* why) {
+  // After a run: true when nothing of it is left (no process but `resident`, the slot's
+  // holder; no page of the run charged), with the peak, CPU and event counters reset so that
+  // the next run's usage starts at zero. False with `why` when something is left (the caller
+  // may retry).
+  virtual bool ResetForReuse(pid_t resident, std::string* why) {
+    (void)resident;
     *why = "cgroup reuse not supported";
     return false;
   }
+  // The resident holder is ready: what is charged now is its own (its root's files, its
+  // pages), not a run's.
+  virtual void NoteResidentReady() {}
   // Descriptors (opened by this, privileged, process) that a process writes "0" to in order
   // to move itself in: a warm slot's init joins without a round trip.
   virtual bool OpenJoinFiles(std::vector<int>* fds, std::string* error) {

@@ -97,13 +97,14 @@ class CgroupV1 : public Cgroup {
     return false;
   }
 
-  int SignalAll() override {
+  int SignalAll(pid_t resident) override {
     std::string procs;
     if (!ReadFileString(Dir("pids") + "/cgroup.procs", &procs)) return 0;
     std::istringstream in(procs);
     pid_t pid;
     int count = 0;
     while (in >> pid) {
+      if (pid == resident) continue;
       ::kill(pid, SIGKILL);
       ++count;
     }
@@ -132,31 +133,42 @@ class CgroupV1 : public Cgroup {
     return true;
   }
 
-  bool ResetForReuse(std::string* why) override {
+  bool ResetForReuse(pid_t resident, std::string* why) override {
     for (const char* c : kControllers) {
       std::string procs;
-      if (!ReadFileString(Dir(c) + "/cgroup.procs", &procs) ||
-          procs.find_first_not_of(" \n") != std::string::npos) {
-        *why = std::string("processes left in the ") + c + " cgroup";
+      if (!ReadFileString(Dir(c) + "/cgroup.procs", &procs)) {
+        *why = std::string("cannot read the ") + c + " cgroup's processes";
+        return false;
+      }
+      std::istringstream in(procs);
+      pid_t pid;
+      while (in >> pid) {
+        if (pid == resident) continue;
+        *why = std::string("a process is left in the ") + c + " cgroup";
         return false;
       }
     }
     const std::string mem = Dir("memory");
     std::string ignored;
-    // Pages of the run (anonymous, tmpfs, shm, page cache) must be gone; kernel objects it
-    // caused that the kernel frees later (RCU) or keeps as reclaimable caches (dentries of
-    // host paths) may stay up to kKernelSlack: the next run's limit is raised by exactly what
-    // is left, and its peak counted from there, so it gets its whole limit.
-    if (UserPages() > 0 || UsageBytes() > kKernelSlack)
-      WriteFileString(mem + "/memory.force_empty", "0", &ignored);
-    const uint64_t user = UserPages();
-    const uint64_t left = UsageBytes();
-    if (user > 0 || left > kKernelSlack) {
-      *why = std::to_string(left) + " bytes still charged to the memory cgroup (" +
-             std::to_string(user) + " of them pages)";
+    // What the run left charged: beyond what the holder had when it was ready (its root's
+    // files, its own pages; memory.stat is updated lazily, so only the exact usage counter is
+    // compared). Kernel objects the kernel frees later (RCU) or keeps as reclaimable caches,
+    // and page cache of host files the run read, may stay up to kKernelSlack; more is
+    // reclaimed, and a slot still above it is not reused. The run's tmpfs, /dev/shm and SysV
+    // memory are gone with its mount and ipc namespaces. The next run's limit is raised by
+    // exactly what is charged when it starts, and its peak counted from there: it gets its
+    // whole limit.
+    auto left = [&] {
+      const uint64_t usage = UsageBytes();
+      return usage > resident_bytes_ ? usage - resident_bytes_ : 0;
+    };
+    if (left() > kKernelSlack) WriteFileString(mem + "/memory.force_empty", "0", &ignored);
+    if (const uint64_t still = left(); still > kKernelSlack) {
+      *why = std::to_string(still) + " bytes still charged to the memory cgroup beyond the " +
+             "holder's own";
       return false;
     }
-    baseline_bytes_ = left;
+    baseline_bytes_ = UsageBytes();
     bool ok = WriteFileString(mem + "/memory.max_usage_in_bytes", "0", why) &&
               WriteFileString(mem + "/memory.failcnt", "0", why) &&
               WriteFileString(Dir("cpuacct") + "/cpuacct.usage", "0", why);
@@ -165,6 +177,8 @@ class CgroupV1 : public Cgroup {
     pids_max_base_ = ReadKeyedValue(Dir("pids") + "/pids.events", "max");
     return ok;
   }
+
+  void NoteResidentReady() override { resident_bytes_ = UsageBytes(); }
 
   bool OpenJoinFiles(std::vector<int>* fds, std::string* error) override {
     for (const char* c : kControllers) {
@@ -190,15 +204,6 @@ class CgroupV1 : public Cgroup {
   }
 
  private:
-  // Page cache, anonymous and shared memory pages charged (memory.stat, this cgroup only).
-  uint64_t UserPages() {
-    const std::string stat = Dir("memory") + "/memory.stat";
-    uint64_t total = 0;
-    for (const char* key : {"cache", "rss", "shmem", "mapped_file", "rss_huge"})
-      total += ReadKeyedValue(stat, key);
-    return total;
-  }
-
   uint64_t UsageBytes() {
     std::string text;
     if (!ReadFileString(Dir("memory") + "/memory.usage_in_bytes", &text)) return 0;
@@ -208,7 +213,8 @@ class CgroupV1 : public Cgroup {
   static constexpr const char* kControllers[] = {"memory", "pids", "cpuacct"};
   std::string run_id_;
   static constexpr uint64_t kKernelSlack = 1 << 20;
-  uint64_t baseline_bytes_ = 0;  // kernel memory still charged when the run started
+  uint64_t baseline_bytes_ = 0;  // charged when the run started (the holder's own, mostly)
+  uint64_t resident_bytes_ = 0;  // the holder's own when it was ready (root files, pages)
   uint64_t memory_bytes_ = 0;   // the limits last written (SetLimits skips equal ones)
   int max_processes_ = 0;
   uint64_t oom_kill_base_ = 0;  // event counters cannot be reset: a run's are the difference

@@ -43,7 +43,6 @@ struct RunPlan {
   bool in_process = false;
   std::vector<int> program_fds;        // closed by init once the program holds them
   std::vector<int> output_fds;         // closed by init after the copy
-  const std::vector<int>* cgroup_join = nullptr;
   int socket = -1;
   int exec_error_fd = -1;              // set by init just before its fork
 };
@@ -97,9 +96,6 @@ int WarmInit(void* arg) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   ::prctl(PR_SET_DUMPABLE, 0);
   ::prctl(PR_SET_NAME, "proctor-init");
-  // Into the slot's cgroup before anything of the run exists: the program inherits it.
-  for (int fd : *plan.cgroup_join)
-    if (::write(fd, "0", 1) != 1) InitFailed(plan, "join cgroup", errno, "");
   linux::RunSpaceError space;
   if (!linux::MountRunSpace(plan.space, &space))
     InitFailed(plan, space.stage, space.err, space.detail);
@@ -208,7 +204,6 @@ void RunOne(const SlotSetup& setup, const std::string& message, const std::vecto
     plan->end.outputs = outputs;
     plan->end.program = req.argv.empty() ? "" : req.argv[0].c_str();
     plan->in_process = setup.in_process != nullptr && setup.in_process->accepts(req);
-    plan->cgroup_join = &setup.cgroup_join;
     plan->socket = setup.socket;
     g_plan = plan.get();
     pid_t init = CloneInit(plan.get(), stack_top);
@@ -227,9 +222,7 @@ void RunOne(const SlotSetup& setup, const std::string& message, const std::vecto
     g_plan = nullptr;
   }
   // Whatever of the run is still open (init was killed before closing it) goes now.
-  std::vector<int> keep = setup.cgroup_join;
-  keep.push_back(setup.socket);
-  keeper::CloseAllExcept(keep);
+  keeper::CloseAllExcept({setup.socket});
   ScrubPlan(*plan);
   end.loopback_down = LoopbackDown() ? 1 : 0;
   Send(setup.socket, &end, sizeof end);
@@ -247,9 +240,14 @@ void SlotHolderMain(const SlotSetup& setup) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   ::prctl(PR_SET_DUMPABLE, 0);
   ::prctl(PR_SET_NAME, "proctor-slot");
-  std::vector<int> keep = setup.cgroup_join;
-  keep.push_back(setup.socket);
-  keeper::CloseAllExcept(keep);
+  // The holder lives in the slot's cgroup, so every run starts there without being moved:
+  // moving a process takes the cgroup threadgroup lock for writing, an RCU grace period
+  // (milliseconds) whenever no other move happened in the last few.
+  for (int fd : setup.cgroup_join) {
+    if (::write(fd, "0", 1) != 1) ::_exit(1);  // the zygote sees the slot end, and says why
+    ::close(fd);
+  }
+  keeper::CloseAllExcept({setup.socket});
   if (setup.argv0 != nullptr) {
     // Every run's init shares this memory: /proc/1/cmdline reads "init".
     size_t n = std::strlen(setup.argv0);

@@ -223,7 +223,7 @@ void SlotPool::Build(const KeeperRequest& like) {
     if (!slot->cgroup) return fail("cgroup: " + error);
     if (!slot->cgroup->OpenJoinFiles(&setup.cgroup_join, &error)) return fail("cgroup: " + error);
     std::string why;
-    slot->cgroup->ResetForReuse(&why);  // the event counters' baselines
+    slot->cgroup->ResetForReuse(0, &why);  // the event counters' baselines
   }
   ::mkdir("/run/proctor", 0755);
   if (::mkdir(linux::kNewRootMountPoint, 0755) != 0 && errno != EEXIST)
@@ -265,7 +265,9 @@ void SlotPool::MarkBroken(const std::string& shape, const std::string& why) {
 
 void SlotPool::Dispatch(Slot& slot, std::unique_ptr<SlotRun> run) {
   std::string error;
-  if (slot.cgroup && !slot.cgroup->SetLimits(run->header.policy.limits, &error)) {
+  Limits limits = run->header.policy.limits;
+  limits.max_processes += 1;  // the holder, which lives in the slot's cgroup
+  if (slot.cgroup && !slot.cgroup->SetLimits(limits, &error)) {
     FailRun(std::move(run), "cgroup: " + error);
     Destroy(slot, "cgroup limits");
     return;
@@ -315,6 +317,7 @@ void SlotPool::OnMessage(Slot& slot, const std::string& message) {
   const char tag = message.empty() ? '\0' : message[0];
   if (tag == 'R' && slot.state == State::kBuilding) {
     slot.mounts = CountLines("/proc/" + std::to_string(slot.holder) + "/mountinfo");
+    if (slot.cgroup) slot.cgroup->NoteResidentReady();
     slot.state = State::kReady;
     DispatchQueued();
   } else if (tag == 'E' && slot.state == State::kBuilding) {
@@ -364,7 +367,7 @@ bool SlotPool::Verify(Slot& slot, std::string* problem) {
   }
   *problem = SocketLeft(slot.holder);
   if (!problem->empty()) return false;
-  return !slot.cgroup || slot.cgroup->ResetForReuse(problem);
+  return !slot.cgroup || slot.cgroup->ResetForReuse(slot.holder, problem);
 }
 
 void SlotPool::Destroy(Slot& slot, const std::string& why) {
@@ -398,7 +401,8 @@ void SlotPool::KillRun(Slot& slot, const char* cause) {
   }
   // init is pid 1 of the run: killing it ends every process of the run.
   if (slot.cgroup) {
-    slot.kill_pending = slot.cgroup->SignalAll() == 0;  // init has not joined yet: retry
+    // The holder lives in the slot's cgroup too (so that runs start there without moving).
+    slot.kill_pending = slot.cgroup->SignalAll(slot.holder) == 0;  // not started yet: retry
   } else {
     Destroy(slot, "killed without a cgroup to find its processes");
   }
