@@ -958,15 +958,16 @@ class Bench:
         sandbox). What a fork-per-run grader can reach here: the floor a missed target is
         shown against. Returns {id: Row}; {} with a note when cell.py is not there."""
         script = os.path.join(self.args.floor, "cell.py")
+        modes = (("F1", "plain", "fork of a warm python3 per run, no namespaces"),
+                 ("F2", "cell-pid-mnt", "plus pid, ipc, mount ns and a tmpfs per run (user, net, "
+                                        "uts once)"))
         if not os.path.exists(script):
             self.notes.append(f"F1/F2 (floor): not measured, {script} not present "
                               f"(`--floor DIR` or $PROCTOR_SHARED_DIR)")
-            return {}
+            modes = ()
         instances = min(self.jobs, os.cpu_count() or 1)
         out = {}
-        for rid, mode, what in (("F1", "plain", "fork of a warm python3 per run, no namespaces"),
-                                ("F2", "cell-pid-mnt", "plus pid, ipc, mount ns and a tmpfs per "
-                                                       "run (user, net, uts once)")):
+        for rid, mode, what in modes:
             log(f"{rid} floor: cell.py {mode}, {n} runs x {instances} at a time")
             cpu0 = children_cpu()
             procs = [start([PYTHON, "-I", "-S", script, he_src, mode, str(n)],
@@ -998,7 +999,43 @@ class Bench:
             r.rewards = f"{r.n}/{r.n} pass (not graded: exit 0)"
             self.rows.append(r)
             out[rid] = r
-        if out:
+        # F3: Proctor's own two runner processes per grading, no sandbox (bench/runner_floor.py,
+        # always present): the floor of this grading design, which G1 and L1 are bounded by.
+        script3 = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runner_floor.py")
+        log(f"F3 floor: runner_floor.py, {n} gradings x {instances} at a time")
+        cpu0 = children_cpu()
+        procs = [start([PYTHON, "-I", "-S", script3, he_src, str(n)], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL, text=True) for _ in range(instances)]
+        runs3 = []
+        for p in procs:
+            text, _ = p.communicate(timeout=600)
+            _started.remove(p)
+            m = re.search(r"p50 ([\d.]+) ms\s+p99 ([\d.]+) ms\s+(\d+)/s sequential\s+passed "
+                          r"(\d+)/", text)
+            if p.returncode != 0 or not m:
+                runs3 = None
+                self.notes.append(f"F3 (floor, runner_floor.py): failed (exit {p.returncode}): "
+                                  f"{text.strip()[-300:]}")
+                break
+            runs3.append(tuple(float(x) for x in m.groups()))
+        if runs3:
+            r = Row("F3", "floor: Proctor's two runners per grading (unit_runner + call_runner, "
+                          "pipes), forked from a warm python3, no sandbox", n * len(runs3))
+            r.seconds = r.n / sum(x[2] for x in runs3)
+            r.fixed_pct = (max(x[0] for x in runs3) / 1000, max(x[1] for x in runs3) / 1000)
+            r.cpu = children_cpu() - cpu0
+            r.tests, r.cores, r.baseline = r.n, len(runs3), b1
+            passed3 = int(sum(x[3] for x in runs3))
+            r.rewards = f"{passed3}/{r.n} pass"
+            self.rows.append(r)
+            out["F3"] = r
+            self.notes.append("F3: bench/runner_floor.py: each canonical HumanEval program graded "
+                              "by Proctor's own runner scripts (the harness with the tests, the "
+                              "solution serving calls over two pipes), both forked from one warm "
+                              "python3 with the runners' modules imported, as in the fork server; "
+                              "no namespaces, cgroup, seccomp or root. The unsandboxed cost of "
+                              "this grading design: what G1 and L1 can at best reach.")
+        if "F1" in out or "F2" in out:
             self.notes.append("F1/F2: the floor from ../shared/floor/cell.py (no sandbox: no "
                               "cgroup, seccomp, credentials or minimal root); subs/s is the sum "
                               "of the instances' own loop rates, p50/p99 the worst instance's.")
@@ -1057,19 +1094,20 @@ class Bench:
         t = self.targets
         b1, g1, s1, l1, r1 = self.b1, self.g1, self.s1, self.l1, self.r1
         c1, c3, o1, gb1, gb2 = self.c1, self.c3, self.o1, self.cpp_base["GB1"], self.cpp_base["GB2"]
-        f1, f2 = self.floor.get("F1"), self.floor.get("F2")
+        f1, f2, f3 = self.floor.get("F1"), self.floor.get("F2"), self.floor.get("F3")
 
         def add(issue, target, measured, ok, short="", floor="—"):
             verdict = "met" if ok else "**missed**" + (f" ({short})" if short else "")
             t.append((issue, target, measured, floor, verdict))
 
         def rate_floor():
-            parts = [f"{f.id} {f.rate:.0f}/s = {f.rate / b1.rate:.1f}x B1" for f in (f1, f2) if f]
+            parts = [f"{f.id} {f.rate:.0f}/s = {f.rate / b1.rate:.1f}x B1" for f in (f1, f2, f3)
+                     if f]
             return "; ".join(parts) or "not measured"
 
         def lat_floor():
             parts = [f"{f.id} p50 {f.pct(.5) * 1000:.2f} ms, p99 {f.pct(.99) * 1000:.2f} ms"
-                     for f in (f1, f2) if f]
+                     for f in (f1, f2, f3) if f]
             return "; ".join(parts) or "not measured"
 
         def times(row, base, need, label):
