@@ -24,7 +24,7 @@ struct InitReport {
 struct ProgramSetupFailure {
   int err = 0;
   int exec = 0;          // 1: execve failed; 0: a setup step (stage) failed
-  char stage[32] = {};
+  char stage[48] = {};   // e.g. "credentials: setresuid"; reported as "program setup: <stage>"
 };
 
 }  // namespace proctor::sandbox::keeper

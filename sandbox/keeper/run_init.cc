@@ -29,6 +29,13 @@ void Copy(char* dst, size_t size, const std::string& src) {
   dst[size - 1] = '\0';
 }
 
+// Appends `src` to the NUL-terminated `dst` of `size` bytes, truncating. Async-signal-safe.
+void AppendText(char* dst, size_t size, const char* src) {
+  size_t n = std::strlen(dst);
+  while (*src != '\0' && n + 1 < size) dst[n++] = *src++;
+  dst[n] = '\0';
+}
+
 [[noreturn]] void Report(int fd, const InitReport& report) {
   ssize_t ignored = ::write(fd, &report, sizeof report);
   (void)ignored;
@@ -48,10 +55,16 @@ void Copy(char* dst, size_t size, const std::string& src) {
 
 [[noreturn]] void StartProgram(const InitContext& ctx, const KeeperRequest& req, bool in_process,
                                char* const argv[], char* const envp[], int exec_error_fd) {
-  auto die = [&](const char* stage) {
+  // `step`, when given, is the failing part of `stage` ("credentials" "setresuid"). No
+  // allocation: this is a forked child of a possibly multi-threaded image.
+  auto die = [&](const char* stage, const char* step = nullptr) {
     ProgramSetupFailure failure;
     failure.err = errno;
-    std::strncpy(failure.stage, stage, sizeof failure.stage - 1);
+    AppendText(failure.stage, sizeof failure.stage, stage);
+    if (step != nullptr) {
+      AppendText(failure.stage, sizeof failure.stage, ": ");
+      AppendText(failure.stage, sizeof failure.stage, step);
+    }
     ssize_t ignored = ::write(exec_error_fd, &failure, sizeof failure);
     (void)ignored;
     ::_exit(127);
@@ -100,9 +113,11 @@ void Copy(char* dst, size_t size, const std::string& src) {
     }
   }
   linux::RlimitPlan plan{ctx.have_memory_cgroup, ctx.have_pids_cgroup};
-  if (linux::ApplyRlimits(req.policy.limits, plan) >= 0) die("rlimits");
+  if (int resource = linux::ApplyRlimits(req.policy.limits, plan); resource >= 0)
+    die("rlimits", linux::RlimitName(resource));
   if (::chdir(req.policy.workdir.c_str()) != 0) die("chdir");
-  if (linux::DropPrivileges(req.sandbox_uid, req.sandbox_uid) != nullptr) die("credentials");
+  if (const char* step = linux::DropPrivileges(req.sandbox_uid, req.sandbox_uid))
+    die("credentials", step);
   if (req.layers.seccomp && linux::InstallSeccompProgram(*ctx.seccomp) != 0) die("seccomp");
   if (in_process) {
     ::close(exec_error_fd);  // "started": init stops waiting for an exec error
@@ -113,7 +128,7 @@ void Copy(char* dst, size_t size, const std::string& src) {
   ProgramSetupFailure failure;
   failure.err = errno;
   failure.exec = 1;
-  std::strncpy(failure.stage, "exec", sizeof failure.stage - 1);
+  AppendText(failure.stage, sizeof failure.stage, "exec");
   ssize_t ignored = ::write(exec_error_fd, &failure, sizeof failure);
   (void)ignored;
   ::_exit(127);

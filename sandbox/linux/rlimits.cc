@@ -18,6 +18,24 @@ int Set(int resource, rlim_t value) {
 
 }  // namespace
 
+const char* RlimitName(int resource) {
+  switch (resource) {
+    case RLIMIT_CPU: return "RLIMIT_CPU";
+    case RLIMIT_NOFILE: return "RLIMIT_NOFILE";
+    case RLIMIT_FSIZE: return "RLIMIT_FSIZE";
+    case RLIMIT_STACK: return "RLIMIT_STACK";
+    case RLIMIT_CORE: return "RLIMIT_CORE";
+    case RLIMIT_MEMLOCK: return "RLIMIT_MEMLOCK";
+    case RLIMIT_MSGQUEUE: return "RLIMIT_MSGQUEUE";
+    case RLIMIT_NICE: return "RLIMIT_NICE";
+    case RLIMIT_RTPRIO: return "RLIMIT_RTPRIO";
+    case RLIMIT_SIGPENDING: return "RLIMIT_SIGPENDING";
+    case RLIMIT_AS: return "RLIMIT_AS";
+    case RLIMIT_NPROC: return "RLIMIT_NPROC";
+    default: return "rlimit";
+  }
+}
+
 int ApplyRlimits(const Limits& limits, const RlimitPlan& plan) {
   // RLIMIT_CPU is a per-process backstop: the keeper enforces the run's total from the cgroup.
   const rlim_t cpu = static_cast<rlim_t>(std::ceil(limits.cpu_seconds)) + 1;

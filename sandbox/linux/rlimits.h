@@ -13,4 +13,8 @@ struct RlimitPlan {
 // Applies every limit; returns the failing resource number or -1. Async-signal-safe.
 int ApplyRlimits(const Limits& limits, const RlimitPlan& plan);
 
+// "RLIMIT_NOFILE" for RLIMIT_NOFILE, ...; "rlimit" for a number it does not know. Static
+// storage, async-signal-safe.
+const char* RlimitName(int resource);
+
 }  // namespace proctor::sandbox::linux

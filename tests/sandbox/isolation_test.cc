@@ -1,14 +1,17 @@
 // Each isolation layer, proven by a tiny program run through the real sandbox: what it can see,
 // which calls kill it, which limits stop it, and that nothing of a run outlives it.
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -395,6 +398,32 @@ TEST_P(IsolationTest, MissingProgramIsSandboxErrorNotTheProgramsFault) {
   Result r = sandbox()->Run(spec);
   EXPECT_EQ(r.status, Status::kSandboxError);
   EXPECT_NE(r.error.find("No such file"), std::string::npos) << r.error;
+}
+
+// A step of the program's own set-up (after init forked it, before exec) that fails is
+// Proctor's failure, and the error names the step and its errno. The program's process places
+// stdin, stdout, stderr and the passed descriptors at 0, 1, 2, 3, ..., at most 64 of them.
+TEST_P(IsolationTest, AFailedSetupStepOfTheProgramsProcessIsNamedInTheError) {
+  std::vector<int> fds;
+  for (int i = 0; i < 62; ++i) fds.push_back(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  ASSERT_EQ(std::count(fds.begin(), fds.end(), -1), 0);
+  Limits limits;
+  limits.open_files = 128;  // room for the 64, and for python3 to load its libraries
+  RunSpec spec =
+      PythonCodeSpec("import os\nprint(len(os.listdir('/proc/self/fd')))\n", limits);
+  spec.pass_fds.assign(fds.begin(), fds.begin() + 61);  // 64 in all: the most there may be
+  Result fits = sandbox()->Run(spec);
+  spec.pass_fds = fds;  // one too many
+  Result too_many = sandbox()->Run(spec);
+  for (int fd : fds) ::close(fd);
+
+  EXPECT_EQ(fits.status, Status::kOk) << fits.error << fits.stderr_data;
+  EXPECT_EQ(fits.stdout_data, "65\n");  // 0..63 and listdir's own
+  EXPECT_EQ(too_many.status, Status::kSandboxError) << too_many.stdout_data;
+  EXPECT_NE(too_many.error.find(std::string("program setup: too many descriptors: ") +
+                                std::strerror(EMFILE)),
+            std::string::npos)
+      << too_many.error;
 }
 
 TEST_P(IsolationTest, CompileErrorIsReportedWithTheCompilersMessage) {
