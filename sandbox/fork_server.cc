@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "sandbox/linux/unique_fd.h"
 #include "sandbox/policy.h"
 #include "sandbox/zygote/control_channel.h"
 
@@ -52,11 +53,12 @@ bool ForkServer::EnsureStartedLocked(std::string* error) {
     *error = std::string("socketpair: ") + std::strerror(errno);
     return false;
   }
+  linux::UniqueFd ours(pair[0]), theirs(pair[1]);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, pair[1], zygote::kControlFd);
+  posix_spawn_file_actions_adddup2(&actions, theirs.get(), zygote::kControlFd);
   // The interpreter starts in the default policy's environment (its locale decides the
   // encoding of every run's stdio); runs then get their own os.environ.
   std::vector<std::string> env_strings;
@@ -77,26 +79,24 @@ bool ForkServer::EnsureStartedLocked(std::string* error) {
   pid_t pid = -1;
   int rc = ::posix_spawn(&pid, path_.c_str(), &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
-  ::close(pair[1]);
+  theirs.reset();
   if (rc != 0) {
-    ::close(pair[0]);
     *error = "spawn " + path_ + ": " + std::strerror(rc);
     return false;
   }
-  pollfd pfd = {pair[0], POLLIN, 0};
+  pollfd pfd = {ours.get(), POLLIN, 0};
   std::string message;
   std::vector<int> fds;
   if (::poll(&pfd, 1, kStartTimeoutMs) != 1 ||
-      zygote::ReceiveMessage(pair[0], &message, &fds) != 0 || message != "R") {
+      zygote::ReceiveMessage(ours.get(), &message, &fds) != 0 || message != "R") {
     for (int fd : fds) ::close(fd);
-    ::close(pair[0]);
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);
     *error = "zygote did not start" +
              (message.size() > 1 && message[0] == 'E' ? ": " + message.substr(1) : "");
     return false;
   }
-  socket_ = pair[0];
+  socket_ = ours.release();
   pid_ = pid;
   return true;
 }

@@ -15,6 +15,7 @@
 #include "sandbox/classify.h"
 #include "sandbox/keeper/run_launch.h"
 #include "sandbox/linux/cgroup.h"
+#include "sandbox/linux/unique_fd.h"
 #include "sandbox/process_v2.h"
 #include "sandbox/sandbox.h"
 
@@ -79,23 +80,21 @@ class RunOp : public std::enable_shared_from_this<RunOp> {
     request_.pass_fds = static_cast<int>(spec_.pass_fds.size());
     if (fork_server_ != nullptr) return StartInZygote();
 
-    int req_fd = ::memfd_create("proctor-request", MFD_CLOEXEC);
-    if (req_fd < 0) return FailEarly(std::string("memfd_create: ") + std::strerror(errno));
+    linux::UniqueFd req_fd(::memfd_create("proctor-request", MFD_CLOEXEC));
+    if (!req_fd) return FailEarly(std::string("memfd_create: ") + std::strerror(errno));
     std::string encoded = EncodeRequest(request_);
-    if (::write(req_fd, encoded.data(), encoded.size()) != static_cast<ssize_t>(encoded.size()) ||
-        ::lseek(req_fd, 0, SEEK_SET) != 0) {
-      ::close(req_fd);
+    if (::write(req_fd.get(), encoded.data(), encoded.size()) !=
+            static_cast<ssize_t>(encoded.size()) ||
+        ::lseek(req_fd.get(), 0, SEEK_SET) != 0)
       return FailEarly(std::string("writing keeper request: ") + std::strerror(errno));
-    }
-    int reply_pipe[2];
-    if (::pipe2(reply_pipe, O_CLOEXEC) != 0) {
-      ::close(req_fd);
+    linux::UniqueFd reply_read, reply_write;
+    if (!linux::MakePipe(O_CLOEXEC, &reply_read, &reply_write))
       return FailEarly(std::string("pipe: ") + std::strerror(errno));
-    }
-    reply_.assign(reply_pipe[0]);
+    reply_.assign(reply_read.release());
 
     static const char* const kEmptyEnv[] = {nullptr};
-    KeeperFds fds{{{kKeeperRequestFd, req_fd}, {kKeeperReplyFd, reply_pipe[1]}}, kEmptyEnv};
+    KeeperFds fds{{{kKeeperRequestFd, req_fd.get()}, {kKeeperReplyFd, reply_write.get()}},
+                  kEmptyEnv};
     for (size_t i = 0; i < spec_.pass_fds.size(); ++i)
       fds.map.push_back({kKeeperPassFdBase + static_cast<int>(i), spec_.pass_fds[i]});
 
@@ -104,8 +103,8 @@ class RunOp : public std::enable_shared_from_this<RunOp> {
     proc_.emplace(bp::default_process_launcher()(
         ex_, ec, keeper_, std::vector<std::string>{},
         bp::process_stdio{nullptr, out_, err_}, fds));
-    ::close(req_fd);
-    ::close(reply_pipe[1]);
+    req_fd.reset();  // the keeper holds its own copies now
+    reply_write.reset();
     if (ec) return FailEarly("spawn " + keeper_ + ": " + ec.message());
 
     auto self = shared_from_this();
@@ -124,63 +123,41 @@ class RunOp : public std::enable_shared_from_this<RunOp> {
   void StartInZygote() {
     pending_ = kPendingOps - 1;
     std::string error;
-    std::vector<int> fds;
-    auto close_all = [&] {
-      for (int fd : fds) ::close(fd);
-    };
-    int request_fd = ::memfd_create("proctor-request", MFD_CLOEXEC);
-    if (request_fd < 0) return FailEarly(std::string("memfd_create: ") + std::strerror(errno));
-    fds.push_back(request_fd);
+    // What the zygote gets, in its order; closed here on every path (it gets its own copies).
+    std::vector<linux::UniqueFd> fds;
+    linux::UniqueFd request_fd(::memfd_create("proctor-request", MFD_CLOEXEC));
+    if (!request_fd) return FailEarly(std::string("memfd_create: ") + std::strerror(errno));
     const std::string encoded = EncodeRequest(request_);
-    if (::write(request_fd, encoded.data(), encoded.size()) !=
-        static_cast<ssize_t>(encoded.size())) {
-      close_all();
+    if (::write(request_fd.get(), encoded.data(), encoded.size()) !=
+        static_cast<ssize_t>(encoded.size()))
       return FailEarly(std::string("writing run request: ") + std::strerror(errno));
+    fds.push_back(std::move(request_fd));
+    linux::UniqueFd stdin_fd(keeper::MakeReadOnlyMemfd(spec_.policy.stdin_data, &error));
+    if (!stdin_fd) return FailEarly("stdin: " + error);
+    fds.push_back(std::move(stdin_fd));
+    for (asio::readable_pipe* ours : {&out_, &err_, &reply_}) {
+      linux::UniqueFd read_end, write_end;
+      if (!linux::MakePipe(O_CLOEXEC, &read_end, &write_end))
+        return FailEarly(std::string("pipe: ") + std::strerror(errno));
+      ours->assign(read_end.release());
+      fds.push_back(std::move(write_end));
     }
-    int stdin_fd = keeper::MakeReadOnlyMemfd(spec_.policy.stdin_data, &error);
-    if (stdin_fd < 0) {
-      close_all();
-      return FailEarly("stdin: " + error);
-    }
-    fds.push_back(stdin_fd);
-    int out[2], err[2], reply[2];
-    if (::pipe2(out, O_CLOEXEC) != 0) {
-      close_all();
-      return FailEarly(std::string("pipe: ") + std::strerror(errno));
-    }
-    out_.assign(out[0]);
-    fds.push_back(out[1]);
-    if (::pipe2(err, O_CLOEXEC) != 0) {
-      close_all();
-      return FailEarly(std::string("pipe: ") + std::strerror(errno));
-    }
-    err_.assign(err[0]);
-    fds.push_back(err[1]);
-    if (::pipe2(reply, O_CLOEXEC) != 0) {
-      close_all();
-      return FailEarly(std::string("pipe: ") + std::strerror(errno));
-    }
-    reply_.assign(reply[0]);
-    fds.push_back(reply[1]);
     for (const FileOut& o : spec_.policy.outputs) {
-      int fd = ::open(o.host_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                      0644);
-      if (fd < 0) {
-        error = "create output " + o.host_path + ": " + std::strerror(errno);
-        close_all();
-        return FailEarly(error);
-      }
-      fds.push_back(fd);
+      linux::UniqueFd fd(::open(o.host_path.c_str(),
+                                O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+      if (!fd) return FailEarly("create output " + o.host_path + ": " + std::strerror(errno));
+      fds.push_back(std::move(fd));
     }
     // Only the header reaches the zygote itself: no file contents, no stdin.
     KeeperRequest header = request_;
     header.policy.files.clear();
     header.policy.stdin_data.clear();
-    std::vector<int> sent = fds;
+    std::vector<int> sent;
+    for (const linux::UniqueFd& fd : fds) sent.push_back(fd.get());
     sent.insert(sent.end(), spec_.pass_fds.begin(), spec_.pass_fds.end());
     start_ = std::chrono::steady_clock::now();
     bool ok = fork_server_->Submit(header, sent, &error);
-    close_all();  // the zygote holds its own copies now
+    fds.clear();  // the zygote holds its own copies now
     if (!ok) {
       out_.close();
       err_.close();

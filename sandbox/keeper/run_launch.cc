@@ -17,6 +17,7 @@
 #include "sandbox/keeper/init_report.h"
 #include "sandbox/linux/credentials.h"
 #include "sandbox/linux/mounts.h"
+#include "sandbox/linux/unique_fd.h"
 
 namespace proctor::sandbox::keeper {
 namespace {
@@ -39,23 +40,22 @@ void CloseAllExcept(std::vector<int> keep) {
 
 // A read-only descriptor holding `data`, so the program can neither block us nor modify it.
 int MakeReadOnlyMemfd(const std::string& data, std::string* error) {
-  int fd = ::memfd_create("proctor-stdin", MFD_CLOEXEC);
-  if (fd < 0) {
+  linux::UniqueFd fd(::memfd_create("proctor-stdin", MFD_CLOEXEC));
+  if (!fd) {
     *error = Errno("memfd_create");
     return -1;
   }
   size_t done = 0;
   while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    ssize_t n = ::write(fd.get(), data.data() + done, data.size() - done);
     if (n <= 0) {
       *error = Errno("write stdin");
       return -1;
     }
     done += static_cast<size_t>(n);
   }
-  std::string self = "/proc/self/fd/" + std::to_string(fd);
+  std::string self = "/proc/self/fd/" + std::to_string(fd.get());
   int ro = ::open(self.c_str(), O_RDONLY | O_CLOEXEC);
-  ::close(fd);
   if (ro < 0) *error = Errno("reopen stdin read-only");
   return ro;
 }
@@ -79,21 +79,18 @@ bool RunLaunch::Start(const KeeperRequest& header, LaunchIo io,
                       const linux::SeccompProgram* seccomp, const InProcessProgram* in_process,
                       char* argv0) {
   header_ = header;
-  std::vector<int> owned = io.pass_fds;
-  owned.insert(owned.end(), io.output_fds.begin(), io.output_fds.end());
+  // The run's descriptors: closed here on every path (init holds its own copies by number).
+  std::vector<linux::UniqueFd> owned;
+  for (const std::vector<int>* fds : {&io.pass_fds, &io.output_fds})
+    for (int fd : *fds) owned.emplace_back(fd);
   for (int fd : {io.stdin_fd, io.stdout_fd, io.stderr_fd, io.request_memfd})
-    if (fd >= 0) owned.push_back(fd);
-  auto close_owned = [&] {
-    for (int fd : owned) ::close(fd);
-    owned.clear();
-  };
+    if (fd >= 0) owned.emplace_back(fd);
 
   std::string error;
   if (!header.layers.cgroup_version.empty()) {
     cgroup_ = linux::CreateCgroup(header.layers.cgroup_version, header.layers.cgroup_v2_parent,
                                   header.run_id, header.policy.limits, &error);
     if (!cgroup_) {
-      close_owned();
       Fail("cgroup: " + error);
       return false;
     }
@@ -101,21 +98,13 @@ bool RunLaunch::Start(const KeeperRequest& header, LaunchIo io,
   if (header.layers.mount_ns) {
     ::mkdir("/run/proctor", 0755);
     if (::mkdir(linux::kNewRootMountPoint, 0755) != 0 && errno != EEXIST) {
-      close_owned();
       Fail(Errno(std::string("mkdir ") + linux::kNewRootMountPoint));
       return false;
     }
   }
-  int go[2], report[2];
-  if (::pipe2(go, O_CLOEXEC) != 0) {
-    close_owned();
-    Fail(Errno("pipe"));
-    return false;
-  }
-  if (::pipe2(report, O_CLOEXEC) != 0) {
-    ::close(go[0]);
-    ::close(go[1]);
-    close_owned();
+  linux::UniqueFd go_read, go_write, report_read, report_write;
+  if (!linux::MakePipe(O_CLOEXEC, &go_read, &go_write) ||
+      !linux::MakePipe(O_CLOEXEC, &report_read, &report_write)) {
     Fail(Errno("pipe"));
     return false;
   }
@@ -131,22 +120,22 @@ bool RunLaunch::Start(const KeeperRequest& header, LaunchIo io,
   start_ = MonotonicNow();
   init_ = static_cast<pid_t>(::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr));
   if (init_ < 0) {
-    for (int fd : {go[0], go[1], report[0], report[1]}) ::close(fd);
-    close_owned();
     Fail(Errno("clone"));
     return false;
   }
   if (init_ == 0) {
-    std::vector<int> keep = owned;
-    keep.push_back(go[0]);
-    keep.push_back(report[1]);
+    // init (a copy of this process): RunInit never returns, so no destructor runs here.
+    std::vector<int> keep;
+    for (const linux::UniqueFd& fd : owned) keep.push_back(fd.get());
+    keep.push_back(go_read.get());
+    keep.push_back(report_write.get());
     CloseAllExcept(keep);
     InitContext ctx;
     ctx.request = &header_;
     ctx.request_memfd = io.request_memfd;
     ctx.seccomp = seccomp;
-    ctx.go_fd = go[0];
-    ctx.report_fd = report[1];
+    ctx.go_fd = go_read.get();
+    ctx.report_fd = report_write.get();
     ctx.stdin_fd = io.stdin_fd;
     ctx.stdout_fd = io.stdout_fd;
     ctx.stderr_fd = io.stderr_fd;
@@ -158,15 +147,15 @@ bool RunLaunch::Start(const KeeperRequest& header, LaunchIo io,
     ctx.argv0 = argv0;
     RunInit(ctx);
   }
-  ::close(go[0]);
-  ::close(report[1]);
-  report_fd_ = report[0];
-  close_owned();
+  go_read.reset();
+  report_write.reset();
+  report_fd_ = report_read.release();
+  owned.clear();
 
   auto abort_start = [&](const std::string& message) {
     Kill("request");
     ::waitpid(init_, nullptr, __WALL);
-    ::close(go[1]);
+    go_write.reset();
     ::close(report_fd_);
     report_fd_ = -1;
     init_ = -1;
@@ -177,9 +166,8 @@ bool RunLaunch::Start(const KeeperRequest& header, LaunchIo io,
     return abort_start("user namespace id map: " + error);
   if (cgroup_ && !cgroup_->AddProcess(init_, &error)) return abort_start("cgroup: " + error);
   char byte = 1;
-  if (::write(go[1], &byte, 1) != 1) return abort_start(Errno("start init"));
-  ::close(go[1]);
-  return true;
+  if (::write(go_write.get(), &byte, 1) != 1) return abort_start(Errno("start init"));
+  return true;  // go_write closes here
 }
 
 void RunLaunch::Kill(const char* cause) {
