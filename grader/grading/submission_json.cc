@@ -53,6 +53,22 @@ bool IsBodyKey(const std::string& key) {
   return key == "code" || key == "completion" || key == "messages" || key == "extract";
 }
 
+bool IsCarriedKey(const std::string& key) { return key == "id" || key == "meta"; }
+
+std::optional<BodyError> ReadCarriedKeys(const nlohmann::json& object, nlohmann::json* out) {
+  if (object.contains("id")) {
+    const nlohmann::json& id = object["id"];
+    if (!id.is_string() && !id.is_number_integer()) {
+      std::string given = id.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      if (given.size() > 80) given = given.substr(0, 80) + "...";
+      return BodyError{"id", "\"id\" must be a string or an integer, not " + given};
+    }
+    (*out)["id"] = id;
+  }
+  if (object.contains("meta")) (*out)["meta"] = object["meta"];
+  return std::nullopt;
+}
+
 std::optional<ExtractMode> ReadExtractMode(const nlohmann::json& value, std::string* error) {
   std::optional<ExtractMode> mode;
   if (value.is_string()) mode = ExtractModeFromName(value.get<std::string>());

@@ -33,6 +33,17 @@ std::optional<BodyError> ReadSubmissionBody(const nlohmann::json& object,
 // An "extract" value: a string naming a mode. nullopt with *error otherwise.
 std::optional<ExtractMode> ReadExtractMode(const nlohmann::json& value, std::string* error);
 
+// Keys a caller may add beside a submission that are never graded but carried through, as
+// given, to its result (docs/results.md): "id" (a string or an integer, names the result and
+// its JUnit test case) and "meta" (any JSON value). No other unknown key is carried: a typo
+// of a submission key ("extarct") must stay an error, not silently change the grading. Only
+// callers that opt in use these (`proctor grade`); the server's params are unchanged.
+bool IsCarriedKey(const std::string& key);
+
+// Copies the carried keys present in `object` into *out (a JSON object, key by key).
+// BodyError{"id", ...} when "id" is neither a string nor an integer.
+std::optional<BodyError> ReadCarriedKeys(const nlohmann::json& object, nlohmann::json* out);
+
 // A key equal for two submissions exactly when they would be graded the same way.
 std::string SubmissionKey(const Submission& s);
 
