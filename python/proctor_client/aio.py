@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from . import protocol as p
-from .errors import MESSAGE_TOO_LARGE, ConnectionClosed, MessageTooLarge, ProctorError
+from .errors import (MESSAGE_TOO_LARGE, ConnectionClosed, MessageTooLarge, ProctorError,
+                     Unreachable)
 
 log = logging.getLogger("proctor_client")
 
@@ -111,7 +112,7 @@ class AsyncProctorClient(AsyncMethods):
                     self.host, self.port, limit=p.MAX_LINE_BYTES)
         except OSError as error:
             where = self.unix_path if self.unix_path is not None else f"{self.host}:{self.port}"
-            raise ConnectionClosed(f"cannot connect to Proctor at {where}: {error}") from error
+            raise Unreachable(f"cannot connect to Proctor at {where}: {error}") from error
         self._failure = None
         self._write_lock = asyncio.Lock()
         self._read_task = asyncio.get_running_loop().create_task(self._read_loop())
@@ -335,5 +336,5 @@ class AsyncProctorPool(AsyncMethods):
                     self.clients[i] = replacement
             live = [c for c in self.clients if not c.closed]
             if not live:
-                raise ConnectionClosed("no live connection to the Proctor server")
+                raise Unreachable("no live connection to the Proctor server")
             return min(live, key=lambda c: c.in_flight)

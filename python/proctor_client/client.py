@@ -22,7 +22,8 @@ import time
 from typing import Any, Deque, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from . import protocol as p
-from .errors import MESSAGE_TOO_LARGE, ConnectionClosed, MessageTooLarge, ProctorError
+from .errors import (MESSAGE_TOO_LARGE, ConnectionClosed, MessageTooLarge, ProctorError,
+                     Unreachable)
 
 log = logging.getLogger("proctor_client")
 
@@ -296,7 +297,7 @@ def _connect(host: str, port: int, unix_path: Optional[str],
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     except OSError as error:
         where = unix_path if unix_path is not None else f"{host}:{port}"
-        raise ConnectionClosed(f"cannot connect to Proctor at {where}: {error}") from error
+        raise Unreachable(f"cannot connect to Proctor at {where}: {error}") from error
     sock.settimeout(None)
     return sock
 

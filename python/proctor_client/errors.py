@@ -100,6 +100,42 @@ class ConnectionClosed(ProctorError, ConnectionError):
         super().__init__(None, message, None)
 
 
+class Unreachable(ConnectionClosed):
+    """No connection to the server could be made (nothing listens there, or it refused).
+
+    A setup mistake, not a grading outcome: the reward functions raise it at once instead of
+    scoring anything.
+    """
+
+
+class SetupError(ProctorError, ValueError):
+    """A mistake in how a trainer calls Proctor, found before anything is sent: a sample
+    without a task id, a completion that is not text or a chat, an unknown policy name.
+    Raised at once (also a `ValueError`); it is never turned into a reward."""
+
+    def __init__(self, message: str):
+        super().__init__(None, message, None)
+
+
+class Ungradeable(ProctorError):
+    """Samples Proctor could not grade, after the server's retries and the client's.
+
+    Raised by the reward functions and envs under the default policy (`on_ungradeable=
+    "raise"`), because a trainer that turns a missing reward into 0.0 (TRL's NaN and `nansum`)
+    would teach the model that its code is wrong when Proctor failed. `samples` lists
+    `(batch index, task_id, reason)` for each such sample; `reason` is the server's
+    `ungradeable_reason` or the last request failure.
+    """
+
+    def __init__(self, samples: "list[tuple[int, str, str]]", attempts: int = 1):
+        shown = "; ".join(f"#{i} {task}: {why}" for i, task, why in samples[:5])
+        more = f" (and {len(samples) - 5} more)" if len(samples) > 5 else ""
+        super().__init__(None, f"{len(samples)} sample(s) ungradeable after {attempts} "
+                         f"attempt(s): {shown}{more}", {"samples": list(samples)})
+        self.samples = list(samples)
+        self.attempts = attempts
+
+
 _BY_CODE = {
     PARSE_ERROR: ParseError,
     INVALID_REQUEST: InvalidRequest,

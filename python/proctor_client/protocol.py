@@ -18,6 +18,46 @@ from .errors import Overloaded, ProctorError, error_from_wire
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7070
 
+# Where trainer integrations that cannot take arguments (veRL's `custom_reward_function`, the
+# examples) find the server: "HOST:PORT", "[IPv6]:PORT" or "unix:PATH"; default 127.0.0.1:7070.
+ENDPOINT_ENV = "PROCTOR_ENDPOINT"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    unix_path: Optional[str] = None
+
+    def __str__(self) -> str:
+        return f"unix:{self.unix_path}" if self.unix_path else f"{self.host}:{self.port}"
+
+
+def parse_endpoint(text: str) -> Endpoint:
+    """"HOST:PORT", "[IPv6]:PORT", "tcp://HOST:PORT" or "unix:PATH"; ValueError otherwise."""
+    text = text.strip()
+    if text.startswith("unix:"):
+        path = text[len("unix:"):]
+        if not path:
+            raise ValueError(f"{ENDPOINT_ENV}: 'unix:' needs a socket path: {text!r}")
+        return Endpoint(unix_path=path)
+    if text.startswith("tcp://"):
+        text = text[len("tcp://"):]
+    host, sep, port = text.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"{ENDPOINT_ENV} must be HOST:PORT or unix:PATH, not {text!r}")
+    return Endpoint(host=host[1:-1] if host.startswith("[") and host.endswith("]") else host,
+                    port=int(port))
+
+
+def endpoint_from_env(environ: Optional[Mapping[str, str]] = None) -> Endpoint:
+    """The endpoint `PROCTOR_ENDPOINT` names, or the default one when it is unset or empty."""
+    import os  # only here: the rest of the module is pure
+
+    value = (os.environ if environ is None else environ).get(ENDPOINT_ENV, "")
+    return parse_endpoint(value) if value.strip() else Endpoint()
+
+
 # The server caps requests at 16 MiB by default, but responses (a big GRPO group with feedback
 # per public test) can be larger; cap what we buffer well above that rather than at asyncio's
 # 64 KiB default, which a single grade result can exceed.

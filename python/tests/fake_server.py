@@ -2,8 +2,9 @@
 
 It runs an asyncio server on its own thread and loop, handles every request as its own task
 (so responses really do come back out of order), and grades by keyword instead of sandboxes:
-a submission containing PASS scores 1.0, FAIL 0.0, CRASH is ungradeable, and SLOW takes
-longer. Knobs for the tests: `overload_next` (answer that many requests with -32000),
+a submission containing PASS scores 1.0, FAIL 0.0, CRASH is ungradeable, FLAKY is ungradeable
+the first `flaky_failures` times that exact text is graded (then scored as above), and SLOW
+takes longer. Knobs for the tests: `overload_next` (answer that many requests with -32000),
 `log` (every request seen, with its connection number), and test-only methods:
 `test.sleep {ms, value}`, `test.notify {method, params}` (an unrelated notification, then a
 response) and `test.drop` (closes the connection without answering).
@@ -38,11 +39,29 @@ def _text(submission: Dict[str, Any]) -> str:
     return submission.get("code", submission.get("completion", ""))
 
 
-def _score(submission: Dict[str, Any]) -> Tuple[Optional[float], bool]:
+def _score(submission: Dict[str, Any], flaky_seen: Dict[str, int],
+           flaky_failures: int) -> Tuple[Optional[float], bool]:
     text = _text(submission)
     if "CRASH" in text:
         return None, True
+    if "FLAKY" in text:
+        flaky_seen[text] = flaky_seen.get(text, 0) + 1
+        if flaky_seen[text] <= flaky_failures:
+            return None, True
     return (1.0 if "PASS" in text else 0.0), False
+
+
+def _rendering(task: str, turn: int, feedback: Optional[Dict[str, Any]]) -> str:
+    """The observation's text as the real server words it (envs/observation.cc), with some
+    non-ASCII the way real prompts have it."""
+    text = f"Task {task}: {TASKS[task]} (turn {turn}) \u2014 na\u00efve \u2713 \U0001f600\n"
+    if feedback is not None:
+        text += "\n## Feedback\n"
+        text += (f"Public test {feedback['name']} failed: {feedback['verdict']}\n"
+                 if "name" in feedback else "Every public test passed.\n")
+        if feedback.get("hidden_failed"):
+            text += f"{feedback['hidden_failed']} hidden test(s) failed.\n"
+    return text
 
 
 class FakeProctor:
@@ -50,6 +69,8 @@ class FakeProctor:
         self.log: List[Tuple[int, str, Any]] = []
         self.overload_next = 0
         self.retry_after_ms = 20
+        self.flaky_failures = 1
+        self.flaky_seen: Dict[str, int] = {}
         self.connections = 0
         self.sessions: Dict[str, Dict[str, Any]] = {}
         self._session_ids = 0
@@ -195,7 +216,7 @@ class FakeProctor:
         text = _text(submission)
         if task_id == "slow" or "SLOW" in text:
             await asyncio.sleep(SLOW_SECONDS)
-        reward, ungradeable = _score(submission)
+        reward, ungradeable = _score(submission, self.flaky_seen, self.flaky_failures)
         result = {"task_id": task_id, "language": submission.get("language", "python"),
                   "reward": reward, "ungradeable": ungradeable, "compiled": True, "tests": [],
                   "scoring": "all_or_nothing", "index": index}
@@ -252,8 +273,7 @@ class FakeProctor:
         task = session["task"]
         return {"task_id": task, "pack": PACK, "language": "python", "prompt": TASKS[task],
                 "public_tests": [], "turn": session["turn"], "max_turns": session["max_turns"],
-                "feedback": feedback,
-                "text": f"Task {task}: {TASKS[task]} (turn {session['turn']})"}
+                "feedback": feedback, "text": _rendering(task, session["turn"], feedback)}
 
     async def _m_env_reset(self, params, request_id, writer):
         session = self._session(params)
@@ -283,6 +303,8 @@ class FakeProctor:
         truncated = not terminated and session["turn"] >= session["max_turns"]
         session["done"] = terminated or truncated
         feedback = None if reward == 1.0 else {"name": "t1", "verdict": "wrong_answer"}
+        if "HIDDENFAIL" in _text(action):  # no public test failed (there are none), hidden did
+            feedback = {"compiled": True, "hidden_failed": 1}
         return {"observation": self._observation(session, feedback), "reward": reward,
                 "terminated": terminated, "truncated": truncated,
                 "info": {"report": result, "ungradeable": result["ungradeable"],

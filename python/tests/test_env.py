@@ -1,13 +1,18 @@
 """ProctorEnv against the fake server, with and without (a stand-in for) gymnasium."""
 
+import importlib
 import importlib.util
+import math
 import os
 import sys
+import tomllib
 import types
 import unittest
 
 import proctor_client
-from proctor_client import EnvError, ProctorClient, ProctorEnv, UnknownSession
+from proctor_client import (EnvError, ProctorClient, ProctorEnv, SetupError, Ungradeable,
+                            UnknownSession)
+from proctor_client import env as env_module
 
 from .fake_server import FakeProctor
 
@@ -73,20 +78,91 @@ class EnvTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             ProctorEnv(port=self.server.port, extract="strict")
 
-    def test_ungradeable_step_reward_is_none(self):
+    def test_an_ungradeable_step_raises_with_the_reason_by_default(self):
         with ProctorEnv(port=self.server.port, action_field="completion") as env:
             env.reset(seed=0)
-            _, reward, _, _, info = env.step("CRASH")
-            self.assertIsNone(reward)
-            self.assertTrue(info["ungradeable"])
+            with self.assertRaisesRegex(Ungradeable, "infra_error twice"):
+                env.step("CRASH")
             self.assertEqual(self.server.methods("env.step")[-1]["action"], {"completion": "CRASH"})
+        with self.assertRaises(SetupError):
+            ProctorEnv(port=self.server.port, on_ungradeable="none")
+
+    def test_an_ungradeable_step_can_be_a_nan_reward_never_none(self):
+        with ProctorEnv("proctor/repair-v0", port=self.server.port, on_ungradeable="nan") as env:
+            env.reset(seed=0)
+            with self.assertLogs("proctor_client", "WARNING"):
+                _, reward, _, _, info = env.step("CRASH")
+            self.assertIsInstance(reward, float)
+            self.assertTrue(math.isnan(reward))
+            self.assertTrue(info["ungradeable"])
+            self.assertEqual(info["ungradeable_reason"], "infra_error twice")
+            _, reward, _, _, _ = env.step("PASS")
+            self.assertIs(type(reward), float)
+            self.assertEqual(reward, 1.0)
+
+    def test_unseeded_envs_draw_different_tasks_seeded_ones_repeat(self):
+        def seeds_sent(seed_first, resets=4):
+            with ProctorEnv(port=self.server.port) as env:
+                env.reset(seed=seed_first)
+                for _ in range(resets - 1):
+                    env.reset()
+                mine = [q for q in self.server.methods("env.reset")
+                        if q["session_id"] == env.session_id]
+            self.assertTrue(all(isinstance(q["seed"], int) and 0 <= q["seed"] < 2 ** 63
+                                for q in mine))
+            return [q["seed"] for q in mine]
+
+        unseeded = [tuple(seeds_sent(None)) for _ in range(3)]
+        self.assertEqual(len(set(unseeded)), 3)  # fresh entropy each env (2^-63 to collide)
+        self.assertEqual(len(set(unseeded[0])), 4)  # and a new draw at every reset
+        seeded = seeds_sent(7)
+        self.assertEqual(seeded[0], 7)  # the seed the caller gave goes to the server as it is
+        self.assertEqual(seeds_sent(7), seeded)  # and the resets after it are deterministic
+        self.assertNotEqual(seeds_sent(8), seeded)
+
+    def test_observations_stay_in_the_declared_space(self):
+        with ProctorEnv("proctor/repair-v0", port=self.server.port) as env:
+            texts = [env.reset(seed=0)[0]]
+            texts += [env.step(a)[0] for a in ("FAIL", "HIDDENFAIL")]
+            for text in texts:
+                self.assertTrue(env.observation_space.contains(text), repr(text))
+            self.assertIn("na\\u00efve \\u2713 \\U0001f600", texts[0])  # escaped, not lost
+            self.assertIn("na\u00efve", env.observation["text"])  # the structured one as sent
+        wide = env_module.DEFAULT_CHARSET + "\u2014\u00ef\u2713\U0001f600"
+        with ProctorEnv(port=self.server.port, charset=wide, max_length=20) as env:
+            text, _ = env.reset(seed=0)
+            self.assertEqual(text, "Task add: Add two nu")  # cut to max_length
+            self.assertTrue(env.observation_space.contains(text))
+
+    def test_repair_feedback_does_not_claim_public_tests_passed_when_there_are_none(self):
+        with ProctorEnv("proctor/repair-v0", port=self.server.port) as env:
+            env.reset(seed=0)
+            text, reward, _, _, info = env.step("HIDDENFAIL")
+            self.assertEqual(reward, 0.0)
+            self.assertEqual(info["observation"]["public_tests"], [])
+            self.assertNotIn("Every public test passed", text)
+            self.assertIn("This task has no public tests", text)
+            self.assertIn("1 hidden test(s) failed", text)
 
     def test_without_gymnasium_the_api_is_the_same(self):
         if "gymnasium" in sys.modules:
             self.skipTest("gymnasium is installed")
         with ProctorEnv(port=self.server.port) as env:
-            self.assertIsNone(env.observation_space)
+            self.assertIsInstance(env.observation_space, env_module.TextSpace)
+            self.assertEqual(env.observation_space.charset, env_module.DEFAULT_CHARSET)
             self.assertEqual(env.metadata["render_modes"], ["ansi"])
+        with self.assertWarnsRegex(RuntimeWarning, "gymnasium is not installed"):
+            self.assertFalse(proctor_client.env.register())
+
+    def test_entry_points_resolve(self):
+        module_name, _, attr = env_module.ENTRY_POINT.partition(":")
+        self.assertIs(getattr(importlib.import_module(module_name), attr), ProctorEnv)
+        pyproject = os.path.join(os.path.dirname(os.path.dirname(proctor_client.__file__)),
+                                 "pyproject.toml")
+        with open(pyproject, "rb") as f:
+            plugins = tomllib.load(f)["project"]["entry-points"]["gymnasium.envs"]
+        module_name, _, attr = plugins["proctor"].partition(":")
+        self.assertIs(getattr(importlib.import_module(module_name), attr), env_module.register)
 
     def test_with_gymnasium_it_is_a_gymnasium_env(self):
         module = _env_module_with_stub_gymnasium()
@@ -97,6 +173,13 @@ class EnvTest(unittest.TestCase):
             text, _ = env.reset(seed=3)
             self.assertEqual(env.seeded_with, 3)  # gymnasium's reset ran
             self.assertIsInstance(text, str)
+            self.assertEqual(env.observation_space.min_length, 0)
+        # Importing the module registered both ids with the entry point; again is a no-op.
+        self.assertEqual(module._gymnasium.registry, {
+            env_id: {"entry_point": "proctor_client.env:ProctorEnv", "kwargs": {"env_id": env_id}}
+            for env_id in ("proctor/codegen-v0", "proctor/repair-v0")})
+        self.assertTrue(module.register())
+        self.assertEqual(len(module._gymnasium.registry), 2)
 
 
 def _env_module_with_stub_gymnasium():
@@ -109,11 +192,19 @@ def _env_module_with_stub_gymnasium():
 
     class Text:
         def __init__(self, max_length, *, min_length=1, charset=None):
-            self.max_length, self.charset = max_length, charset
+            self.max_length, self.min_length, self.charset = max_length, min_length, charset
+
+    registry = {}
+
+    def register(id, entry_point, kwargs=None):
+        if id in registry:
+            raise ValueError(f"{id} registered twice")
+        registry[id] = {"entry_point": entry_point, "kwargs": kwargs}
 
     gymnasium = types.ModuleType("gymnasium")
     spaces = types.ModuleType("gymnasium.spaces")
     gymnasium.Env, spaces.Text, gymnasium.spaces = Env, Text, spaces
+    gymnasium.register, gymnasium.registry = register, registry
     saved = {name: sys.modules.get(name) for name in ("gymnasium", "gymnasium.spaces")}
     sys.modules.update({"gymnasium": gymnasium, "gymnasium.spaces": spaces})
     try:
