@@ -19,6 +19,7 @@ UNKNOWN_SESSION = -32002
 MESSAGE_TOO_LARGE = -32003
 ENV_ERROR = -32004
 SHUTTING_DOWN = -32005
+UNGRADEABLE = -32006  # a sample the server could not grade where a reward was due (OpenRLHF)
 INTERNAL_ERROR = -32603
 
 
@@ -157,5 +158,11 @@ def error_from_wire(error: Any) -> ProctorError:
         return ProctorError(INTERNAL_ERROR, f"malformed error object: {error!r}")
     code = error.get("code")
     message = str(error.get("message", ""))
+    if code == UNGRADEABLE:
+        data = error.get("data") if isinstance(error.get("data"), dict) else {}
+        index = data.get("index") if isinstance(data.get("index"), int) else -1
+        ungradeable = Ungradeable([(index, "", message)])
+        ungradeable.code, ungradeable.data = code, error.get("data")
+        return ungradeable
     cls = _BY_CODE.get(code, ProctorError) if isinstance(code, int) else ProctorError
     return cls(code if isinstance(code, int) else INTERNAL_ERROR, message, error.get("data"))
