@@ -74,7 +74,7 @@ int DoctorCommand(const std::vector<std::string>& args) {
   sandbox::HostLayers host = sandbox::DetectLayers();
   std::cout << "proctor " << PROCTOR_VERSION << " isolation layers:\n";
   for (const auto& l : host.layers) {
-    std::string name = l.name;
+    std::string name = sandbox::LayerName(l.layer);
     name.resize(15, ' ');
     std::cout << "  " << name << (l.active ? "active   " : "MISSING  ") << l.detail << "\n";
   }

@@ -28,11 +28,10 @@ std::vector<FlagSpec> SandboxFlags() {
 
 std::unique_ptr<sandbox::Sandbox> MakeSandbox(const Flags& flags, bool announce) {
   sandbox::SandboxConfig config;
-  for (const std::string& layer : flags.GetAll("insecure-allow-missing")) {
-    bool known = false;
-    for (const std::string& l : sandbox::kAllLayers) known |= l == layer;
-    if (!known) {
-      std::cerr << "proctor: --insecure-allow-missing: unknown layer '" << layer << "'\n";
+  for (const std::string& name : flags.GetAll("insecure-allow-missing")) {
+    sandbox::Layer layer;
+    if (!sandbox::LayerFromName(name, &layer)) {
+      std::cerr << "proctor: --insecure-allow-missing: unknown layer '" << name << "'\n";
       return nullptr;
     }
     config.insecure_allow_missing.insert(layer);
@@ -59,7 +58,7 @@ std::unique_ptr<sandbox::Sandbox> MakeSandbox(const Flags& flags, bool announce)
   if (announce) {
     std::string active, missing;
     for (const auto& l : sb->host_layers().layers)
-      (l.active ? active : missing) += (l.active ? " " : " ") + l.name;
+      (l.active ? active : missing) += std::string(" ") + sandbox::LayerName(l.layer);
     std::cerr << "proctor: isolation layers active:" << active << "\n";
     std::cerr << "proctor: runs launched by: " << sb->launcher_name() << "\n";
     if (!missing.empty())

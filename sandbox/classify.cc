@@ -38,15 +38,15 @@ void Classify(const KeeperReply& reply, const SupervisorObservations& seen, Resu
     if (at >= 0 && at < first.at) first = {at, status, detail};
   };
   consider(seen.output_limit_at, Status::kOutputLimit, "output cap exceeded");
-  if (reply.kill_cause == "wall") consider(reply.kill_at, Status::kWallTimeout, "wall limit");
-  if (reply.kill_cause == "cpu") consider(reply.kill_at, Status::kCpuTimeout, "CPU limit");
+  if (reply.kill_cause == KillCause::kWall) consider(reply.kill_at, Status::kWallTimeout, "wall limit");
+  if (reply.kill_cause == KillCause::kCpu) consider(reply.kill_at, Status::kCpuTimeout, "CPU limit");
   consider(reply.violation_at, Status::kViolation, "forbidden system call (seccomp, SIGSYS)");
   if (first.detail != nullptr) {
     r->status = first.status;
     r->detail = first.detail;
     return;
   }
-  if (reply.kill_cause == "request") {
+  if (reply.kill_cause == KillCause::kRequest) {
     r->status = Status::kSandboxError;
     r->error = seen.cancelled ? "cancelled" : "killed on the supervisor's request";
     return;

@@ -30,6 +30,26 @@ void LimitsFromJson(const json& j, Limits* l) {
 
 }  // namespace
 
+const char* KillCauseName(KillCause cause) {
+  switch (cause) {
+    case KillCause::kWall: return "wall";
+    case KillCause::kCpu: return "cpu";
+    case KillCause::kRequest: return "request";
+    case KillCause::kNone: break;
+  }
+  return "";
+}
+
+bool KillCauseFromName(const std::string& name, KillCause* cause) {
+  for (KillCause c : {KillCause::kNone, KillCause::kWall, KillCause::kCpu, KillCause::kRequest}) {
+    if (name == KillCauseName(c)) {
+      *cause = c;
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string EncodeRequest(const KeeperRequest& r) {
   const Policy& p = r.policy;
   json binds = json::array();
@@ -64,7 +84,7 @@ std::string EncodeRequest(const KeeperRequest& r) {
         {"ipc_ns", r.layers.ipc_ns},
         {"uts_ns", r.layers.uts_ns},
         {"seccomp", r.layers.seccomp},
-        {"cgroup_version", r.layers.cgroup_version},
+        {"cgroup_version", CgroupVersionName(r.layers.cgroup_version)},
         {"cgroup_v2_parent", r.layers.cgroup_v2_parent}}},
       {"pass_fds", r.pass_fds},
       {"sandbox_uid", r.sandbox_uid},
@@ -107,7 +127,11 @@ bool DecodeRequest(const std::string& text, KeeperRequest* r, std::string* error
     r->layers.ipc_ns = l.at("ipc_ns");
     r->layers.uts_ns = l.at("uts_ns");
     r->layers.seccomp = l.at("seccomp");
-    r->layers.cgroup_version = l.at("cgroup_version");
+    const std::string version = l.at("cgroup_version");
+    if (!CgroupVersionFromName(version, &r->layers.cgroup_version)) {
+      *error = "bad keeper request: unknown cgroup_version '" + version + "'";
+      return false;
+    }
     r->layers.cgroup_v2_parent = l.at("cgroup_v2_parent");
     r->pass_fds = j.at("pass_fds");
     r->sandbox_uid = j.at("sandbox_uid");
@@ -126,7 +150,7 @@ std::string EncodeReply(const KeeperReply& r) {
             {"exited", r.exited},
             {"exit_code", r.exit_code},
             {"term_signal", r.term_signal},
-            {"kill_cause", r.kill_cause},
+            {"kill_cause", KillCauseName(r.kill_cause)},
             {"kill_at", r.kill_at},
             {"violation_at", r.violation_at},
             {"oom_killed", r.oom_killed},
@@ -149,7 +173,11 @@ bool DecodeReply(const std::string& text, KeeperReply* r, std::string* error) {
     r->exited = j.at("exited");
     r->exit_code = j.at("exit_code");
     r->term_signal = j.at("term_signal");
-    r->kill_cause = j.at("kill_cause");
+    const std::string kill_cause = j.at("kill_cause");
+    if (!KillCauseFromName(kill_cause, &r->kill_cause)) {
+      *error = "bad keeper reply: unknown kill_cause '" + kill_cause + "'";
+      return false;
+    }
     r->kill_at = j.at("kill_at");
     r->violation_at = j.at("violation_at");
     r->oom_killed = j.at("oom_killed");

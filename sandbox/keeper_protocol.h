@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sandbox/cgroup_version.h"
 #include "sandbox/policy.h"
 
 namespace proctor::sandbox {
@@ -21,7 +22,7 @@ struct LayerPlan {
   bool user_ns = true, pid_ns = true, mount_ns = true, net_ns = true, ipc_ns = true,
        uts_ns = true;
   bool seccomp = true;
-  std::string cgroup_version;  // "v1", "v2" or "" (none: rlimit fallbacks only)
+  CgroupVersion cgroup_version = CgroupVersion::kNone;  // kNone: rlimit fallbacks only
   std::string cgroup_v2_parent;  // v2: the delegated directory runs are created under
 };
 
@@ -35,6 +36,13 @@ struct KeeperRequest {
   uint32_t host_uid_base = 1000000;   // inside 0..65535 map to host base..base+65535
 };
 
+// Why the keeper (or zygote) killed a run; the first cause is the one reported. On the wire as
+// "", "wall", "cpu", "request".
+enum class KillCause { kNone, kWall, kCpu, kRequest };
+const char* KillCauseName(KillCause cause);
+// False for a name that is none of the above.
+bool KillCauseFromName(const std::string& name, KillCause* cause);
+
 // What the keeper saw. The supervisor turns it into a Result (see Classify()).
 struct KeeperReply {
   bool started = false;               // the program was exec'd
@@ -43,7 +51,7 @@ struct KeeperReply {
   bool exited = false;
   int exit_code = -1;
   int term_signal = 0;
-  std::string kill_cause;             // "", "wall", "cpu", "request"
+  KillCause kill_cause = KillCause::kNone;
   double kill_at = 0;                 // seconds since start of the keeper's kill
   double violation_at = -1;           // first SIGSYS death among the run's processes
   bool oom_killed = false;

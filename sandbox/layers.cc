@@ -109,71 +109,99 @@ bool DetectV2(std::string* parent, std::string* detail) {
 
 }  // namespace
 
-bool HostLayers::Has(const std::string& name) const {
+const char* LayerName(Layer layer) {
+  switch (layer) {
+    case Layer::kUserNs: return "user_ns";
+    case Layer::kPidNs: return "pid_ns";
+    case Layer::kMountNs: return "mount_ns";
+    case Layer::kNetNs: return "net_ns";
+    case Layer::kIpcNs: return "ipc_ns";
+    case Layer::kUtsNs: return "uts_ns";
+    case Layer::kSeccomp: return "seccomp";
+    case Layer::kCgroupMemory: return "cgroup_memory";
+    case Layer::kCgroupPids: return "cgroup_pids";
+    case Layer::kCgroupCpu: return "cgroup_cpu";
+    case Layer::kRlimits: return "rlimits";
+  }
+  return "?";
+}
+
+bool LayerFromName(std::string_view name, Layer* layer) {
+  for (Layer l : kAllLayers) {
+    if (name == LayerName(l)) {
+      *layer = l;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool HostLayers::Has(Layer layer) const {
   for (const LayerState& l : layers)
-    if (l.name == name) return l.active;
+    if (l.layer == layer) return l.active;
   return false;
 }
 
 HostLayers DetectLayers() {
   HostLayers host;
-  auto add = [&](const std::string& name, bool active, const std::string& detail) {
-    host.layers.push_back({name, active, detail});
+  auto add = [&](Layer layer, bool active, const std::string& detail) {
+    host.layers.push_back({layer, active, detail});
   };
   std::string d;
   bool user = CanUnshare(CLONE_NEWUSER, &d);
-  add("user_ns", user, d);
-  const std::pair<const char*, int> ns[] = {{"pid_ns", CLONE_NEWPID},
-                                            {"mount_ns", CLONE_NEWNS},
-                                            {"net_ns", CLONE_NEWNET},
-                                            {"ipc_ns", CLONE_NEWIPC},
-                                            {"uts_ns", CLONE_NEWUTS}};
-  for (const auto& [name, flag] : ns) {
+  add(Layer::kUserNs, user, d);
+  const std::pair<Layer, int> ns[] = {{Layer::kPidNs, CLONE_NEWPID},
+                                      {Layer::kMountNs, CLONE_NEWNS},
+                                      {Layer::kNetNs, CLONE_NEWNET},
+                                      {Layer::kIpcNs, CLONE_NEWIPC},
+                                      {Layer::kUtsNs, CLONE_NEWUTS}};
+  for (const auto& [layer, flag] : ns) {
     bool ok = CanUnshare(flag | (user ? CLONE_NEWUSER : 0), &d);
-    add(name, ok, d);
+    add(layer, ok, d);
   }
   bool seccomp = ::prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0;
-  add("seccomp", seccomp, seccomp ? "seccomp-bpf via libseccomp" : std::strerror(errno));
+  add(Layer::kSeccomp, seccomp, seccomp ? "seccomp-bpf via libseccomp" : std::strerror(errno));
 
   std::string v2_parent, v2_detail;
   if (DetectV2(&v2_parent, &v2_detail)) {
-    host.cgroup_version = "v2";
+    host.cgroup_version = CgroupVersion::kV2;
     host.cgroup_v2_parent = v2_parent;
-    add("cgroup_memory", true, v2_detail + " memory.max, swap.max=0");
-    add("cgroup_pids", true, v2_detail + " pids.max");
-    add("cgroup_cpu", true, v2_detail + " cpu.stat");
+    add(Layer::kCgroupMemory, true, v2_detail + " memory.max, swap.max=0");
+    add(Layer::kCgroupPids, true, v2_detail + " pids.max");
+    add(Layer::kCgroupCpu, true, v2_detail + " cpu.stat");
   } else {
     std::string mem, pids, cpu;
     bool m = IsWritableV1("memory", &mem), p = IsWritableV1("pids", &pids),
          c = IsWritableV1("cpuacct", &cpu);
-    if (m && p && c) host.cgroup_version = "v1";
-    add("cgroup_memory", m && p && c, m ? mem + "; " + v2_detail : mem);
-    add("cgroup_pids", m && p && c, pids);
-    add("cgroup_cpu", m && p && c, cpu);
+    if (m && p && c) host.cgroup_version = CgroupVersion::kV1;
+    add(Layer::kCgroupMemory, m && p && c, m ? mem + "; " + v2_detail : mem);
+    add(Layer::kCgroupPids, m && p && c, pids);
+    add(Layer::kCgroupCpu, m && p && c, cpu);
   }
-  add("rlimits", true, "setrlimit, hard = soft");
+  add(Layer::kRlimits, true, "setrlimit, hard = soft");
   return host;
 }
 
-bool PlanLayers(const HostLayers& host, const std::set<std::string>& allowed_missing,
+bool PlanLayers(const HostLayers& host, const std::set<Layer>& allowed_missing,
                 LayerPlan* plan, std::string* error) {
   std::string missing;
   for (const LayerState& l : host.layers)
-    if (!l.active && !allowed_missing.count(l.name))
-      missing += (missing.empty() ? "" : ", ") + l.name + " (" + l.detail + ")";
+    if (!l.active && !allowed_missing.count(l.layer))
+      missing += (missing.empty() ? "" : ", ") + std::string(LayerName(l.layer)) + " (" +
+                 l.detail + ")";
   if (!missing.empty()) {
     *error = "isolation layers required but unavailable: " + missing +
              ". Run `proctor doctor`; to run weaker anyway pass "
              "--insecure-allow-missing=LAYER for each.";
     return false;
   }
-  plan->user_ns = host.Has("user_ns");
-  plan->pid_ns = host.Has("pid_ns");
-  plan->mount_ns = host.Has("mount_ns");
-  plan->net_ns = host.Has("net_ns");
-  plan->ipc_ns = host.Has("ipc_ns");
-  plan->uts_ns = host.Has("uts_ns");
-  plan->seccomp = host.Has("seccomp");
+  plan->user_ns = host.Has(Layer::kUserNs);
+  plan->pid_ns = host.Has(Layer::kPidNs);
+  plan->mount_ns = host.Has(Layer::kMountNs);
+  plan->net_ns = host.Has(Layer::kNetNs);
+  plan->ipc_ns = host.Has(Layer::kIpcNs);
+  plan->uts_ns = host.Has(Layer::kUtsNs);
+  plan->seccomp = host.Has(Layer::kSeccomp);
   plan->cgroup_version = host.cgroup_version;
   plan->cgroup_v2_parent = host.cgroup_v2_parent;
   return true;

@@ -290,10 +290,10 @@ class RunOp : public std::enable_shared_from_this<RunOp> {
   }
 
   void CleanupAfterKeeper() {
-    if (plan_.cgroup_version.empty()) return;
+    if (plan_.cgroup_version == CgroupVersion::kNone) return;
     std::string ignored;
     for (const char* c : {"pids", "memory", "cpuacct"}) {
-      std::string dir = plan_.cgroup_version == "v1"
+      std::string dir = plan_.cgroup_version == CgroupVersion::kV1
                             ? std::string(linux::kCgroupRoot) + "/" + c + "/" +
                                   linux::kCgroupGroupName + "/" + request_.run_id
                             : plan_.cgroup_v2_parent + "/" + request_.run_id;
@@ -307,7 +307,7 @@ class RunOp : public std::enable_shared_from_this<RunOp> {
         ::usleep(2000);
       }
       ::rmdir(dir.c_str());
-      if (plan_.cgroup_version == "v2") break;
+      if (plan_.cgroup_version == CgroupVersion::kV2) break;
     }
   }
 
@@ -376,7 +376,7 @@ std::unique_ptr<Sandbox> Sandbox::Create(const SandboxConfig& config, std::strin
 std::string Sandbox::launcher_name() const {
   if (!fork_server_) return "fresh keeper per run";
   if (warm_slots_ == 0) return "fork server (proctor-zygote), every layer built per run";
-  if (plan_.cgroup_version == "v2")
+  if (plan_.cgroup_version == CgroupVersion::kV2)
     return "fork server (proctor-zygote), every layer built per run (warm slots need cgroup "
            "v1 or none; this host has v2)";
   const LayerPlan& l = plan_;

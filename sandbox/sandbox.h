@@ -36,9 +36,9 @@ struct RunSpec {
 };
 
 struct SandboxConfig {
-  // Layers that may be missing without refusing to start. IMPORTANT: every name here weakens
+  // Layers that may be missing without refusing to start. IMPORTANT: every layer here weakens
   // isolation; the CLI only fills it from --insecure-allow-missing=LAYER.
-  std::set<std::string> insecure_allow_missing;
+  std::set<Layer> insecure_allow_missing;
   std::string keeper_path;  // default: proctor-keeper beside the running executable
   // Runs go through one long-lived proctor-zygote (a keeper with Python preloaded, see
   // sandbox/zygote/) instead of a fresh keeper each: same layers, no interpreter start-up.

@@ -114,7 +114,7 @@ int Run(char* argv0) {
     signalfd_siginfo info;
     while (::read(sigfd, &info, sizeof info) == sizeof info) {
       if (info.ssi_signo == SIGUSR1 || info.ssi_signo == SIGTERM || info.ssi_signo == SIGINT)
-        run.Kill("request");
+        run.Kill(KillCause::kRequest);
     }
     if (::waitpid(run.init_pid(), &init_status, WNOHANG | __WALL) == run.init_pid()) break;
     run.CheckClocks(MonotonicNow());

@@ -87,7 +87,7 @@ bool RunLaunch::Start(const KeeperRequest& header, LaunchIo io,
     if (fd >= 0) owned.emplace_back(fd);
 
   std::string error;
-  if (!header.layers.cgroup_version.empty()) {
+  if (header.layers.cgroup_version != CgroupVersion::kNone) {
     cgroup_ = linux::CreateCgroup(header.layers.cgroup_version, header.layers.cgroup_v2_parent,
                                   header.run_id, header.policy.limits, &error);
     if (!cgroup_) {
@@ -153,7 +153,7 @@ bool RunLaunch::Start(const KeeperRequest& header, LaunchIo io,
   owned.clear();
 
   auto abort_start = [&](const std::string& message) {
-    Kill("request");
+    Kill(KillCause::kRequest);
     ::waitpid(init_, nullptr, __WALL);
     go_write.reset();
     ::close(report_fd_);
@@ -170,9 +170,9 @@ bool RunLaunch::Start(const KeeperRequest& header, LaunchIo io,
   return true;  // go_write closes here
 }
 
-void RunLaunch::Kill(const char* cause) {
+void RunLaunch::Kill(KillCause cause) {
   if (init_ <= 0) return;
-  if (reply_.kill_cause.empty()) {
+  if (reply_.kill_cause == KillCause::kNone) {
     reply_.kill_cause = cause;
     reply_.kill_at = MonotonicNow() - start_;
   }
@@ -182,8 +182,8 @@ void RunLaunch::Kill(const char* cause) {
 
 void RunLaunch::CheckClocks(double now) {
   const Limits& limits = header_.policy.limits;
-  if (now - start_ >= limits.wall_seconds) Kill("wall");
-  if (cgroup_ && cgroup_->CpuSeconds() >= limits.cpu_seconds) Kill("cpu");
+  if (now - start_ >= limits.wall_seconds) Kill(KillCause::kWall);
+  if (cgroup_ && cgroup_->CpuSeconds() >= limits.cpu_seconds) Kill(KillCause::kCpu);
 }
 
 KeeperReply RunLaunch::Finish(int init_status) {
@@ -234,8 +234,9 @@ void FinishReply(const InitReport* init_report, int init_status, double start, d
       reply.term_signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
       reply.wall_seconds = init_report->main_exit_at - start;
       // The program ended on its own before any kill of ours: that kill is not its cause.
-      if (!reply.kill_cause.empty() && init_report->main_exit_at - start <= reply.kill_at) {
-        reply.kill_cause.clear();
+      if (reply.kill_cause != KillCause::kNone &&
+          init_report->main_exit_at - start <= reply.kill_at) {
+        reply.kill_cause = KillCause::kNone;
         reply.kill_at = 0;
       }
     }
@@ -243,12 +244,12 @@ void FinishReply(const InitReport* init_report, int init_status, double start, d
     reply.disk_full = init_report->disk_full != 0;
     // A missing or oversized output file is left absent on the host; the caller checks for it
     // (PreparedProgram::Prepare reports a compile that left no binary).
-  } else if (reply.kill_cause.empty() && usage && usage->oom_killed) {
+  } else if (reply.kill_cause == KillCause::kNone && usage && usage->oom_killed) {
     // init itself was chosen by the OOM killer (the run's processes are preferred, see
     // StartProgram): the run reached its memory limit.
     reply.started = true;
     reply.term_signal = SIGKILL;
-  } else if (reply.kill_cause.empty()) {
+  } else if (reply.kill_cause == KillCause::kNone) {
     // init died without a report and we did not kill it: Proctor's failure.
     if (reply.error.empty())
       reply.error = "init ended without a report (status " + std::to_string(init_status) + ")";

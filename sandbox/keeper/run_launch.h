@@ -54,7 +54,7 @@ class RunLaunch {
   // Enforces the wall and CPU limits; call often (the keeper polls every 10 ms).
   void CheckClocks(double now);
   // Kills the whole run now; the first cause is the one reported.
-  void Kill(const char* cause);
+  void Kill(KillCause cause);
   // After init was reaped with `status`: reads init's report and the cgroup's usage, removes
   // the cgroup, and returns the reply.
   KeeperReply Finish(int init_status);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sandbox/cgroup_version.h"
 #include "sandbox/policy.h"
 
 namespace proctor::sandbox::linux {
@@ -65,8 +66,8 @@ class Cgroup {
   }
 };
 
-// Creates the run's cgroup(s) with the limits set. `version` is "v1" or "v2".
-std::unique_ptr<Cgroup> CreateCgroup(const std::string& version, const std::string& v2_parent,
+// Creates the run's cgroup(s) with the limits set (null with `error` for kNone).
+std::unique_ptr<Cgroup> CreateCgroup(CgroupVersion version, const std::string& v2_parent,
                                      const std::string& run_id, const Limits& limits,
                                      std::string* error);
 

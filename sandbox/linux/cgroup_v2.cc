@@ -99,12 +99,12 @@ std::unique_ptr<Cgroup> CreateCgroupV2(const std::string& parent, const std::str
 std::unique_ptr<Cgroup> CreateCgroupV1(const std::string& run_id, const Limits& limits,
                                        std::string* error);
 
-std::unique_ptr<Cgroup> CreateCgroup(const std::string& version, const std::string& v2_parent,
+std::unique_ptr<Cgroup> CreateCgroup(CgroupVersion version, const std::string& v2_parent,
                                      const std::string& run_id, const Limits& limits,
                                      std::string* error) {
-  if (version == "v1") return CreateCgroupV1(run_id, limits, error);
-  if (version == "v2") return CreateCgroupV2(v2_parent, run_id, limits, error);
-  *error = "unknown cgroup version '" + version + "'";
+  if (version == CgroupVersion::kV1) return CreateCgroupV1(run_id, limits, error);
+  if (version == CgroupVersion::kV2) return CreateCgroupV2(v2_parent, run_id, limits, error);
+  *error = "no cgroup version";
   return nullptr;
 }
 

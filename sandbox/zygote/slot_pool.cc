@@ -108,7 +108,7 @@ void SlotPool::SweepDeadSlots() {
 bool SlotPool::Accepts(const KeeperRequest& h) const {
   const LayerPlan& l = h.layers;
   return options_.max_slots > 0 && l.user_ns && l.pid_ns && l.mount_ns && l.net_ns &&
-         l.ipc_ns && l.uts_ns && (l.cgroup_version == "v1" || l.cgroup_version.empty()) &&
+         l.ipc_ns && l.uts_ns && l.cgroup_version != CgroupVersion::kV2 &&
          h.policy.workdir.size() > 1 && h.policy.workdir[0] == '/' &&
          broken_shapes_.count(ShapeOf(h)) == 0;
 }
@@ -116,7 +116,7 @@ bool SlotPool::Accepts(const KeeperRequest& h) const {
 std::string SlotPool::ShapeOf(const KeeperRequest& h) const {
   std::string shape = h.policy.workdir + '\n' + h.policy.hostname + '\n' +
                       std::to_string(h.sandbox_uid) + ':' + std::to_string(h.host_uid_base) +
-                      ':' + h.layers.cgroup_version + ':' + (h.layers.seccomp ? "s" : "-") + '\n';
+                      ':' + CgroupVersionName(h.layers.cgroup_version) + ':' + (h.layers.seccomp ? "s" : "-") + '\n';
   for (const std::string& p : h.policy.readonly_paths) shape += p + '\n';
   shape += '\n';
   for (const Bind& b : h.policy.binds)
@@ -215,7 +215,7 @@ void SlotPool::Build(const KeeperRequest& like) {
     if (slot->cgroup) slot->cgroup->Remove();
     MarkBroken(slot->shape, message);
   };
-  if (!like.layers.cgroup_version.empty()) {
+  if (like.layers.cgroup_version != CgroupVersion::kNone) {
     slot->cgroup = linux::CreateCgroup(like.layers.cgroup_version, like.layers.cgroup_v2_parent,
                                        "slot-" + std::to_string(::getpid()) + "-" +
                                            std::to_string(slot->id),
@@ -394,8 +394,8 @@ void SlotPool::Destroy(Slot& slot, const std::string& why) {
   slot.state = State::kDead;
 }
 
-void SlotPool::KillRun(Slot& slot, const char* cause) {
-  if (slot.reply.kill_cause.empty()) {
+void SlotPool::KillRun(Slot& slot, KillCause cause) {
+  if (slot.reply.kill_cause == KillCause::kNone) {
     slot.reply.kill_cause = cause;
     slot.reply.kill_at = keeper::MonotonicNow() - slot.start;
   }
@@ -411,7 +411,7 @@ void SlotPool::KillRun(Slot& slot, const char* cause) {
 void SlotPool::Kill(const std::string& run_id) {
   for (auto& s : slots_)
     if (s->state == State::kRunning && s->run && s->run->header.run_id == run_id)
-      KillRun(*s, "request");
+      KillRun(*s, KillCause::kRequest);
   for (auto it = queue_.begin(); it != queue_.end(); ++it) {
     if ((*it)->header.run_id != run_id) continue;
     std::unique_ptr<SlotRun> run = std::move(*it);
@@ -419,7 +419,7 @@ void SlotPool::Kill(const std::string& run_id) {
     for (size_t i = 0; i < run->fds.size(); ++i)
       if (i != kReply) ::close(run->fds[i]);
     KeeperReply reply;
-    reply.kill_cause = "request";
+    reply.kill_cause = KillCause::kRequest;
     WriteReply(run->fds[kReply], reply);
     return;
   }
@@ -430,9 +430,9 @@ void SlotPool::Tick(double now) {
     Slot& slot = *s;
     if (slot.state == State::kRunning && slot.run) {
       const Limits& limits = slot.run->header.policy.limits;
-      if (now - slot.start >= limits.wall_seconds) KillRun(slot, "wall");
-      else if (slot.cgroup && slot.cgroup->CpuSeconds() >= limits.cpu_seconds) KillRun(slot, "cpu");
-      else if (slot.kill_pending) KillRun(slot, slot.reply.kill_cause.c_str());
+      if (now - slot.start >= limits.wall_seconds) KillRun(slot, KillCause::kWall);
+      else if (slot.cgroup && slot.cgroup->CpuSeconds() >= limits.cpu_seconds) KillRun(slot, KillCause::kCpu);
+      else if (slot.kill_pending) KillRun(slot, slot.reply.kill_cause);
     } else if (slot.state == State::kVerifying) {
       std::string problem;
       if (Verify(slot, &problem)) {

@@ -99,7 +99,7 @@ class SlotPool {
   void FinishRun(Slot& slot, const keeper::InitReport* report, int init_status);
   bool Verify(Slot& slot, std::string* problem);
   void Destroy(Slot& slot, const std::string& why);
-  void KillRun(Slot& slot, const char* cause);
+  void KillRun(Slot& slot, KillCause cause);
   void FailRun(std::unique_ptr<SlotRun> run, const std::string& error);
   int CountShape(const std::string& shape, State state) const;
   void MarkBroken(const std::string& shape, const std::string& why);

@@ -115,7 +115,7 @@ class Zygote {
 
   void Kill(const std::string& run_id) {
     for (auto& [pid, run] : runs_)
-      if (run->run_id == run_id) run->launch.Kill("request");
+      if (run->run_id == run_id) run->launch.Kill(KillCause::kRequest);
     pool_.Kill(run_id);
   }
 
@@ -143,7 +143,7 @@ class Zygote {
   // The supervisor is gone: nobody waits for these runs any more.
   void KillAllAndWait() {
     pool_.Shutdown();
-    for (auto& [pid, run] : runs_) run->launch.Kill("request");
+    for (auto& [pid, run] : runs_) run->launch.Kill(KillCause::kRequest);
     while (!runs_.empty()) {
       int status = 0;
       pid_t pid = ::waitpid(-1, &status, __WALL);

@@ -36,14 +36,14 @@ TEST(Classify, ExitZeroIsOkAndOtherCodesAreNonzeroExit) {
 
 TEST(Classify, WallTimeoutIsNotReportedAsTheKillThatEnforcedIt) {
   KeeperReply r = Killed(SIGKILL);
-  r.kill_cause = "wall";
+  r.kill_cause = KillCause::kWall;
   r.kill_at = 5.0;
   EXPECT_EQ(StatusOf(r), Status::kWallTimeout);
 }
 
 TEST(Classify, CpuTimeoutFromTheCgroupOrFromSigxcpu) {
   KeeperReply r = Killed(SIGKILL);
-  r.kill_cause = "cpu";
+  r.kill_cause = KillCause::kCpu;
   r.kill_at = 2.0;
   EXPECT_EQ(StatusOf(r), Status::kCpuTimeout);
   EXPECT_EQ(StatusOf(Killed(SIGXCPU)), Status::kCpuTimeout);
@@ -51,7 +51,7 @@ TEST(Classify, CpuTimeoutFromTheCgroupOrFromSigxcpu) {
 
 TEST(Classify, EarliestCauseWinsBetweenOutputCapAndTimeout) {
   KeeperReply r = Killed(SIGKILL);
-  r.kill_cause = "wall";
+  r.kill_cause = KillCause::kWall;
   r.kill_at = 5.0;
   SupervisorObservations seen;
   seen.output_limit_at = 1.0;
@@ -62,7 +62,7 @@ TEST(Classify, EarliestCauseWinsBetweenOutputCapAndTimeout) {
 
 TEST(Classify, OutputCapKillRequestIsOutputLimit) {
   KeeperReply r = Killed(SIGKILL);
-  r.kill_cause = "request";
+  r.kill_cause = KillCause::kRequest;
   r.kill_at = 0.2;
   SupervisorObservations seen;
   seen.output_limit_at = 0.1;
@@ -117,7 +117,7 @@ TEST(Classify, KeeperFailureIsSandboxErrorWhateverTheProgramDid) {
 
 TEST(Classify, CancelIsNeverBlamedOnTheProgram) {
   KeeperReply r = Killed(SIGKILL);
-  r.kill_cause = "request";
+  r.kill_cause = KillCause::kRequest;
   SupervisorObservations seen;
   seen.cancelled = true;
   EXPECT_EQ(StatusOf(r, seen), Status::kSandboxError);

@@ -93,7 +93,7 @@ class IsolationTest : public ::testing::TestWithParam<Launcher> {
 
 TEST_P(IsolationTest, EveryLayerIsActiveOnThisHost) {
   for (const LayerState& l : sandbox()->host_layers().layers)
-    EXPECT_TRUE(l.active) << l.name << ": " << l.detail;
+    EXPECT_TRUE(l.active) << LayerName(l.layer) << ": " << l.detail;
 }
 
 TEST_P(IsolationTest, ProgramSeesOnlyItsOwnWorld) {
@@ -464,14 +464,15 @@ TEST_P(IsolationTest, SameCppSourceCompilesOnceThenComesFromTheCache) {
 
 TEST(LayerPlan, MissingLayerIsAStartupErrorNamingIt) {
   HostLayers host;
-  for (const std::string& name : kAllLayers) host.layers.push_back({name, true, "ok"});
-  host.layers[6].active = false;  // seccomp
+  for (Layer layer : kAllLayers) host.layers.push_back({layer, true, "ok"});
+  host.layers[6].active = false;
+  ASSERT_EQ(host.layers[6].layer, Layer::kSeccomp);
   host.layers[6].detail = "kernel without seccomp";
   LayerPlan plan;
   std::string error;
   EXPECT_FALSE(PlanLayers(host, {}, &plan, &error));
   EXPECT_NE(error.find("seccomp (kernel without seccomp)"), std::string::npos) << error;
-  EXPECT_TRUE(PlanLayers(host, {"seccomp"}, &plan, &error));
+  EXPECT_TRUE(PlanLayers(host, {Layer::kSeccomp}, &plan, &error));
   EXPECT_FALSE(plan.seccomp);
   EXPECT_TRUE(plan.pid_ns);
 }
