@@ -53,6 +53,18 @@ class Workdir {
                           "expected_stdout: \"hello, world\\n\"}}\n"
                           "  - {stdio: {stdin: \"") +
                   kHiddenWord + "\\n\", expected_stdout: \"hello, " + kHiddenWord + "\\n\"}}\n");
+    // C++ tests compiled with the solution: the hidden one calls a function no solution
+    // defines, so its link error (in the hidden test's own feedback, which the report keeps
+    // from the JSON) names the hidden word.
+    WriteFile(dir_ / "pack/tasks/link.yaml",
+              std::string("id: link\nprompt: Define int twice(int).\nlanguages: [cpp]\n"
+                          "tests:\n"
+                          "  - {name: pub, visibility: public, unit: {style: cpp_asserts, code: "
+                          "\"#include <cassert>\\nint twice(int);\\nint main() { "
+                          "assert(twice(2) == 4); }\\n\"}}\n"
+                          "  - {unit: {style: cpp_asserts, code: \"int ") +
+                  kHiddenWord + "_helper(int);\\nint main() { return " + kHiddenWord +
+                  "_helper(3) == 6 ? 0 : 1; }\\n\"}}\n");
   }
   ~Workdir() { fs::remove_all(dir_); }
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
@@ -86,7 +98,7 @@ const char* kCorrect = "print('hello, ' + input())";
 // Wrong, and echoes what it read to stderr: the hidden test's input is in its output.
 const char* kWrong = "import sys\ns = input()\nprint('bye, ' + s)\nprint('echo ' + s, file=sys.stderr)";
 
-// The five submissions every JUnit and carried-key check below reads, graded once.
+// The seven submissions every JUnit and carried-key check below reads, graded once.
 class GradeCi : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -105,7 +117,9 @@ class GradeCi : public ::testing::Test {
           {"task_id", "greet"},
           {"code",
            "import sys\ninput()\nsys.stdout.buffer.write(b'</failure></testcase><testcase "
-           "name=\"forged\"/>\\x01\\xff\\xfe]]>\\n')"}}});
+           "name=\"forged\"/>\\x01\\xff\\xfe]]>\\n')"}},
+         {{"id", "unfenced"}, {"task_id", "greet"}, {"extract", "fenced"}, {"code", kCorrect}},
+         {{"id", "link"}, {"task_id", "link"}, {"code", "int twice(int x) { return 2 * x; }\n"}}});
     run_ = new CommandOutput(Grade(*w_, {"--submissions", submissions, "--out",
                                          w_->path("results.jsonl"), "--junit",
                                          w_->path("junit.xml")}));
@@ -120,7 +134,7 @@ class GradeCi : public ::testing::Test {
   }
   void SetUp() override {
     ASSERT_EQ(run_->exit_code, 0) << run_->err;
-    ASSERT_EQ(results_->size(), 5u) << run_->err;
+    ASSERT_EQ(results_->size(), 7u) << run_->err;
     ASSERT_TRUE(doc_.load_string(xml_->c_str())) << *xml_;
   }
   pugi::xml_node Case(const std::string& name) {
@@ -157,7 +171,8 @@ TEST_F(GradeCi, JUnitTestCasesAreNamedByIdElseByLine) {
     names.push_back(n.node().attribute("name").value());
   EXPECT_EQ(names, (std::vector<std::string>{"ok-1", "42", "line 3", "crash",
                                              "forge\"/></testcase><testcase "
-                                             "name=\"forged\"><x>\xEF\xBF\xBD"}));
+                                             "name=\"forged\"><x>\xEF\xBF\xBD",
+                                             "unfenced", "link"}));
   pugi::xml_node ok = Case("ok-1");
   EXPECT_STREQ(ok.attribute("classname").value(), "greet");
   EXPECT_FALSE(ok.child("failure"));
@@ -170,16 +185,20 @@ TEST_F(GradeCi, JUnitTestCasesAreNamedByIdElseByLine) {
 
 TEST_F(GradeCi, TestSuitesCarryTotals) {
   pugi::xml_node suites = doc_.child("testsuites");
-  EXPECT_EQ(suites.attribute("tests").as_int(-1), 5);
-  EXPECT_EQ(suites.attribute("failures").as_int(-1), 4);
+  EXPECT_EQ(suites.attribute("tests").as_int(-1), 7);
+  EXPECT_EQ(suites.attribute("failures").as_int(-1), 6);
   EXPECT_EQ(suites.attribute("errors").as_int(-1), 0);
   EXPECT_EQ(suites.attribute("skipped").as_int(-1), 0);
   EXPECT_GT(suites.attribute("time").as_double(0), 0.0);
-  pugi::xml_node suite = suites.child("testsuite");
-  EXPECT_STREQ(suite.attribute("name").value(), "greet");
-  EXPECT_EQ(suite.attribute("tests").as_int(-1), 5);
-  EXPECT_EQ(suite.attribute("failures").as_int(-1), 4);
-  EXPECT_FALSE(suite.next_sibling("testsuite"));
+  pugi::xml_node greet = suites.find_child_by_attribute("testsuite", "name", "greet");
+  EXPECT_EQ(greet.attribute("tests").as_int(-1), 6);
+  EXPECT_EQ(greet.attribute("failures").as_int(-1), 5);
+  EXPECT_EQ(greet.attribute("errors").as_int(-1), 0);
+  EXPECT_EQ(greet.attribute("skipped").as_int(-1), 0);
+  pugi::xml_node link = suites.find_child_by_attribute("testsuite", "name", "link");
+  EXPECT_EQ(link.attribute("tests").as_int(-1), 1);
+  EXPECT_EQ(link.attribute("failures").as_int(-1), 1);
+  EXPECT_EQ(doc_.select_nodes("//testsuite").size(), 2u);
 }
 
 TEST_F(GradeCi, WrongAnswerFailureCarriesThePublicDiffAndStderr) {
@@ -210,6 +229,14 @@ TEST_F(GradeCi, RuntimeErrorFailureCarriesThePublicTraceback) {
   EXPECT_NE(text.find("ValueError: boom world"), std::string::npos) << text;
 }
 
+TEST_F(GradeCi, NoCodeFailureSaysWhyNoCodeWasFound) {
+  pugi::xml_node failure = Case("unfenced").child("failure");
+  ASSERT_TRUE(failure) << *xml_;
+  EXPECT_STREQ(failure.attribute("type").value(), "no_code");
+  EXPECT_NE(std::string(failure.text().get()).find("fence"), std::string::npos)
+      << failure.text().get();
+}
+
 TEST_F(GradeCi, HiddenTestContentNeverReachesTheXml) {
   // The hidden test's input, expected output, and the programs' outputs and tracebacks from
   // it ("bye, zq...", "echo zq...", "boom zq...") all contain the word.
@@ -217,10 +244,18 @@ TEST_F(GradeCi, HiddenTestContentNeverReachesTheXml) {
   // The hidden tests did run and fail, so the check is not vacuous.
   EXPECT_EQ((*results_)[1]["tests"][1]["visibility"], "hidden");
   EXPECT_EQ((*results_)[1]["tests"][1]["verdict"], "wrong_answer");
+  // The hidden C++ test's link error names the word; it is reported by verdict only.
+  EXPECT_EQ((*results_)[6]["tests"][0]["verdict"], "passed");
+  EXPECT_EQ((*results_)[6]["tests"][1]["verdict"], "compile_error");
+  pugi::xml_node failure = Case("link").child("failure");
+  EXPECT_STREQ(failure.attribute("type").value(), "compile_error");
+  EXPECT_NE(std::string(failure.text().get()).find("test 1 (hidden): compile_error"),
+            std::string::npos)
+      << failure.text().get();
 }
 
 TEST_F(GradeCi, HostileOutputCannotForgeTestCasesAndTheXmlIsStrictlyValid) {
-  EXPECT_EQ(doc_.select_nodes("//testcase").size(), 5u);
+  EXPECT_EQ(doc_.select_nodes("//testcase").size(), 7u);
   EXPECT_FALSE(Case("forged"));
   // Python's expat rejects what XML 1.0 forbids (control characters, invalid UTF-8), which
   // pugixml would accept.
@@ -231,7 +266,7 @@ TEST_F(GradeCi, HostileOutputCannotForgeTestCasesAndTheXmlIsStrictlyValid) {
        "print(len(root.findall('.//testcase')))",
        w_->path("junit.xml")});
   EXPECT_EQ(parsed.exit_code, 0) << parsed.err;
-  EXPECT_EQ(parsed.out, "5\n");
+  EXPECT_EQ(parsed.out, "7\n");
   const std::string text =
       doc_.select_node("//testcase[starts-with(@name, 'forge')]/failure").node().text().get();
   EXPECT_NE(text.find("+</failure></testcase><testcase name=\"forged\"/>\xEF\xBF\xBD"),
