@@ -108,12 +108,22 @@ def register() -> bool:
                       "are not registered (install gymnasium, or use ProctorEnv directly)",
                       RuntimeWarning, stacklevel=2)
         return False
-    registry = getattr(_gymnasium, "registry", None)
+    registration = _registration()
     for env_id in ENV_IDS:
-        if registry is not None and env_id in registry:
-            continue
-        _gymnasium.register(id=env_id, entry_point=ENTRY_POINT, kwargs={"env_id": env_id})
+        if env_id not in registration.registry:
+            registration.register(id=env_id, entry_point=ENTRY_POINT, kwargs={"env_id": env_id})
     return True
+
+
+def _registration() -> Any:
+    """gymnasium's `register` and `registry`, from `gymnasium.envs.registration`: when
+    gymnasium loads its plugins (calling `register` through the entry point) it is still
+    importing itself, and `gymnasium.register` does not exist yet."""
+    try:
+        from gymnasium.envs import registration
+        return registration
+    except ImportError:  # a gymnasium without that module (or a stand-in): its top level
+        return _gymnasium
 
 
 class ProctorEnv(_Base):
@@ -256,5 +266,5 @@ class ProctorEnv(_Base):
         return info
 
 
-if _gymnasium is not None and hasattr(_gymnasium, "register"):
+if _gymnasium is not None:
     register()  # so gymnasium.make("proctor/codegen-v0") works once proctor_client is imported

@@ -181,10 +181,18 @@ class EnvTest(unittest.TestCase):
         self.assertTrue(module.register())
         self.assertEqual(len(module._gymnasium.registry), 2)
 
+    def test_registration_while_gymnasium_loads_its_plugins(self):
+        module = _env_module_with_stub_gymnasium(mid_import=True)
+        self.assertFalse(hasattr(module._gymnasium, "register"))
+        self.assertEqual(sorted(module._gymnasium.envs.registration.registry),
+                         ["proctor/codegen-v0", "proctor/repair-v0"])
 
-def _env_module_with_stub_gymnasium():
+
+def _env_module_with_stub_gymnasium(mid_import=False):
     """Loads a private copy of proctor_client.env while a minimal `gymnasium` is importable,
-    leaving the real module (and sys.modules) as they were."""
+    leaving the real module (and sys.modules) as they were. `mid_import`: gymnasium as it is
+    while it loads its plugins (it is still importing itself): `register` and `registry` only
+    in `gymnasium.envs.registration`, not yet at its top level."""
 
     class Env:
         def reset(self, *, seed=None, options=None):
@@ -204,9 +212,18 @@ def _env_module_with_stub_gymnasium():
     gymnasium = types.ModuleType("gymnasium")
     spaces = types.ModuleType("gymnasium.spaces")
     gymnasium.Env, spaces.Text, gymnasium.spaces = Env, Text, spaces
-    gymnasium.register, gymnasium.registry = register, registry
-    saved = {name: sys.modules.get(name) for name in ("gymnasium", "gymnasium.spaces")}
-    sys.modules.update({"gymnasium": gymnasium, "gymnasium.spaces": spaces})
+    modules = {"gymnasium": gymnasium, "gymnasium.spaces": spaces}
+    if mid_import:
+        envs = types.ModuleType("gymnasium.envs")
+        registration = types.ModuleType("gymnasium.envs.registration")
+        registration.register, registration.registry = register, registry
+        gymnasium.envs, envs.registration = envs, registration
+        modules.update({"gymnasium.envs": envs, "gymnasium.envs.registration": registration})
+    else:
+        gymnasium.register = register
+    gymnasium.registry = registry
+    saved = {name: sys.modules.get(name) for name in modules}
+    sys.modules.update(modules)
     try:
         path = os.path.join(os.path.dirname(proctor_client.__file__), "env.py")
         spec = importlib.util.spec_from_file_location("proctor_client._env_gym_test", path)
