@@ -1,9 +1,9 @@
 """The trainer examples (examples/*.py) and the integrations against a real `proctor serve`.
 
 Started here on free loopback ports with tasks/basics, tasks/realworld (non-ASCII prompts)
-and build/packs/humaneval when it was imported, as CTest's `python_examples` runs it: PROCTOR_BUILD_DIR names the build folder
-(python/CMakeLists.txt). Skipped, saying why, when the binary is not built. Each test grades a
-few submissions.
+and build/packs/humaneval when it was imported. CTest's `python_examples` runs it with
+PROCTOR_BUILD_DIR naming the build folder (python/CMakeLists.txt). Skipped, saying why, when
+the binary is not built. Each test grades a few submissions.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sys
 import unittest
 from typing import List, Optional
 
-from proctor_client import ProctorEnv, Ungradeable, verl
+from proctor_client import InvalidParams, ProctorEnv, Ungradeable, verl
 from proctor_client.protocol import ENDPOINT_ENV
 
 SOURCE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -108,10 +108,13 @@ class LiveServerTest(unittest.TestCase):
                       lines["codegen gcd"])
         self.assertEqual(_floats(lines["repair gcd"]), [0.0, 1.0])
 
-    def test_verl_module_raises_for_an_unknown_task(self):
+    def test_verl_module_bare_task_ids_and_unknown_tasks(self):
         os.environ[ENDPOINT_ENV] = self.environ[ENDPOINT_ENV]
+        gcd = "def gcd(a, b):\n    while b:\n        a, b = b, a % b\n    return abs(a)\n"
         try:
-            with self.assertRaisesRegex(Exception, "unknown task"):
+            # No pack: the server resolves an id unique across its packs.
+            self.assertEqual(verl.compute_score("d", gcd, "gcd"), 1.0)
+            with self.assertRaisesRegex(InvalidParams, "unknown task"):
                 verl.compute_score("d", "x", json.dumps({"task_id": "nope", "pack": "basics"}))
         finally:
             verl.close()
