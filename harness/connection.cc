@@ -92,16 +92,51 @@ void Connection::HandleLine(const std::string& text) {
     return;
   }
   nlohmann::json error;
-  std::optional<Request> request = ParseRequest(text, &error);
-  if (!request) {
-    Send(error);
-    return;
-  }
+  Line parsed = ParseLine(text, &error);
+  if (parsed.kind == Line::Kind::kParseError) return Send(error);
   std::weak_ptr<Connection> weak = shared_from_this();
   auto send = [weak](nlohmann::json message) {
     if (auto self = weak.lock()) self->Send(message);
   };
-  service_.Handle(std::move(*request), client_, send, send);
+  if (parsed.kind == Line::Kind::kSingle) {
+    std::optional<Request> request = ParseRequest(parsed.value, &error);
+    if (!request) return Send(error);
+    return service_.Handle(std::move(*request), client_, Transport::kJsonRpc, send, send);
+  }
+  // A batch (JSON-RPC 2.0 section 6): one array holding a response for every element that is
+  // not a notification (an invalid element gets its own error), in the order they finish;
+  // nothing at all when every element was a notification. Streamed `grade.result`
+  // notifications of its requests are sent on their own lines before it.
+  struct Batch {
+    nlohmann::json responses = nlohmann::json::array();
+    size_t expected = 0;
+  };
+  auto batch = std::make_shared<Batch>();
+  std::vector<Request> requests;
+  for (const nlohmann::json& element : parsed.value) {
+    std::optional<Request> request = ParseRequest(element, &error);
+    if (!request) {
+      batch->responses.push_back(error);
+      ++batch->expected;
+      continue;
+    }
+    if (!request->is_notification) ++batch->expected;
+    requests.push_back(std::move(*request));
+  }
+  auto collect = [batch, send](nlohmann::json response) {
+    batch->responses.push_back(std::move(response));
+    if (batch->responses.size() == batch->expected) send(std::move(batch->responses));
+  };
+  const bool answered_now = batch->responses.size() == batch->expected;  // only notifications
+  // `expected` is fixed before the first dispatch, so answers that arrive during the loop
+  // (synchronous methods) cannot complete the batch early.
+  for (Request& request : requests) {
+    const bool notification = request.is_notification;
+    service_.Handle(std::move(request), client_, Transport::kJsonRpc,
+                    notification ? Service::Send([](nlohmann::json) {}) : Service::Send(collect),
+                    send);
+  }
+  if (answered_now && !batch->responses.empty()) Send(batch->responses);
 }
 
 void Connection::Send(const nlohmann::json& message) {

@@ -3,6 +3,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cmath>
 
 namespace proctor::harness {
 namespace asio = boost::asio;
@@ -12,10 +13,26 @@ using nlohmann::json;
 
 namespace {
 
-http::response<http::string_body> Respond(const http::request<http::string_body>& req,
-                                          http::status status, std::string body,
-                                          const char* type = "application/json") {
-  http::response<http::string_body> res{status, req.version()};
+using Response = http::response<http::string_body>;
+
+struct Route {
+  const char* path;
+  http::verb verb;
+  const char* method;  // the request's name in the metrics (a JSON-RPC method's where one is)
+};
+
+constexpr Route kRoutes[] = {
+    {"/healthz", http::verb::get, "health"},
+    {"/metrics", http::verb::get, "metrics"},
+    {"/v1/tasks", http::verb::get, "tasks.list"},
+    {"/v1/envs", http::verb::get, "envs.list"},
+    {"/v1/grade", http::verb::post, "grade"},
+    {"/v1/openrlhf/reward", http::verb::post, "openrlhf.reward"},
+};
+
+Response Respond(const http::request<http::string_body>& req, http::status status,
+                 std::string body, const char* type = "application/json") {
+  Response res{status, req.version()};
   res.set(http::field::server, "proctor/" PROCTOR_VERSION);
   res.set(http::field::content_type, type);
   res.keep_alive(req.keep_alive());
@@ -24,11 +41,85 @@ http::response<http::string_body> Respond(const http::request<http::string_body>
   return res;
 }
 
-std::string ErrorBody(int code, const std::string& message) {
-  return json{{"error", {{"code", code}, {"message", message}}}}.dump() + "\n";
+std::string JsonBody(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+Response ErrorResponse(const http::request<http::string_body>& req, const RpcError& e) {
+  json error = {{"code", e.code}, {"message", e.message}};
+  if (!e.data.is_null()) error["data"] = e.data;
+  Response res = Respond(req, HttpStatusOf(e.code), JsonBody({{"error", error}}));
+  // The same hint the JSON-RPC error carries, in whole seconds (at least 1).
+  if (res.result() == http::status::service_unavailable && e.data.is_object() &&
+      e.data.contains("retry_after_ms") && e.data["retry_after_ms"].is_number()) {
+    const double ms = e.data["retry_after_ms"].get<double>();
+    res.set(http::field::retry_after,
+            std::to_string(std::max<int64_t>(1, static_cast<int64_t>(std::ceil(ms / 1000)))));
+  }
+  return res;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// "a=1&b=x%20y" as {"a": "1", "b": "x y"}; a malformed escape is a 400.
+json ParseQuery(const std::string& query) {
+  json out = json::object();
+  size_t start = 0;
+  while (start < query.size()) {
+    size_t end = query.find('&', start);
+    if (end == std::string::npos) end = query.size();
+    const std::string pair = query.substr(start, end - start);
+    start = end + 1;
+    if (pair.empty()) continue;
+    const size_t eq = pair.find('=');
+    auto decode = [](const std::string& s) {
+      std::string d;
+      for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '+') {
+          d += ' ';
+        } else if (s[i] == '%') {
+          if (i + 2 >= s.size() || HexValue(s[i + 1]) < 0 || HexValue(s[i + 2]) < 0)
+            throw RpcError{rpc_error::kInvalidParams, "invalid params: bad %-escape in the query",
+                           {}};
+          d += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
+          i += 2;
+        } else {
+          d += s[i];
+        }
+      }
+      return d;
+    };
+    out[decode(pair.substr(0, eq))] = eq == std::string::npos ? "" : decode(pair.substr(eq + 1));
+  }
+  return out;
 }
 
 }  // namespace
+
+http::status HttpStatusOf(int code) {
+  switch (code) {
+    case rpc_error::kOverloaded:
+    case rpc_error::kShuttingDown:
+    case rpc_error::kUngradeable:
+      return http::status::service_unavailable;
+    case rpc_error::kDeadlineExceeded:
+      return http::status::gateway_timeout;
+    case rpc_error::kMethodNotFound:
+    case rpc_error::kUnknownSession:
+      return http::status::not_found;
+    case rpc_error::kTooLarge:
+      return http::status::payload_too_large;
+    case rpc_error::kInternal:
+      return http::status::internal_server_error;
+    default:
+      return http::status::bad_request;
+  }
+}
 
 asio::awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Service& service,
                                 uint64_t client_id, size_t max_body_bytes) {
@@ -41,52 +132,82 @@ asio::awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Service& service,
     auto [ec, n] = co_await http::async_read(socket, buffer, parser,
                                              asio::as_tuple(asio::use_awaitable));
     if (ec) break;
+    const auto start = std::chrono::steady_clock::now();
     http::request<http::string_body> req = parser.release();
-    http::response<http::string_body> res;
     const std::string target(req.target());
-    if (req.method() == http::verb::get && target == "/healthz") {
-      service.metrics().CountRequest("http.healthz");
-      res = Respond(req, http::status::ok, service.Health().dump() + "\n");
-    } else if (req.method() == http::verb::get && target == "/metrics") {
-      service.metrics().CountRequest("http.metrics");
-      res = Respond(req, http::status::ok, service.PrometheusText(),
-                    "text/plain; version=0.0.4");
-    } else if (req.method() == http::verb::post && target == "/v1/grade") {
-      service.metrics().CountRequest("http.grade");
-      json params = json::parse(req.body(), nullptr, false);
-      if (!params.is_object()) {
-        res = Respond(req, http::status::bad_request, ErrorBody(-32700, "body must be a JSON object"));
-      } else {
-        // Wait for the grading callback: a timer that the callback cancels.
-        asio::steady_timer wake(socket.get_executor(), std::chrono::steady_clock::time_point::max());
-        http::status status = http::status::ok;
-        std::string body;
-        try {
-          service.Grade(params, client,
-                        [&](const RpcError* error, json result) {
-                          if (error) {
-                            status = error->code == rpc_error::kOverloaded
-                                         ? http::status::service_unavailable
-                                         : http::status::bad_request;
-                            body = ErrorBody(error->code, error->message);
-                          } else {
-                            body = result.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
-                          }
-                          wake.cancel();
-                        },
-                        [](json) {});
-          auto [wec] = co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));
-          (void)wec;
-        } catch (const RpcError& e) {
-          status = e.code == rpc_error::kOverloaded ? http::status::service_unavailable
-                                                    : http::status::bad_request;
-          body = ErrorBody(e.code, e.message);
-        }
-        res = Respond(req, status, body);
-      }
-    } else {
-      res = Respond(req, http::status::not_found, ErrorBody(-32601, "no such endpoint: " + target));
+    const size_t question = target.find('?');
+    const std::string path = target.substr(0, question);
+    const std::string query = question == std::string::npos ? "" : target.substr(question + 1);
+    const Route* route = nullptr;
+    const char* label = "(unknown)";  // a wrong method on a known path counts for the path
+    std::string allow;
+    for (const Route& r : kRoutes) {
+      if (path != r.path) continue;
+      label = r.method;
+      allow += (allow.empty() ? "" : ", ") + std::string(http::to_string(r.verb));
+      if (req.method() == r.verb) route = &r;
     }
+    Response res;
+    int error_code = 0;
+    try {
+      if (route == nullptr && allow.empty()) {
+        throw RpcError{rpc_error::kMethodNotFound, "no such endpoint: " + path, {}};
+      } else if (route == nullptr) {
+        res = Respond(req, http::status::method_not_allowed,
+                      JsonBody({{"error", {{"code", rpc_error::kMethodNotFound},
+                                           {"message", std::string(req.method_string()) + " " +
+                                                           path + " is not served (allowed: " +
+                                                           allow + ")"}}}}));
+        res.set(http::field::allow, allow);
+        error_code = rpc_error::kMethodNotFound;
+      } else if (route->verb == http::verb::get) {
+        const json params = ParseQuery(query);
+        const std::string method = route->method;
+        if (method != "tasks.list" && !params.empty())
+          throw RpcError{rpc_error::kInvalidParams,
+                         "invalid params: " + path + " takes no query parameters",
+                         {{"param", params.begin().key()}}};
+        if (method == "health")
+          res = Respond(req, http::status::ok, JsonBody(service.Health()));
+        else if (method == "metrics")
+          res = Respond(req, http::status::ok, service.PrometheusText(),
+                        "text/plain; version=0.0.4");
+        else if (method == "tasks.list")
+          res = Respond(req, http::status::ok, JsonBody(service.ListTasks(params)));
+        else
+          res = Respond(req, http::status::ok, JsonBody(service.ListEnvs()));
+      } else {
+        json params = json::parse(req.body(), nullptr, false);
+        if (!params.is_object())
+          throw RpcError{rpc_error::kParseError, "body must be a JSON object", {}};
+        // Wait for the grading callback: a timer that the callback cancels.
+        asio::steady_timer wake(socket.get_executor(),
+                                std::chrono::steady_clock::time_point::max());
+        std::optional<RpcError> failed;
+        json result;
+        auto done = [&](const RpcError* error, json value) {
+          if (error) failed = *error;
+          result = std::move(value);
+          wake.cancel();
+        };
+        if (std::string(route->method) == "grade")
+          service.Grade(params, client, done, [](json) {});
+        else
+          service.OpenRlhfReward(params, client, done);
+        auto [wec] = co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));
+        (void)wec;
+        if (failed) throw *failed;
+        res = Respond(req, http::status::ok, JsonBody(result));
+      }
+    } catch (const RpcError& e) {
+      res = ErrorResponse(req, e);
+      error_code = e.code;
+    } catch (const std::exception& e) {
+      const RpcError internal{rpc_error::kInternal, std::string("internal error: ") + e.what(), {}};
+      res = ErrorResponse(req, internal);
+      error_code = internal.code;
+    }
+    service.CountRequest(route ? route->method : label, Transport::kHttp, start, error_code);
     auto [wec, wn] = co_await http::async_write(socket, res, asio::as_tuple(asio::use_awaitable));
     if (wec || !res.keep_alive()) break;
   }

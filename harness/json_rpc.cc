@@ -2,12 +2,34 @@
 
 namespace proctor::harness {
 
-std::optional<Request> ParseRequest(const std::string& line, nlohmann::json* error_response) {
-  nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-  if (j.is_discarded()) {
+Line ParseLine(const std::string& text, nlohmann::json* error_response) {
+  Line line;
+  line.value = nlohmann::json::parse(text, nullptr, false);
+  if (line.value.is_discarded()) {
     *error_response = MakeError(nullptr, {rpc_error::kParseError, "parse error: not JSON", {}});
-    return std::nullopt;
+    line.kind = Line::Kind::kParseError;
+    return line;
   }
+  if (!line.value.is_array()) {
+    line.kind = Line::Kind::kSingle;
+    return line;
+  }
+  if (line.value.empty() || line.value.size() > kMaxBatch) {
+    *error_response = MakeError(
+        nullptr, {rpc_error::kInvalidRequest,
+                  line.value.empty()
+                      ? "invalid request: an empty batch"
+                      : "invalid request: a batch of " + std::to_string(line.value.size()) +
+                            " requests (at most " + std::to_string(kMaxBatch) + ")",
+                  {}});
+    line.kind = Line::Kind::kParseError;
+    return line;
+  }
+  line.kind = Line::Kind::kBatch;
+  return line;
+}
+
+std::optional<Request> ParseRequest(const nlohmann::json& j, nlohmann::json* error_response) {
   nlohmann::json id = j.is_object() && j.contains("id") ? j["id"] : nlohmann::json(nullptr);
   if (!id.is_null() && !id.is_string() && !id.is_number_integer()) id = nullptr;
   auto invalid = [&](const std::string& why) {
@@ -25,8 +47,19 @@ std::optional<Request> ParseRequest(const std::string& line, nlohmann::json* err
   r.id = id;
   r.method = j["method"];
   r.params = j.contains("params") ? j["params"] : nlohmann::json::object();
-  if (!r.params.is_object()) return invalid("\"params\" must be an object");
+  // The spec allows only a structured value; an array is valid JSON-RPC that this server
+  // does not take (answered -32602 by Service), anything else is not a request.
+  if (!r.params.is_object() && !r.params.is_array())
+    return invalid("\"params\" must be an object");
   return r;
+}
+
+RpcError ParamsNotAnObject(const nlohmann::json& params) {
+  return {rpc_error::kInvalidParams,
+          std::string("invalid params: params must be an object (named parameters); got ") +
+              (params.is_array() ? "an array (positional parameters are not supported)"
+                                 : params.type_name()),
+          {{"param", "params"}}};
 }
 
 nlohmann::json MakeResult(const nlohmann::json& id, nlohmann::json result) {

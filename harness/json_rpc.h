@@ -20,6 +20,7 @@ inline constexpr int kUnknownSession = -32002;
 inline constexpr int kTooLarge = -32003;
 inline constexpr int kEnvError = -32004;
 inline constexpr int kShuttingDown = -32005;
+inline constexpr int kUngradeable = -32006;  // a sample Proctor failed to grade (OpenRLHF)
 }  // namespace rpc_error
 
 struct Request {
@@ -36,8 +37,25 @@ struct RpcError {
   nlohmann::json data;
 };
 
-// Parses one line. On failure returns an error response to send (with id null or the id).
-std::optional<Request> ParseRequest(const std::string& line, nlohmann::json* error_response);
+// Parses one request object (a line's value, or one element of a batch). On failure returns
+// nullopt and sets the error response to send (with id null or the request's id). `params`
+// is kept as sent: Service answers a non-object with -32602 (a notification gets nothing).
+std::optional<Request> ParseRequest(const nlohmann::json& value, nlohmann::json* error_response);
+
+// One line: a single request, or a batch (JSON-RPC 2.0 section 6: an array of requests).
+struct Line {
+  enum class Kind { kParseError, kSingle, kBatch };
+  Kind kind = Kind::kParseError;
+  nlohmann::json value;  // kSingle: the request; kBatch: the (non-empty) array
+};
+// kParseError and an empty array are answered with `*error_response`.
+Line ParseLine(const std::string& line, nlohmann::json* error_response);
+
+// Requests in one batch at most (each element costs a dispatch; a batch is one line).
+inline constexpr size_t kMaxBatch = 1024;
+
+// The -32602 error for `params` that is not an object (positional params are not supported).
+RpcError ParamsNotAnObject(const nlohmann::json& params);
 
 nlohmann::json MakeResult(const nlohmann::json& id, nlohmann::json result);
 nlohmann::json MakeError(const nlohmann::json& id, const RpcError& error);

@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -14,30 +15,52 @@
 
 namespace proctor::harness {
 
+// How a request reached the server: a label of its own, never part of the method's name.
+enum class Transport { kJsonRpc, kHttp };
+const char* TransportName(Transport t);
+
+// Live values read from their owners when the metrics are exported.
+struct Gauges {
+  size_t queue_depth = 0;
+  int in_flight = 0;
+  size_t sessions = 0;
+  size_t connections = 0;
+  // Capacity, for autoscaling: what the server can hold at once.
+  int workers = 0;
+  size_t queue_limit = 0;
+  int warm_slots = 0;  // fork-server slots in use; 0 when every run builds its layers
+};
+
 class Metrics {
  public:
-  void CountRequest(const std::string& method);
+  // One answered request: `method` must come from a closed set (a label); `error_code` is
+  // the JSON-RPC error code of the answer, 0 for a result.
+  void CountRequest(const std::string& method, Transport transport, double seconds,
+                    int error_code);
   void CountGrading(const grader::SubmissionReport& report, double seconds);
-  void CountRejected() { ++overloaded_; }
 
-  // Gauges are read live from their owners.
-  nlohmann::json ToJson(size_t queue_depth, int in_flight, size_t sessions,
-                        size_t connections) const;
-  std::string ToPrometheus(size_t queue_depth, int in_flight, size_t sessions,
-                           size_t connections) const;
+  nlohmann::json ToJson(const Gauges& gauges) const;
+  std::string ToPrometheus(const Gauges& gauges) const;
 
  private:
   static constexpr std::array<double, 12> kBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
                                                        0.5,   1,    2.5,   5,    10,  30};
+  struct Histogram {
+    std::array<uint64_t, kBuckets.size() + 1> buckets{};
+    double sum = 0;
+    uint64_t count = 0;
+    void Observe(double seconds);
+  };
   mutable std::mutex mutex_;
-  std::map<std::string, uint64_t> requests_;      // by method
-  std::map<std::string, uint64_t> test_verdicts_; // by verdict
+  std::map<std::pair<std::string, Transport>, uint64_t> requests_;  // by method, transport
+  std::map<std::string, Histogram> request_seconds_;                // by method
+  std::map<std::pair<std::string, int>, uint64_t> errors_;          // by method, code
+  std::map<std::pair<std::string, std::string>, uint64_t> test_verdicts_;  // language, verdict
   std::map<std::string, uint64_t> gradings_;      // by outcome: full, partial, zero, ungradeable
-  std::array<uint64_t, kBuckets.size() + 1> latency_buckets_{};
-  double latency_sum_ = 0;
-  uint64_t latency_count_ = 0;
+  std::map<std::pair<std::string, std::string>, uint64_t> gradings_by_language_;  // lang, outcome
+  Histogram grading_seconds_;
   uint64_t time_limit_reruns_ = 0;  // submissions graded a second time (see Grader::Grade)
-  std::atomic<uint64_t> overloaded_{0};
+  uint64_t overloaded_ = 0;
 };
 
 }  // namespace proctor::harness

@@ -25,6 +25,35 @@ std::string RequireString(const json& params, const std::string& key) {
   return params[key];
 }
 
+// Rejects keys of a params object that are not in `known`, naming the key (as unknown
+// submission keys are).
+void RejectUnknownKeys(const json& params, const std::vector<std::string>& known,
+                       const std::string& what) {
+  for (const auto& [key, _] : params.items()) {
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    std::string list;
+    for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+    throw InvalidParams(key, what + ": unknown key \"" + key + "\" (expected " + list + ")");
+  }
+}
+
+// The warm slots the sandbox uses, read from the launcher line it prints ("... up to N warm
+// slots ..."); 0 when runs build every layer (sandbox/ has no accessor for the number).
+int WarmSlotsOf(const std::string& launcher) {
+  const std::string up_to = "up to ";
+  const size_t at = launcher.find(up_to);
+  if (at == std::string::npos || launcher.find(" warm slots", at) == std::string::npos) return 0;
+  return std::atoi(launcher.c_str() + at + up_to.size());
+}
+
+// Methods of this server (the closed set of `method` labels); others count as "(unknown)".
+const std::set<std::string>& Methods() {
+  static const std::set<std::string> kMethods = {
+      "health",   "stats",     "envs.list", "env.make",   "env.reset",       "env.step",
+      "env.close", "grade",    "tasks.list", "metrics",   "openrlhf.reward"};
+  return kMethods;
+}
+
 json StepJson(const envs::StepResult& r) {
   return {{"observation", r.observation},
           {"reward", r.reward ? json(*r.reward) : json(nullptr)},
@@ -82,48 +111,127 @@ void Service::ReapIdleSessions() {
 
 json Service::Health() const {
   json layers = json::object();
-  for (const auto& l : sandbox_.host_layers().layers) layers[l.name] = l.active;
+  for (const auto& l : sandbox_.host_layers().layers)
+    layers[sandbox::LayerName(l.layer)] = l.active;
   return {{"status", shutting_down_ ? "shutting_down" : "ok"},
           {"version", PROCTOR_VERSION},
           {"layers", layers}};
 }
 
-json Service::Stats() const {
-  return metrics_.ToJson(scheduler_.queued(), scheduler_.running(), sessions_.size(),
-                         connections);
+json Service::Stats() const { return metrics_.ToJson(CurrentGauges()); }
+
+std::string Service::PrometheusText() const { return metrics_.ToPrometheus(CurrentGauges()); }
+
+Gauges Service::CurrentGauges() const {
+  return {.queue_depth = scheduler_.queued(),
+          .in_flight = scheduler_.running(),
+          .sessions = sessions_.size(),
+          .connections = connections,
+          .workers = scheduler_.workers(),
+          .queue_limit = scheduler_.queue_limit(),
+          .warm_slots = WarmSlotsOf(sandbox_.launcher_name())};
 }
 
-std::string Service::PrometheusText() const {
-  return metrics_.ToPrometheus(scheduler_.queued(), scheduler_.running(), sessions_.size(),
-                               connections);
+void Service::CountRequest(const std::string& method, Transport transport,
+                           std::chrono::steady_clock::time_point start, int error_code) {
+  metrics_.CountRequest(
+      Methods().count(method) ? method : "(unknown)", transport,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+      error_code);
 }
 
-const grader::task::Pack* Service::FindPack(const json& params) const {
-  if (!params.contains("pack")) return packs_.empty() ? nullptr : packs_.front().get();
-  if (!params["pack"].is_string()) throw InvalidParams("pack", "\"pack\" must be a string");
+const grader::task::Pack* Service::FindPack(const std::string& name,
+                                            const std::string& param) const {
   for (const auto& p : packs_)
-    if (p->name == params["pack"]) return p.get();
+    if (p->name == name) return p.get();
   std::string names;
   for (const auto& p : packs_) names += (names.empty() ? "" : ", ") + p->name;
-  throw InvalidParams("pack", "unknown pack \"" + params["pack"].get<std::string>() +
-                                  "\" (served: " + names + ")");
+  throw InvalidParams(param, "unknown pack \"" + name + "\" (served: " + names + ")");
 }
 
-void Service::Handle(Request r, std::shared_ptr<ClientState> client, Send reply, Send notify) {
-  // Counted by name only for methods that exist: a client's made-up names would grow the
-  // table without bound and reach the /metrics text (a label) verbatim.
-  static const std::set<std::string> kMethods = {"health",   "stats",     "envs.list",
-                                                 "env.make", "env.reset", "env.step",
-                                                 "env.close", "grade",    "tasks.list"};
-  metrics_.CountRequest(kMethods.count(r.method) ? r.method : "(unknown)");
+std::pair<const grader::task::Pack*, const grader::task::Task*> Service::ResolveTask(
+    const json& pack, const std::string& task_id, const std::string& param) const {
+  if (!pack.is_null()) {
+    if (!pack.is_string()) throw InvalidParams("pack", "\"pack\" must be a string");
+    const grader::task::Pack* p = FindPack(pack, "pack");
+    const grader::task::Task* task = graders_.at(p)->FindTask(task_id);
+    if (task == nullptr)
+      throw InvalidParams(param, "unknown task \"" + task_id + "\" in pack " + p->name);
+    return {p, task};
+  }
+  std::pair<const grader::task::Pack*, const grader::task::Task*> found{nullptr, nullptr};
+  json having = json::array();
+  for (const auto& p : packs_) {
+    if (const grader::task::Task* task = graders_.at(p.get())->FindTask(task_id)) {
+      found = {p.get(), task};
+      having.push_back(p->name);
+    }
+  }
+  if (having.size() == 1) return found;
+  std::string names;
+  if (having.empty()) {
+    for (const auto& p : packs_) names += (names.empty() ? "" : ", ") + p->name;
+    throw InvalidParams(param, "unknown task \"" + task_id + "\" (in none of the packs " +
+                                   names + ")");
+  }
+  for (const json& n : having) names += (names.empty() ? "" : ", ") + n.get<std::string>();
+  throw RpcError{rpc_error::kInvalidParams,
+                 "invalid params: task \"" + task_id + "\" is in several packs (" + names +
+                     "): say which with \"pack\"",
+                 {{"param", param}, {"packs", having}}};
+}
+
+json Service::ListEnvs() const {
+  json out = json::array();
+  for (const envs::EnvSpec& spec : envs::RegisteredEnvs()) {
+    if (!config_.envs.empty() &&
+        std::find(config_.envs.begin(), config_.envs.end(), spec.id) == config_.envs.end())
+      continue;
+    out.push_back({{"id", spec.id}, {"description", spec.description},
+                   {"options", spec.default_options}});
+  }
+  return {{"envs", out}};
+}
+
+json Service::ListTasks(const json& p) const {
+  RejectUnknownKeys(p, {"pack"}, "tasks.list");
+  const grader::task::Pack* only = nullptr;
+  if (p.contains("pack")) {
+    if (!p["pack"].is_string()) throw InvalidParams("pack", "\"pack\" must be a string");
+    only = FindPack(p["pack"], "pack");
+  }
+  json out = json::array();
+  for (const auto& pack : packs_) {
+    if (only != nullptr && only != pack.get()) continue;
+    for (const auto& t : pack->tasks) {
+      json languages = json::array();
+      for (auto l : t.languages) languages.push_back(grader::task::LanguageName(l));
+      out.push_back({{"pack", pack->name}, {"task_id", t.id}, {"title", t.title},
+                     {"languages", languages}});
+    }
+  }
+  return {{"tasks", out}};
+}
+
+void Service::Handle(Request r, std::shared_ptr<ClientState> client, Transport transport,
+                     Send reply, Send notify) {
   if (r.is_notification) reply = [](json) {};
+  // Counted when answered (notifications too): latency, transport and error code.
+  reply = [this, reply = std::move(reply), method = r.method, transport,
+           start = std::chrono::steady_clock::now()](json response) {
+    const json* error = response.is_object() && response.contains("error")
+                            ? &response["error"] : nullptr;
+    CountRequest(method, transport, start,
+                 error != nullptr ? error->value("code", rpc_error::kInternal) : 0);
+    reply(std::move(response));
+  };
   const json id = r.id;
   try {
+    if (!r.params.is_object()) throw ParamsNotAnObject(r.params);
     bool async = false;
     json result = Dispatch(r, client, reply, notify, &async);
     if (!async) reply(MakeResult(id, std::move(result)));
   } catch (const RpcError& e) {
-    if (e.code == rpc_error::kOverloaded) metrics_.CountRejected();
     reply(MakeError(id, e));
   } catch (const envs::EnvError& e) {
     reply(MakeError(id, e.kind() == envs::EnvError::Kind::kInvalidArgument
@@ -139,30 +247,8 @@ json Service::Dispatch(const Request& r, const std::shared_ptr<ClientState>& cli
   const json& p = r.params;
   if (r.method == "health") return Health();
   if (r.method == "stats") return Stats();
-  if (r.method == "envs.list") {
-    json out = json::array();
-    for (const envs::EnvSpec& spec : envs::RegisteredEnvs()) {
-      if (!config_.envs.empty() &&
-          std::find(config_.envs.begin(), config_.envs.end(), spec.id) == config_.envs.end())
-        continue;
-      out.push_back({{"id", spec.id}, {"description", spec.description},
-                     {"options", spec.default_options}});
-    }
-    return {{"envs", out}};
-  }
-  if (r.method == "tasks.list") {
-    json out = json::array();
-    for (const auto& pack : packs_) {
-      if (p.contains("pack") && p["pack"] != pack->name) continue;
-      for (const auto& t : pack->tasks) {
-        json languages = json::array();
-        for (auto l : t.languages) languages.push_back(grader::task::LanguageName(l));
-        out.push_back({{"pack", pack->name}, {"task_id", t.id}, {"title", t.title},
-                       {"languages", languages}});
-      }
-    }
-    return {{"tasks", out}};
-  }
+  if (r.method == "envs.list") return ListEnvs();
+  if (r.method == "tasks.list") return ListTasks(p);
   if (r.method == "env.make") {
     if (shutting_down_) throw RpcError{rpc_error::kShuttingDown, "server shutting down", {}};
     const std::string env_id = RequireString(p, "env_id");
@@ -175,6 +261,12 @@ json Service::Dispatch(const Request& r, const std::shared_ptr<ClientState>& cli
     auto session = std::make_shared<Session>();
     session->env = envs::MakeEnv(env_id, env_context_, options);
     session->env_id = env_id;
+    session->options = options;
+    session->pack_given = options.is_object() && options.contains("pack") &&
+                          !options["pack"].is_null();
+    session->pack = session->pack_given && options["pack"].is_string()
+                        ? options["pack"].get<std::string>()
+                        : packs_.front()->name;
     session->last_used = std::chrono::steady_clock::now();
     const std::string sid = "s-" + std::to_string(++next_session_);
     sessions_[sid] = session;
@@ -200,9 +292,22 @@ json Service::Dispatch(const Request& r, const std::shared_ptr<ClientState>& cli
           throw InvalidParams("seed", "\"seed\" must be a non-negative integer");
         seed = p["seed"].get<uint64_t>();
       }
+      const json reset_options = p.contains("options") ? p["options"] : json::object();
+      // A task id from a session made without a pack resolves across the loaded packs: the
+      // env is made again on the pack that has it (a reset starts a fresh episode anyway).
+      if (!session->pack_given && reset_options.is_object() &&
+          reset_options.contains("task_id") && reset_options["task_id"].is_string()) {
+        const grader::task::Pack* pack =
+            ResolveTask(nullptr, reset_options["task_id"], "options.task_id").first;
+        if (pack->name != session->pack) {
+          json options = session->options.is_object() ? session->options : json::object();
+          options["pack"] = pack->name;
+          session->env = envs::MakeEnv(session->env_id, env_context_, options);
+          session->pack = pack->name;
+        }
+      }
       json info;
-      json obs = session->env->Reset(seed, p.contains("options") ? p["options"] : json::object(),
-                                     &info);
+      json obs = session->env->Reset(seed, reset_options, &info);
       return {{"observation", obs}, {"info", info}};
     }
     if (shutting_down_) throw RpcError{rpc_error::kShuttingDown, "server shutting down", {}};
@@ -325,65 +430,40 @@ void Service::SubmitWork(const Request& r, const std::shared_ptr<ClientState>& c
   }
 }
 
-void Service::Grade(const json& p, std::shared_ptr<ClientState> client,
-                    std::function<void(const RpcError*, json)> done, Send notify_result) {
-  const grader::task::Pack* pack = FindPack(p);
-  if (pack == nullptr) throw InvalidParams("pack", "no pack is loaded");
-  const std::string task_id = RequireString(p, "task_id");
-  const grader::task::Task* task = graders_.at(pack)->FindTask(task_id);
-  if (task == nullptr)
-    throw InvalidParams("task_id", "unknown task \"" + task_id + "\" in pack " + pack->name);
-  if (!p.contains("submissions") || !p["submissions"].is_array() || p["submissions"].empty() ||
-      p["submissions"].size() > kMaxGroup)
-    throw InvalidParams("submissions", "\"submissions\" must be a list of 1 to " +
-                                           std::to_string(kMaxGroup) + " objects");
-  const bool stream = p.value("stream", false);
-  // The extract mode of submissions that do not name one (docs/extraction.md).
-  grader::ExtractMode extract = grader::kDefaultExtractMode;
-  if (p.contains("extract")) {
-    std::string error;
-    std::optional<grader::ExtractMode> mode = grader::ReadExtractMode(p["extract"], &error);
-    if (!mode) throw InvalidParams("extract", error);
-    extract = *mode;
-  }
-  // Identical submissions are graded once and reported for each of them.
-  std::vector<grader::Submission> unique;
+void Service::RunGradings(std::vector<GradeItem> items, const json& params,
+                          const std::shared_ptr<ClientState>& client, ReportsDone done,
+                          std::function<void(size_t, const grader::SubmissionReport&)> on_result) {
+  // Identical submissions of a task are graded once and reported for each of them.
+  std::vector<size_t> unique;  // index into items of each distinct submission
+  std::vector<std::vector<size_t>> of_unique;
   std::map<std::string, size_t> unique_index;
-  std::vector<size_t> of_item;
-  for (size_t i = 0; i < p["submissions"].size(); ++i) {
-    const json& s = p["submissions"][i];
-    const std::string where = "submissions[" + std::to_string(i) + "]";
-    if (!s.is_object()) throw InvalidParams(where, where + " must be an object");
-    for (const auto& [k, _] : s.items())
-      if (k != "language" && !grader::IsBodyKey(k))
-        throw InvalidParams(where, where + ": unknown key \"" + k + "\"");
-    grader::Submission sub;
-    sub.task_id = task_id;
-    if (auto e = grader::ReadSubmissionBody(s, extract, &sub))
-      throw InvalidParams(e->key.empty() ? where : where + "." + e->key, where + ": " + e->message);
-    if (s.contains("language")) {
-      if (!s["language"].is_string()) throw InvalidParams(where, where + ".language must be a string");
-      sub.language = s["language"];
-      bool allowed = false;
-      for (auto l : task->languages) allowed |= grader::task::LanguageName(l) == sub.language;
-      if (!allowed)
-        throw InvalidParams(where, "language \"" + sub.language + "\" not allowed for " + task_id);
+  for (size_t i = 0; i < items.size(); ++i) {
+    const std::string key = items[i].pack->name + '\n' + items[i].task->id + '\n' +
+                            grader::SubmissionKey(items[i].submission);
+    auto [it, inserted] = unique_index.emplace(key, unique.size());
+    if (inserted) {
+      unique.push_back(i);
+      of_unique.emplace_back();
     }
-    auto [it, inserted] = unique_index.emplace(grader::SubmissionKey(sub), unique.size());
-    if (inserted) unique.push_back(sub);
-    of_item.push_back(it->second);
+    of_unique[it->second].push_back(i);
   }
+  // More distinct submissions than the queue can ever hold is the request's fault: retrying
+  // cannot help, so it is not "overloaded".
+  if (unique.size() > scheduler_.queue_limit())
+    throw InvalidParams("submissions", std::to_string(unique.size()) +
+                                           " distinct submissions can never fit this server's "
+                                           "queue (queue_limit " +
+                                           std::to_string(scheduler_.queue_limit()) +
+                                           "): send at most that many per request");
 
   struct State {
-    std::vector<json> results;
-    std::vector<std::optional<double>> rewards;
+    std::vector<grader::SubmissionReport> reports;
     size_t remaining = 0;
     bool done = false;
     std::unique_ptr<asio::steady_timer> timer;
   };
   auto state = std::make_shared<State>();
-  state->results.resize(of_item.size());
-  state->rewards.resize(of_item.size());
+  state->reports.resize(items.size());
   state->remaining = unique.size();
   auto token = sandbox::MakeCancelToken();
   client->in_flight.insert(token);
@@ -392,29 +472,10 @@ void Service::Grade(const json& p, std::shared_ptr<ClientState> client,
     state->done = true;
     if (state->timer) state->timer->cancel();
     client->in_flight.erase(token);
-    if (error) return done(error, nullptr);
-    size_t graded = 0, full = 0, zero = 0;
-    double sum = 0;
-    json rewards = json::array();
-    for (const auto& r : state->rewards) {
-      rewards.push_back(r ? json(*r) : json(nullptr));
-      if (!r) continue;
-      ++graded;
-      sum += *r;
-      full += *r >= 1.0;
-      zero += *r <= 0.0;
-    }
-    json group = {{"n", state->rewards.size()},
-                  {"graded", graded},
-                  {"ungradeable", state->rewards.size() - graded},
-                  {"mean_reward", graded ? sum / graded : 0.0},
-                  {"all_pass", graded > 0 && full == graded},
-                  {"all_fail", graded > 0 && zero == graded},
-                  {"rewards", rewards}};
-    done(nullptr, {{"results", state->results}, {"group", group}});
+    done(error, error ? nullptr : &state->reports);
   };
   try {
-    state->timer = ArmDeadline(p, token, [finish] {
+    state->timer = ArmDeadline(params, token, [finish] {
       RpcError e{rpc_error::kDeadlineExceeded, "deadline exceeded", {}};
       finish(&e);
     });
@@ -425,23 +486,18 @@ void Service::Grade(const json& p, std::shared_ptr<ClientState> client,
   std::vector<Scheduler::Job> jobs;
   auto executor = executor_;
   for (size_t u = 0; u < unique.size(); ++u) {
-    std::vector<size_t> items;
-    for (size_t i = 0; i < of_item.size(); ++i)
-      if (of_item[i] == u) items.push_back(i);
     Scheduler::Job job;
     job.owner = client->id;
     job.cancel = token;
-    job.run = [this, pack, task, sub = unique[u], items, state, finish, notify_result, stream,
+    job.run = [this, item = items[unique[u]], indexes = of_unique[u], state, finish, on_result,
                executor]() {
-      grader::SubmissionReport report = GradeOne(*pack, *task, sub);
-      json result = report.ToJson();
-      std::optional<double> reward = report.reward;
+      auto report = std::make_shared<grader::SubmissionReport>(
+          GradeOne(*item.pack, *item.task, item.submission));
       asio::post(executor, [=] {
         if (state->done) return;
-        for (size_t i : items) {
-          state->results[i] = result;
-          state->rewards[i] = reward;
-          if (stream) notify_result({{"index", i}, {"result", result}});
+        for (size_t i : indexes) {
+          state->reports[i] = *report;
+          if (on_result) on_result(i, *report);
         }
         if (--state->remaining == 0) finish(nullptr);
       });
@@ -461,6 +517,84 @@ void Service::Grade(const json& p, std::shared_ptr<ClientState> client,
     throw RpcError{rpc_error::kOverloaded, "overloaded: the grading queue is full, retry later",
                    {{"retry_after_ms", 500}}};
   }
+}
+
+void Service::Grade(const json& p, std::shared_ptr<ClientState> client, Done done,
+                    Send notify_result) {
+  RejectUnknownKeys(p, {"pack", "task_id", "submissions", "extract", "stream", "deadline_ms"},
+                    "grade");
+  const std::string task_id = RequireString(p, "task_id");
+  if (packs_.empty()) throw InvalidParams("pack", "no pack is loaded");
+  const auto [pack, task] =
+      ResolveTask(p.contains("pack") ? p["pack"] : json(nullptr), task_id, "task_id");
+  if (!p.contains("submissions") || !p["submissions"].is_array() || p["submissions"].empty() ||
+      p["submissions"].size() > kMaxGroup)
+    throw InvalidParams("submissions", "\"submissions\" must be a list of 1 to " +
+                                           std::to_string(kMaxGroup) + " objects");
+  const bool stream = p.value("stream", false);
+  // The extract mode of submissions that do not name one (docs/extraction.md).
+  grader::ExtractMode extract = grader::kDefaultExtractMode;
+  if (p.contains("extract")) {
+    std::string error;
+    std::optional<grader::ExtractMode> mode = grader::ReadExtractMode(p["extract"], &error);
+    if (!mode) throw InvalidParams("extract", error);
+    extract = *mode;
+  }
+  std::vector<GradeItem> items;
+  for (size_t i = 0; i < p["submissions"].size(); ++i) {
+    const json& s = p["submissions"][i];
+    const std::string where = "submissions[" + std::to_string(i) + "]";
+    if (!s.is_object()) throw InvalidParams(where, where + " must be an object");
+    for (const auto& [k, _] : s.items())
+      if (k != "language" && !grader::IsBodyKey(k))
+        throw InvalidParams(where, where + ": unknown key \"" + k + "\"");
+    grader::Submission sub;
+    sub.task_id = task_id;
+    if (auto e = grader::ReadSubmissionBody(s, extract, &sub))
+      throw InvalidParams(e->key.empty() ? where : where + "." + e->key, where + ": " + e->message);
+    if (s.contains("language")) {
+      if (!s["language"].is_string()) throw InvalidParams(where, where + ".language must be a string");
+      sub.language = s["language"];
+      bool allowed = false;
+      for (auto l : task->languages) allowed |= grader::task::LanguageName(l) == sub.language;
+      if (!allowed)
+        throw InvalidParams(where, "language \"" + sub.language + "\" not allowed for " + task_id);
+    }
+    items.push_back({pack, task, std::move(sub)});
+  }
+  const size_t n = items.size();
+  std::function<void(size_t, const grader::SubmissionReport&)> on_result;
+  if (stream)
+    on_result = [notify_result](size_t i, const grader::SubmissionReport& report) {
+      notify_result({{"index", i}, {"result", report.ToJson()}});
+    };
+  RunGradings(
+      std::move(items), p, client,
+      [done, n](const RpcError* error, std::vector<grader::SubmissionReport>* reports) {
+        if (error) return done(error, nullptr);
+        size_t graded = 0, full = 0, zero = 0;
+        double sum = 0;
+        json rewards = json::array(), results = json::array();
+        for (const grader::SubmissionReport& report : *reports) {
+          results.push_back(report.ToJson());
+          const std::optional<double>& r = report.reward;
+          rewards.push_back(r ? json(*r) : json(nullptr));
+          if (!r) continue;
+          ++graded;
+          sum += *r;
+          full += *r >= 1.0;
+          zero += *r <= 0.0;
+        }
+        json group = {{"n", n},
+                      {"graded", graded},
+                      {"ungradeable", n - graded},
+                      {"mean_reward", graded ? sum / graded : 0.0},
+                      {"all_pass", graded > 0 && full == graded},
+                      {"all_fail", graded > 0 && zero == graded},
+                      {"rewards", rewards}};
+        done(nullptr, {{"results", results}, {"group", group}});
+      },
+      on_result);
 }
 
 void Service::ClientClosed(const std::shared_ptr<ClientState>& client) {

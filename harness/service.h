@@ -40,7 +40,8 @@ class Service {
 
   // Handles one request. `reply` is called exactly once unless the request is a notification;
   // `notify` may be called before it (streaming results).
-  void Handle(Request request, std::shared_ptr<ClientState> client, Send reply, Send notify);
+  void Handle(Request request, std::shared_ptr<ClientState> client, Transport transport,
+              Send reply, Send notify);
   // The client is gone: cancel everything it started.
   void ClientClosed(const std::shared_ptr<ClientState>& client);
 
@@ -48,20 +49,35 @@ class Service {
   void BeginShutdown() { shutting_down_ = true; }
   void DrainWork() { scheduler_.Drain(); }
 
-  Metrics& metrics() { return metrics_; }
+  // Counts one answered request (`method` as the client named it: names that are not methods
+  // of this server are counted as "(unknown)").
+  void CountRequest(const std::string& method, Transport transport,
+                    std::chrono::steady_clock::time_point start, int error_code);
   nlohmann::json Stats() const;
   std::string PrometheusText() const;
   nlohmann::json Health() const;
   size_t connections = 0;  // maintained by the server
 
-  // Runs `grade` params (shared with HTTP POST /v1/grade).
-  void Grade(const nlohmann::json& params, std::shared_ptr<ClientState> client,
-             std::function<void(const RpcError*, nlohmann::json)> done, Send notify_result);
+  using Done = std::function<void(const RpcError*, nlohmann::json)>;
+  // Runs `grade` params (shared with HTTP POST /v1/grade). Throws RpcError for bad params
+  // and a full queue; otherwise `done` is called once on the event loop.
+  void Grade(const nlohmann::json& params, std::shared_ptr<ClientState> client, Done done,
+             Send notify_result);
+  // POST /v1/openrlhf/reward: OpenRLHF's remote reward model (docs/protocol.md). Same
+  // contract as Grade; a sample Proctor could not grade fails the request (kUngradeable).
+  void OpenRlhfReward(const nlohmann::json& body, std::shared_ptr<ClientState> client,
+                      Done done);
+  // `tasks.list` and `envs.list` (shared with GET /v1/tasks and GET /v1/envs).
+  nlohmann::json ListTasks(const nlohmann::json& params) const;
+  nlohmann::json ListEnvs() const;
 
  private:
   struct Session {
     std::unique_ptr<envs::Env> env;
     std::string env_id;
+    nlohmann::json options;  // as given to env.make
+    bool pack_given = false; // env.make named a pack: reset never moves to another
+    std::string pack;        // the pack the env draws from
     bool busy = false;  // a reset/step is running (event-loop only)
     std::chrono::steady_clock::time_point last_used;
   };
@@ -79,8 +95,28 @@ class Service {
   std::unique_ptr<boost::asio::steady_timer> ArmDeadline(const nlohmann::json& params,
                                                          const sandbox::CancelToken& token,
                                                          std::function<void()> expired);
-  const grader::task::Pack* FindPack(const nlohmann::json& params) const;
+  // One submission of a task, ready to grade.
+  struct GradeItem {
+    const grader::task::Pack* pack;
+    const grader::task::Task* task;
+    grader::Submission submission;
+  };
+  using ReportsDone =
+      std::function<void(const RpcError*, std::vector<grader::SubmissionReport>*)>;
+  // Grades every item (identical ones once) as one unit of work: all queued or none, one
+  // deadline (params.deadline_ms), cancelled with the client. `on_result` sees each item's
+  // report as it finishes; `done` gets them all in item order.
+  void RunGradings(std::vector<GradeItem> items, const nlohmann::json& params,
+                   const std::shared_ptr<ClientState>& client, ReportsDone done,
+                   std::function<void(size_t, const grader::SubmissionReport&)> on_result);
+  const grader::task::Pack* FindPack(const std::string& name, const std::string& param) const;
+  // The task `task_id` of the pack named by `pack` (a string), or, when `pack` is null, of
+  // the one loaded pack that has it. Errors (-32602) name `param` and, for an ambiguous id,
+  // the packs that have it.
+  std::pair<const grader::task::Pack*, const grader::task::Task*> ResolveTask(
+      const nlohmann::json& pack, const std::string& task_id, const std::string& param) const;
   void ReapIdleSessions();
+  Gauges CurrentGauges() const;
   grader::SubmissionReport GradeOne(const grader::task::Pack& pack, const grader::task::Task& task,
                                     const grader::Submission& s);
 

@@ -363,7 +363,7 @@ TEST(Server, HostileBytesGetErrorsAndTheConnectionLivesOn) {
   EXPECT_EQ(c.Read()["error"]["code"], -32700);
   c.SendRaw("{\"jsonrpc\": \"2.0\", \"id\": 5, \"method\": \"no.such\"}\n");
   EXPECT_EQ(c.Read()["error"]["code"], -32601);
-  c.SendRaw("[1, 2]\n");
+  c.SendRaw("[]\n");  // an empty batch (non-empty ones: protocol_test.cc)
   EXPECT_EQ(c.Read()["error"]["code"], -32600);
   c.SendRaw(std::string(200000, 'x') + "\n");
   json big = c.Read();
@@ -420,11 +420,35 @@ TEST(Server, DeadlineAndOverload) {
                                {"submissions", {{{"code", kSleepy}}}}});
   EXPECT_EQ(late["error"]["code"], -32001) << late.dump();
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  // A group larger than the queue limit can never fit: the request's fault, not overload.
   json many = c.Call("grade", {{"pack", "adversarial"}, {"task_id", "T1"},
                                {"submissions", {{{"code", "a=1"}}, {{"code", "a=2"}},
                                                 {{"code", "a=3"}}, {{"code", "a=4"}}}}});
-  EXPECT_EQ(many["error"]["code"], -32000) << many.dump();
-  EXPECT_TRUE(many["error"]["data"].contains("retry_after_ms"));
+  EXPECT_EQ(many["error"]["code"], -32602) << many.dump();
+  EXPECT_EQ(many["error"]["data"]["param"], "submissions") << many.dump();
+  // A full queue is overload: one sleeper runs on the one worker, two more fill the queue.
+  Client busy(server.port());
+  auto sleepers = [](int n) {
+    json subs = json::array();
+    for (int i = 0; i < n; ++i) subs.push_back({{"code", kSleepy + "# " + std::to_string(i)}});
+    return json{{"pack", "adversarial"}, {"task_id", "T2"}, {"submissions", subs}};
+  };
+  auto wait_for = [&](int in_flight, int queued) {
+    for (int i = 0; i < 500; ++i) {
+      json s = c.Call("stats", json::object())["result"];
+      if (s["in_flight"] == in_flight && s["queue_depth"] == queued) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  };
+  busy.Send(1, "grade", sleepers(1));
+  ASSERT_TRUE(wait_for(1, 0));
+  busy.Send(2, "grade", sleepers(2));
+  ASSERT_TRUE(wait_for(1, 2));
+  json full = c.Call("grade", {{"pack", "adversarial"}, {"task_id", "T1"},
+                               {"submissions", {{{"code", kAdd}}}}});
+  EXPECT_EQ(full["error"]["code"], -32000) << full.dump();
+  EXPECT_TRUE(full["error"]["data"].contains("retry_after_ms"));
 }
 
 TEST(Server, HttpGradeHealthzAndPrometheusMetrics) {

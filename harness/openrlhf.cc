@@ -1,0 +1,154 @@
+#include "harness/openrlhf.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/service.h"
+
+namespace proctor::harness {
+using nlohmann::json;
+
+std::optional<RewardLabel> ParseRewardLabel(const std::string& label,
+                                            const std::vector<std::string>& pack_names,
+                                            std::string* error) {
+  if (!label.empty() && label.front() == '{') {
+    const json j = json::parse(label, nullptr, false);
+    if (!j.is_object()) {
+      *error = "is not a JSON object (a label starting with '{' must be one)";
+      return std::nullopt;
+    }
+    for (const auto& [key, _] : j.items()) {
+      if (key != "pack" && key != "task_id") {
+        *error = "has an unknown key \"" + key + "\" (expected pack, task_id)";
+        return std::nullopt;
+      }
+    }
+    if (!j.contains("task_id") || !j["task_id"].is_string() ||
+        j["task_id"].get<std::string>().empty()) {
+      *error = "needs \"task_id\", a non-empty string";
+      return std::nullopt;
+    }
+    RewardLabel out{.pack = std::nullopt, .task_id = j["task_id"]};
+    if (j.contains("pack") && !j["pack"].is_null()) {
+      if (!j["pack"].is_string()) {
+        *error = "has a \"pack\" that is not a string";
+        return std::nullopt;
+      }
+      out.pack = j["pack"].get<std::string>();
+    }
+    return out;
+  }
+  if (label.empty()) {
+    *error = "is empty (it must name a task)";
+    return std::nullopt;
+  }
+  const size_t colon = label.find(':');
+  if (colon != std::string::npos) {
+    const std::string pack = label.substr(0, colon);
+    if (std::find(pack_names.begin(), pack_names.end(), pack) != pack_names.end())
+      return RewardLabel{.pack = pack, .task_id = label.substr(colon + 1)};
+  }
+  return RewardLabel{.pack = std::nullopt, .task_id = label};
+}
+
+std::string ResponseOf(const std::string& query, const std::string& prompt) {
+  if (!prompt.empty() && query.compare(0, prompt.size(), prompt) == 0)
+    return query.substr(prompt.size());
+  return query;
+}
+
+std::optional<RpcError> RewardResponse(const std::vector<std::string>& labels,
+                                       const std::vector<grader::SubmissionReport>& reports,
+                                       json* response) {
+  json rewards = json::array(), passed = json::array(), total = json::array(),
+       compiled = json::array();
+  for (size_t i = 0; i < reports.size(); ++i) {
+    const grader::SubmissionReport& r = reports[i];
+    if (!r.reward) {
+      // Never a 0.0 reward: the batch fails (503) and OpenRLHF's client retries it.
+      return RpcError{rpc_error::kUngradeable,
+                      "sample " + std::to_string(i) + " (label \"" + labels[i] +
+                          "\") is ungradeable: " + r.ungradeable_reason,
+                      {{"index", i}, {"retry_after_ms", 1000}}};
+    }
+    rewards.push_back(*r.reward);
+    size_t ok = 0;
+    for (const auto& t : r.tests) ok += t.verdict == grader::Verdict::kPassed;
+    passed.push_back(static_cast<double>(ok));
+    total.push_back(static_cast<double>(r.tests.size()));
+    compiled.push_back(r.compiled ? 1.0 : 0.0);
+  }
+  *response = {{"rewards", rewards},
+               {"scores", rewards},
+               {"extra_logs",
+                {{"tests_passed", passed}, {"tests_total", total}, {"compiled", compiled}}}};
+  return std::nullopt;
+}
+
+void Service::OpenRlhfReward(const json& body, std::shared_ptr<ClientState> client, Done done) {
+  for (const auto& [key, _] : body.items())
+    if (key != "query" && key != "prompts" && key != "labels")
+      throw RpcError{rpc_error::kInvalidParams,
+                     "invalid params: unknown key \"" + key + "\" (expected query, prompts, labels)",
+                     {{"param", key}}};
+  auto strings = [&](const char* key) {
+    if (!body.contains(key) || !body[key].is_array())
+      throw RpcError{rpc_error::kInvalidParams,
+                     std::string("invalid params: \"") + key + "\" must be a list of strings",
+                     {{"param", key}}};
+    for (size_t i = 0; i < body[key].size(); ++i)
+      if (!body[key][i].is_string())
+        throw RpcError{rpc_error::kInvalidParams,
+                       std::string("invalid params: ") + key + "[" + std::to_string(i) +
+                           "] must be a string",
+                       {{"param", std::string(key) + "[" + std::to_string(i) + "]"}}};
+    return body[key].get<std::vector<std::string>>();
+  };
+  const std::vector<std::string> queries = strings("query");
+  const std::vector<std::string> prompts = strings("prompts");
+  const std::vector<std::string> labels = strings("labels");
+  if (queries.empty() || prompts.size() != queries.size() || labels.size() != queries.size())
+    throw RpcError{rpc_error::kInvalidParams,
+                   "invalid params: query, prompts and labels must be lists of the same "
+                   "non-zero length (got " + std::to_string(queries.size()) + ", " +
+                       std::to_string(prompts.size()) + ", " + std::to_string(labels.size()) + ")",
+                   {{"param", "labels"}}};
+  std::vector<std::string> pack_names;
+  for (const auto& p : packs_) pack_names.push_back(p->name);
+  std::vector<GradeItem> items;
+  for (size_t i = 0; i < queries.size(); ++i) {
+    const std::string where = "labels[" + std::to_string(i) + "]";
+    std::string error;
+    std::optional<RewardLabel> label = ParseRewardLabel(labels[i], pack_names, &error);
+    if (!label)
+      throw RpcError{rpc_error::kInvalidParams,
+                     "invalid params: " + where + " " + error, {{"param", where}}};
+    std::pair<const grader::task::Pack*, const grader::task::Task*> found;
+    try {
+      found = ResolveTask(label->pack ? json(*label->pack) : json(nullptr), label->task_id, where);
+    } catch (RpcError& e) {
+      e.message = "invalid params: " + where + " (\"" + labels[i] + "\"): " +
+                  e.message.substr(e.message.rfind("invalid params: ", 0) == 0 ? 16 : 0);
+      e.data["param"] = where;
+      throw;
+    }
+    grader::Submission sub;
+    sub.task_id = label->task_id;
+    sub.completion = ResponseOf(queries[i], prompts[i]);
+    sub.extract = grader::ExtractMode::kAuto;
+    items.push_back({found.first, found.second, std::move(sub)});
+  }
+  RunGradings(
+      std::move(items), json::object(), client,
+      [done, labels](const RpcError* error, std::vector<grader::SubmissionReport>* reports) {
+        if (error) return done(error, nullptr);
+        json response;
+        if (std::optional<RpcError> e = RewardResponse(labels, *reports, &response))
+          return done(&*e, nullptr);
+        done(nullptr, std::move(response));
+      },
+      nullptr);
+}
+
+}  // namespace proctor::harness
