@@ -441,6 +441,7 @@ TEST(Server, DeadlineAndOverload) {
     }
     return false;
   };
+  ASSERT_TRUE(wait_for(0, 0));  // the late grading's sandbox is gone
   busy.Send(1, "grade", sleepers(1));
   ASSERT_TRUE(wait_for(1, 0));
   busy.Send(2, "grade", sleepers(2));
