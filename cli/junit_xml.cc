@@ -2,9 +2,8 @@
 
 #include <cstdio>
 #include <map>
-#include <sstream>
-
 #include <pugixml.hpp>
+#include <sstream>
 
 #include "grader/grading/verdict.h"
 
@@ -107,8 +106,8 @@ std::string FailureText(const SubmissionReport& r) {
   std::string verdicts;
   for (const TestOutcome& t : r.tests)
     verdicts += (verdicts.empty() ? "" : ",") + std::string(grader::VerdictName(t.verdict));
-  std::string out = "reward " + Number(*r.reward) + " (" + r.scoring + "); verdicts: " +
-                    verdicts + "\n";
+  std::string out =
+      "reward " + Number(*r.reward) + " (" + r.scoring + "); verdicts: " + verdicts + "\n";
   if (!r.compiled) {
     out += "\n" + FailureType(r) + ":\n" + r.compile_message;
     if (!r.compile_message.empty() && r.compile_message.back() != '\n') out += "\n";
@@ -161,8 +160,10 @@ struct Totals {
   double time = 0;
   void Add(const SubmissionReport& r) {
     ++tests;
-    if (!r.reward) ++errors;
-    else if (*r.reward < 1.0) ++failures;
+    if (!r.reward)
+      ++errors;
+    else if (*r.reward < 1.0)
+      ++failures;
     time += r.wall_seconds;
   }
   void SetOn(pugi::xml_node node) const {
@@ -225,10 +226,12 @@ std::string XmlSafeText(const std::string& bytes) {
       ++i;
       continue;
     }
-    const bool allowed = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp != 0xFFFE &&
-                                                                 cp != 0xFFFF);
-    if (allowed) out.append(bytes, i, len);
-    else AppendUtf8(0xFFFD, &out);
+    const bool allowed =
+        cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp != 0xFFFE && cp != 0xFFFF);
+    if (allowed)
+      out.append(bytes, i, len);
+    else
+      AppendUtf8(0xFFFD, &out);
     i += len;
   }
   return out;
@@ -267,9 +270,9 @@ std::string JUnitXml(const std::vector<JUnitCase>& cases) {
       if (c->carried.is_object()) {
         for (const auto& [key, value] : c->carried.items())
           AddProperty(properties, key.c_str(),
-                      value.is_string() ? value.get<std::string>()
-                                        : value.dump(-1, ' ', false,
-                                                     nlohmann::json::error_handler_t::replace));
+                      value.is_string()
+                          ? value.get<std::string>()
+                          : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       }
       if (!r.reward) {
         pugi::xml_node error = testcase.append_child("error");

@@ -5,10 +5,9 @@
 // verdict only, never with their input, expected or actual output.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "grader/grading/report.h"
 
@@ -16,8 +15,8 @@ namespace proctor::cli {
 
 struct JUnitCase {
   const grader::SubmissionReport* report = nullptr;
-  int line = 0;             // of the submissions file
-  nlohmann::json carried;   // the line's carried keys ("id", "meta"), an object or null
+  int line = 0;            // of the submissions file
+  nlohmann::json carried;  // the line's carried keys ("id", "meta"), an object or null
 };
 
 // The test case name: the carried "id" when given (a string as is, an integer in decimal),

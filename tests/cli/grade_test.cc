@@ -3,17 +3,16 @@
 // input, every file error names the system's reason, --fail-under sets exit code 3, and the
 // JUnit XML (parsed back with pugixml, and strictly with Python's expat) carries verdict types,
 // public diffs and compiler messages but never a hidden test's content.
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-#include <pugixml.hpp>
 
 #include "tests/support/host_check.h"
 
@@ -81,8 +80,8 @@ class Workdir {
 };
 
 CommandOutput Grade(const Workdir& w, std::vector<std::string> extra) {
-  std::vector<std::string> argv = {"/usr/bin/timeout", "120",     kProctor, "grade", "--pack",
-                                   w.pack(),           "--jobs",  "2",      "--no-progress"};
+  std::vector<std::string> argv = {"/usr/bin/timeout", "120",    kProctor, "grade",        "--pack",
+                                   w.pack(),           "--jobs", "2",      "--no-progress"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return RunCommand(argv);
 }
@@ -96,7 +95,8 @@ std::vector<json> JsonLines(const std::string& text) {
 
 const char* kCorrect = "print('hello, ' + input())";
 // Wrong, and echoes what it read to stderr: the hidden test's input is in its output.
-const char* kWrong = "import sys\ns = input()\nprint('bye, ' + s)\nprint('echo ' + s, file=sys.stderr)";
+const char* kWrong =
+    "import sys\ns = input()\nprint('bye, ' + s)\nprint('echo ' + s, file=sys.stderr)";
 
 // The seven submissions every JUnit and carried-key check below reads, graded once.
 class GradeCi : public ::testing::Test {
@@ -105,11 +105,15 @@ class GradeCi : public ::testing::Test {
     w_ = new Workdir;
     const std::string submissions = w_->Write(
         "submissions.jsonl",
-        {{{"id", "ok-1"}, {"meta", {{"run", 7}, {"tags", {"a", "b"}}}}, {"task_id", "greet"},
+        {{{"id", "ok-1"},
+          {"meta", {{"run", 7}, {"tags", {"a", "b"}}}},
+          {"task_id", "greet"},
           {"code", kCorrect}},
          {{"id", 42}, {"task_id", "greet"}, {"code", kWrong}},
          {{"task_id", "greet"}, {"language", "cpp"}, {"code", "int main( {"}},
-         {{"id", "crash"}, {"task_id", "greet"}, {"pack", "ci"},
+         {{"id", "crash"},
+          {"task_id", "greet"},
+          {"pack", "ci"},
           {"code", "raise ValueError('boom ' + input())"}},
          // Hostile: its output and its id try to close the failure and forge a testcase, with
          // bytes XML 1.0 forbids.
@@ -120,9 +124,9 @@ class GradeCi : public ::testing::Test {
            "name=\"forged\"/>\\x01\\xff\\xfe]]>\\n')"}},
          {{"id", "unfenced"}, {"task_id", "greet"}, {"extract", "fenced"}, {"code", kCorrect}},
          {{"id", "link"}, {"task_id", "link"}, {"code", "int twice(int x) { return 2 * x; }\n"}}});
-    run_ = new CommandOutput(Grade(*w_, {"--submissions", submissions, "--out",
-                                         w_->path("results.jsonl"), "--junit",
-                                         w_->path("junit.xml")}));
+    run_ = new CommandOutput(
+        Grade(*w_, {"--submissions", submissions, "--out", w_->path("results.jsonl"), "--junit",
+                    w_->path("junit.xml")}));
     xml_ = new std::string(ReadFileOrEmpty(w_->path("junit.xml")));
     results_ = new std::vector<json>(JsonLines(ReadFileOrEmpty(w_->path("results.jsonl"))));
   }
@@ -177,8 +181,9 @@ TEST_F(GradeCi, JUnitTestCasesAreNamedByIdElseByLine) {
   EXPECT_STREQ(ok.attribute("classname").value(), "greet");
   EXPECT_FALSE(ok.child("failure"));
   EXPECT_FALSE(ok.child("error"));
-  EXPECT_STREQ(ok.select_node("properties/property[@name='meta']").node().attribute("value").value(),
-               R"({"run":7,"tags":["a","b"]})");
+  EXPECT_STREQ(
+      ok.select_node("properties/property[@name='meta']").node().attribute("value").value(),
+      R"({"run":7,"tags":["a","b"]})");
   EXPECT_STREQ(ok.select_node("properties/property[@name='id']").node().attribute("value").value(),
                "ok-1");
 }
@@ -259,12 +264,11 @@ TEST_F(GradeCi, HostileOutputCannotForgeTestCasesAndTheXmlIsStrictlyValid) {
   EXPECT_FALSE(Case("forged"));
   // Python's expat rejects what XML 1.0 forbids (control characters, invalid UTF-8), which
   // pugixml would accept.
-  CommandOutput parsed = RunCommand(
-      {"/usr/bin/python3", "-c",
-       "import sys, xml.etree.ElementTree as ET\n"
-       "root = ET.parse(sys.argv[1]).getroot()\n"
-       "print(len(root.findall('.//testcase')))",
-       w_->path("junit.xml")});
+  CommandOutput parsed = RunCommand({"/usr/bin/python3", "-c",
+                                     "import sys, xml.etree.ElementTree as ET\n"
+                                     "root = ET.parse(sys.argv[1]).getroot()\n"
+                                     "print(len(root.findall('.//testcase')))",
+                                     w_->path("junit.xml")});
   EXPECT_EQ(parsed.exit_code, 0) << parsed.err;
   EXPECT_EQ(parsed.out, "7\n");
   const std::string text =
@@ -276,12 +280,12 @@ TEST_F(GradeCi, HostileOutputCannotForgeTestCasesAndTheXmlIsStrictlyValid) {
 
 TEST(GradeLines, UnknownKeysStayErrorsAndErrorLinesCarryTheirId) {
   Workdir w;
-  const std::string file = w.Write(
-      "bad.jsonl", {{{"id", "typo"}, {"task_id", "greet"}, {"code", kCorrect}, {"extarct", "raw"}},
-                    {{"id", {{"not", "a string"}}}, {"task_id", "greet"}, {"code", kCorrect}},
-                    {{"id", "other-pack"}, {"task_id", "greet"}, {"pack", "basics"},
-                     {"code", kCorrect}},
-                    {{"id", "fine"}, {"task_id", "greet"}, {"code", kCorrect}}});
+  const std::string file =
+      w.Write("bad.jsonl",
+              {{{"id", "typo"}, {"task_id", "greet"}, {"code", kCorrect}, {"extarct", "raw"}},
+               {{"id", {{"not", "a string"}}}, {"task_id", "greet"}, {"code", kCorrect}},
+               {{"id", "other-pack"}, {"task_id", "greet"}, {"pack", "basics"}, {"code", kCorrect}},
+               {{"id", "fine"}, {"task_id", "greet"}, {"code", kCorrect}}});
   CommandOutput out = Grade(w, {"--submissions", file});
   EXPECT_EQ(out.exit_code, 2) << out.err;
   EXPECT_NE(out.err.find(file + ":1: unknown key \"extarct\""), std::string::npos) << out.err;
@@ -301,16 +305,16 @@ TEST(GradeLines, UnknownKeysStayErrorsAndErrorLinesCarryTheirId) {
   EXPECT_EQ(results[3]["reward"], 1.0);
 }
 
-TEST(GradeInput, DashReadsStandardInputFromAPipe) {
+TEST(GradeStdin, DashReadsStandardInputFromAPipe) {
   Workdir w;
   const std::string file =
       w.Write("in.jsonl", {{{"id", "a"}, {"task_id", "greet"}, {"code", kCorrect}},
                            {{"id", "b"}, {"task_id", "nope"}, {"code", kCorrect}}});
-  CommandOutput out = RunCommand(
-      {"/bin/sh", "-c",
-       "cat \"$1\" | exec /usr/bin/timeout 120 \"$2\" grade --pack \"$3\" --no-progress "
-       "--submissions -",
-       "sh", file, kProctor, w.pack()});
+  CommandOutput out =
+      RunCommand({"/bin/sh", "-c",
+                  "cat \"$1\" | exec /usr/bin/timeout 120 \"$2\" grade --pack \"$3\" --no-progress "
+                  "--submissions -",
+                  "sh", file, kProctor, w.pack()});
   EXPECT_EQ(out.exit_code, 2) << out.err;  // line 2's unknown task
   EXPECT_NE(out.err.find("<stdin>:2: unknown task_id \"nope\""), std::string::npos) << out.err;
   std::vector<json> results = JsonLines(out.out);
@@ -379,8 +383,9 @@ TEST(GradeFailUnder, ExitCodeThreeOnlyWhenPassAtOneIsBelowTheThreshold) {
   for (const char* value : {"1.5", "-0.1", "abc", "nan", ""}) {
     CommandOutput out = Grade(w, {"--submissions", half, "--fail-under", value});
     EXPECT_EQ(out.exit_code, 2) << value;
-    EXPECT_NE(out.err.find("--fail-under: '" + std::string(value) + "' is not a number from 0 to 1"),
-              std::string::npos)
+    EXPECT_NE(
+        out.err.find("--fail-under: '" + std::string(value) + "' is not a number from 0 to 1"),
+        std::string::npos)
         << out.err;
   }
 }

@@ -3,10 +3,10 @@
 // (XML-safe text, line diffs, the failure type) hold for any input.
 #include "cli/junit_xml.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
 #include <pugixml.hpp>
+#include <string>
 
 namespace proctor::cli {
 namespace {
@@ -17,7 +17,7 @@ using grader::TestOutcome;
 using grader::Verdict;
 
 TestOutcome Outcome(const std::string& name, bool is_public, Verdict verdict,
-                 std::optional<Feedback> feedback = std::nullopt) {
+                    std::optional<Feedback> feedback = std::nullopt) {
   TestOutcome t;
   t.name = name;
   t.kind = "stdio";
@@ -71,9 +71,9 @@ TEST(JUnitXml, FinalNewlineOnlyDifferenceIsSaid) {
 TEST(JUnitXml, FailureTypeIsTheFirstCountedFailureElseAPublicOne) {
   TestOutcome uncounted = Outcome("p", true, Verdict::kRuntimeError);
   uncounted.counted = false;
-  SubmissionReport r = Report({uncounted, Outcome("", false, Verdict::kSkipped),
-                               Outcome("", false, Verdict::kTimeLimit)},
-                              0.0);
+  SubmissionReport r = Report(
+      {uncounted, Outcome("", false, Verdict::kSkipped), Outcome("", false, Verdict::kTimeLimit)},
+      0.0);
   EXPECT_EQ(FailureType(r), "time_limit");
   r.tests.pop_back();
   EXPECT_EQ(FailureType(r), "runtime_error");
@@ -91,7 +91,11 @@ TEST(XmlSafeText, KeepsValidUtf8AndReplacesWhatXmlForbids) {
   EXPECT_EQ(XmlSafeText("tab\tnl\ncr\r \xC3\xA9 \xE2\x82\xAC \xF0\x9D\x84\x9E"),
             "tab\tnl\ncr\r \xC3\xA9 \xE2\x82\xAC \xF0\x9D\x84\x9E");
   const std::string r = "\xEF\xBF\xBD";  // U+FFFD
-  EXPECT_EQ(XmlSafeText(std::string("a\x01" "b\x00" "c", 5)), "a" + r + "b" + r + "c");
+  EXPECT_EQ(XmlSafeText(std::string("a\x01"
+                                    "b\x00"
+                                    "c",
+                                    5)),
+            "a" + r + "b" + r + "c");
   EXPECT_EQ(XmlSafeText("\xFF"), r);
   EXPECT_EQ(XmlSafeText("\xC0\x80"), r + r);          // overlong NUL
   EXPECT_EQ(XmlSafeText("\xED\xA0\x80"), r + r + r);  // a surrogate
