@@ -131,6 +131,15 @@ asio::awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Service& service,
     parser.body_limit(max_body_bytes);
     auto [ec, n] = co_await http::async_read(socket, buffer, parser,
                                              asio::as_tuple(asio::use_awaitable));
+    if (ec == http::error::body_limit) {
+      // The body is not read: answer and close (the rest of the stream cannot be parsed).
+      http::request<http::string_body> head = parser.release();
+      head.keep_alive(false);
+      Response res = ErrorResponse(
+          head, {rpc_error::kTooLarge, "message too large", {{"max_bytes", max_body_bytes}}});
+      co_await http::async_write(socket, res, asio::as_tuple(asio::use_awaitable));
+      break;
+    }
     if (ec) break;
     const auto start = std::chrono::steady_clock::now();
     http::request<http::string_body> req = parser.release();

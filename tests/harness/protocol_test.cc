@@ -253,6 +253,18 @@ TEST(Http, BadBodiesAre400NamingTheKey) {
   EXPECT_EQ(not_json.Json()["error"]["code"], -32700);
 }
 
+TEST(Http, ABodyOverTheMessageLimitIs413) {
+  fs::path config = fs::temp_directory_path() / ("proctor-413-" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(config) << "max_message_bytes: 4096\n";
+  TestServer server({"--config", config.string()});
+  HttpReply big = Http(server.http_port(), "POST", "/v1/grade",
+                       GradeParams("T1", {std::string(8192, '#')}).dump());
+  EXPECT_EQ(big.status, 413) << big.body;
+  EXPECT_EQ(big.Json()["error"]["code"], -32003);
+  EXPECT_EQ(big.Json()["error"]["data"]["max_bytes"], 4096);
+  fs::remove(config);
+}
+
 TEST(Http, AMissedDeadlineIs504) {
   TestServer server;
   json body = GradeParams("T2", {kSleepy});
