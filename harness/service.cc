@@ -46,6 +46,16 @@ int WarmSlotsOf(const std::string& launcher) {
   return std::atoi(launcher.c_str() + at + up_to.size());
 }
 
+// A layer's name as `proctor doctor` prints it. Written for both forms of sandbox/layers.h
+// (a `name` string, or a `Layer` enum with LayerName()) while sandbox/ moves to the enum.
+template <typename State>
+std::string LayerLabel(const State& l) {
+  if constexpr (requires { l.name; })
+    return l.name;
+  else
+    return LayerName(l.layer);  // found by argument-dependent lookup in proctor::sandbox
+}
+
 // Methods of this server (the closed set of `method` labels); others count as "(unknown)".
 const std::set<std::string>& Methods() {
   static const std::set<std::string> kMethods = {
@@ -111,8 +121,7 @@ void Service::ReapIdleSessions() {
 
 json Service::Health() const {
   json layers = json::object();
-  for (const auto& l : sandbox_.host_layers().layers)
-    layers[sandbox::LayerName(l.layer)] = l.active;
+  for (const auto& l : sandbox_.host_layers().layers) layers[LayerLabel(l)] = l.active;
   return {{"status", shutting_down_ ? "shutting_down" : "ok"},
           {"version", PROCTOR_VERSION},
           {"layers", layers}};
