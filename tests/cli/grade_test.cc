@@ -47,6 +47,7 @@ class Workdir {
               "  scoring: fraction\n");
     WriteFile(dir_ / "pack/tasks/greet.yaml",
               std::string("id: greet\nprompt: Print \"hello, \" and the word read from stdin.\n"
+                          "limits: {cpu_seconds: 0.5}\n"
                           "tests:\n"
                           "  - {name: world, visibility: public, stdio: {stdin: \"world\\n\", "
                           "expected_stdout: \"hello, world\\n\"}}\n"
@@ -98,7 +99,7 @@ const char* kCorrect = "print('hello, ' + input())";
 const char* kWrong =
     "import sys\ns = input()\nprint('bye, ' + s)\nprint('echo ' + s, file=sys.stderr)";
 
-// The seven submissions every JUnit and carried-key check below reads, graded once.
+// The eight submissions every JUnit and carried-key check below reads, graded once.
 class GradeCi : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -123,7 +124,8 @@ class GradeCi : public ::testing::Test {
            "import sys\ninput()\nsys.stdout.buffer.write(b'</failure></testcase><testcase "
            "name=\"forged\"/>\\x01\\xff\\xfe]]>\\n')"}},
          {{"id", "unfenced"}, {"task_id", "greet"}, {"extract", "fenced"}, {"code", kCorrect}},
-         {{"id", "link"}, {"task_id", "link"}, {"code", "int twice(int x) { return 2 * x; }\n"}}});
+         {{"id", "link"}, {"task_id", "link"}, {"code", "int twice(int x) { return 2 * x; }\n"}},
+         {{"id", "spin"}, {"task_id", "greet"}, {"code", "while True:\n    pass\n"}}});
     run_ = new CommandOutput(
         Grade(*w_, {"--submissions", submissions, "--out", w_->path("results.jsonl"), "--junit",
                     w_->path("junit.xml")}));
@@ -138,7 +140,7 @@ class GradeCi : public ::testing::Test {
   }
   void SetUp() override {
     ASSERT_EQ(run_->exit_code, 0) << run_->err;
-    ASSERT_EQ(results_->size(), 7u) << run_->err;
+    ASSERT_EQ(results_->size(), 8u) << run_->err;
     ASSERT_TRUE(doc_.load_string(xml_->c_str())) << *xml_;
   }
   pugi::xml_node Case(const std::string& name) {
@@ -176,7 +178,7 @@ TEST_F(GradeCi, JUnitTestCasesAreNamedByIdElseByLine) {
   EXPECT_EQ(names, (std::vector<std::string>{"ok-1", "42", "line 3", "crash",
                                              "forge\"/></testcase><testcase "
                                              "name=\"forged\"><x>\xEF\xBF\xBD",
-                                             "unfenced", "link"}));
+                                             "unfenced", "spin", "link"}));
   pugi::xml_node ok = Case("ok-1");
   EXPECT_STREQ(ok.attribute("classname").value(), "greet");
   EXPECT_FALSE(ok.child("failure"));
@@ -190,14 +192,14 @@ TEST_F(GradeCi, JUnitTestCasesAreNamedByIdElseByLine) {
 
 TEST_F(GradeCi, TestSuitesCarryTotals) {
   pugi::xml_node suites = doc_.child("testsuites");
-  EXPECT_EQ(suites.attribute("tests").as_int(-1), 7);
-  EXPECT_EQ(suites.attribute("failures").as_int(-1), 6);
+  EXPECT_EQ(suites.attribute("tests").as_int(-1), 8);
+  EXPECT_EQ(suites.attribute("failures").as_int(-1), 7);
   EXPECT_EQ(suites.attribute("errors").as_int(-1), 0);
   EXPECT_EQ(suites.attribute("skipped").as_int(-1), 0);
   EXPECT_GT(suites.attribute("time").as_double(0), 0.0);
   pugi::xml_node greet = suites.find_child_by_attribute("testsuite", "name", "greet");
-  EXPECT_EQ(greet.attribute("tests").as_int(-1), 6);
-  EXPECT_EQ(greet.attribute("failures").as_int(-1), 5);
+  EXPECT_EQ(greet.attribute("tests").as_int(-1), 7);
+  EXPECT_EQ(greet.attribute("failures").as_int(-1), 6);
   EXPECT_EQ(greet.attribute("errors").as_int(-1), 0);
   EXPECT_EQ(greet.attribute("skipped").as_int(-1), 0);
   pugi::xml_node link = suites.find_child_by_attribute("testsuite", "name", "link");
@@ -242,6 +244,14 @@ TEST_F(GradeCi, NoCodeFailureSaysWhyNoCodeWasFound) {
       << failure.text().get();
 }
 
+TEST_F(GradeCi, TimeLimitFailureSaysWhichLimit) {
+  pugi::xml_node failure = Case("spin").child("failure");
+  ASSERT_TRUE(failure) << *xml_;
+  EXPECT_STREQ(failure.attribute("type").value(), "time_limit");
+  EXPECT_NE(std::string(failure.text().get()).find("(public): time_limit (cpu)"), std::string::npos)
+      << failure.text().get();
+}
+
 TEST_F(GradeCi, HiddenTestContentNeverReachesTheXml) {
   // The hidden test's input, expected output, and the programs' outputs and tracebacks from
   // it ("bye, zq...", "echo zq...", "boom zq...") all contain the word.
@@ -260,7 +270,7 @@ TEST_F(GradeCi, HiddenTestContentNeverReachesTheXml) {
 }
 
 TEST_F(GradeCi, HostileOutputCannotForgeTestCasesAndTheXmlIsStrictlyValid) {
-  EXPECT_EQ(doc_.select_nodes("//testcase").size(), 7u);
+  EXPECT_EQ(doc_.select_nodes("//testcase").size(), 8u);
   EXPECT_FALSE(Case("forged"));
   // Python's expat rejects what XML 1.0 forbids (control characters, invalid UTF-8), which
   // pugixml would accept.
@@ -270,7 +280,7 @@ TEST_F(GradeCi, HostileOutputCannotForgeTestCasesAndTheXmlIsStrictlyValid) {
                                      "print(len(root.findall('.//testcase')))",
                                      w_->path("junit.xml")});
   EXPECT_EQ(parsed.exit_code, 0) << parsed.err;
-  EXPECT_EQ(parsed.out, "7\n");
+  EXPECT_EQ(parsed.out, "8\n");
   const std::string text =
       doc_.select_node("//testcase[starts-with(@name, 'forge')]/failure").node().text().get();
   EXPECT_NE(text.find("+</failure></testcase><testcase name=\"forged\"/>\xEF\xBF\xBD"),
