@@ -27,7 +27,7 @@ namespace {
 
 constexpr size_t kInitStackBytes = 256 * 1024;
 constexpr int kInitFlags = CLONE_VM | CLONE_VFORK | CLONE_FILES | CLONE_NEWPID | CLONE_NEWIPC |
-                           CLONE_NEWNS | SIGCHLD;
+                           CLONE_NEWNS | CLONE_PARENT_SETTID | SIGCHLD;
 
 // Everything one run needs, built by the holder before init starts: init shares this memory
 // and must not allocate.
@@ -45,6 +45,8 @@ struct RunPlan {
   std::vector<int> output_fds;         // closed by init after the copy
   int socket = -1;
   int exec_error_fd = -1;              // set by init just before its fork
+  pid_t init_pid = 0;                  // written by clone (CLONE_PARENT_SETTID) before init runs
+  bool announce_pid = false;           // no cgroup: the zygote kills the run through init's pid
 };
 
 RunPlan* g_plan = nullptr;
@@ -96,6 +98,11 @@ int WarmInit(void* arg) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   ::prctl(PR_SET_DUMPABLE, 0);
   ::prctl(PR_SET_NAME, "proctor-init");
+  if (plan.announce_pid) {
+    InitStarted started;
+    started.pid = plan.init_pid;
+    Send(plan.socket, &started, sizeof started);
+  }
   linux::RunSpaceError space;
   if (!linux::MountRunSpace(plan.space, &space))
     InitFailed(plan, space.stage, space.err, space.detail);
@@ -120,7 +127,7 @@ int WarmInit(void* arg) {
 // init runs, so the program's copy of the holder's stack holds it intact.
 __attribute__((noinline)) pid_t CloneInit(RunPlan* plan, char* stack_top) {
   if (setjmp(g_program_jump) != 0) ProgramProcess(*g_plan);  // only the program gets here
-  return ::clone(WarmInit, stack_top, kInitFlags, plan);
+  return ::clone(WarmInit, stack_top, kInitFlags, plan, &plan->init_pid);
 }
 
 bool LoopbackDown() {
@@ -205,6 +212,7 @@ void RunOne(const SlotSetup& setup, const std::string& message, const std::vecto
     plan->end.program = req.argv.empty() ? "" : req.argv[0].c_str();
     plan->in_process = setup.in_process != nullptr && setup.in_process->accepts(req);
     plan->socket = setup.socket;
+    plan->announce_pid = setup.cgroup_join.empty();
     g_plan = plan.get();
     pid_t init = CloneInit(plan.get(), stack_top);
     if (init < 0) {

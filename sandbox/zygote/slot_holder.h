@@ -14,6 +14,7 @@
 //   holder -> zygote  'R' | 'E'<message>        ready | the root could not be built
 //   zygote -> holder  'S'<header CBOR> + fds    a run (fds: request memfd, stdin, stdout,
 //                                               stderr, outputs..., passed fds...)
+//   init   -> zygote  'P'<pid>                  (no cgroup) init's pid, to kill the run by
 //   init   -> zygote  'D'<InitReport>           the program ended; everything is reaped
 //   holder -> zygote  'C'<SlotEnd>              init is gone; the holder's own checks
 #pragma once
@@ -45,6 +46,10 @@ struct SlotSetup {
 struct InitDone {
   char tag = 'D';
   keeper::InitReport report;
+};
+struct InitStarted {       // only in slots without a cgroup to find a run's processes by
+  char tag = 'P';
+  int pid = 0;             // init's pid as the zygote sees it
 };
 struct SlotEnd {
   char tag = 'C';

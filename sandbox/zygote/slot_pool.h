@@ -39,6 +39,7 @@ struct SlotPoolOptions {
 struct SlotRun {
   KeeperRequest header;
   std::vector<int> fds;
+  double queued_at = 0;  // CLOCK_MONOTONIC seconds
 };
 
 class SlotPool {
@@ -84,6 +85,7 @@ class SlotPool {
     double start = 0;
     bool replied = false;
     bool kill_pending = false;
+    pid_t init = -1;                    // no cgroup: the run's init, announced by it
     bool loopback_down = true;
     double verify_deadline = 0;
     std::string verify_problem;
@@ -111,6 +113,7 @@ class SlotPool {
   std::map<std::string, std::string> broken_shapes_;  // shape -> why its slot failed
   int next_id_ = 0;
   int discarded_ = 0;
+  int cold_fallbacks_ = 0;
   std::string last_discard_;
   bool dispatching_ = false, dispatch_again_ = false;
 };

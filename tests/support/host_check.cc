@@ -103,7 +103,11 @@ std::vector<pid_t> RunProcesses(pid_t owner) {
     if (!mine) continue;
     std::istringstream in(ReadFileOrEmpty(base + "/" + name + "/cgroup.procs"));
     pid_t pid;
-    while (in >> pid) pids.push_back(pid);
+    while (in >> pid) {
+      // A warm slot's holder lives in its slot's cgroup between runs: not a run's process.
+      if (ReadFileOrEmpty("/proc/" + std::to_string(pid) + "/comm") == "proctor-slot\n") continue;
+      pids.push_back(pid);
+    }
   }
   if (d) ::closedir(d);
   return pids;

@@ -17,7 +17,8 @@ std::vector<std::string> FindAdvmarkProcesses();
 std::vector<std::string> LeftoverRunCgroups();
 // Processes of the runs `owner` (a process using the sandbox) has in progress: those in its
 // runs' cgroups (<owner pid>-<n>) and in its fork server's warm slots (slot-<zygote>-<n>, the
-// zygote a child of owner). A slot's holder lives outside them: an idle slot has none.
+// zygote a child of owner). A slot's holder (which lives in its slot's cgroup) is not
+// counted: an idle slot has none.
 std::vector<pid_t> RunProcesses(pid_t owner);
 
 struct CommandOutput {
