@@ -18,14 +18,16 @@ nlohmann::json MakeFeedback(const task::Task& t, const grader::SubmissionReport&
   if (!report.compiled) fb["compile_error"] = HeadText(report.compile_message, kCompileErrorCap);
 
   bool hidden_call_test = false;
-  int hidden_failed = 0;
+  int hidden_failed = 0, public_tests = 0;
   for (const grader::TestOutcome& o : report.tests) {
+    public_tests += o.is_public;
     if (o.is_public) continue;
     hidden_call_test |= o.kind == "call";
     // Skipped tests (early stop) were not run: they are not failures to report.
     hidden_failed += o.verdict != grader::Verdict::kPassed && o.verdict != grader::Verdict::kSkipped;
   }
   fb["hidden_failed"] = hidden_failed;
+  fb["public_tests"] = public_tests;
 
   for (size_t i = 0; i < report.tests.size(); ++i) {
     const grader::TestOutcome& o = report.tests[i];

@@ -62,8 +62,10 @@ void AppendFeedback(std::string* text, const nlohmann::json& fb) {
       *text += "stderr (end):\n";
       AppendBlock(text, Field(fb, "stderr_tail"));
     }
-  } else if (fb["compiled"].get<bool>()) {
+  } else if (fb["compiled"].get<bool>() && fb.value("public_tests", 0) > 0) {
     *text += "Every public test passed.\n";
+  } else if (fb["compiled"].get<bool>()) {
+    *text += "This task has no public tests.\n";
   }
   const int hidden = fb["hidden_failed"].get<int>();
   if (hidden > 0) *text += std::to_string(hidden) + " hidden test(s) failed.\n";

@@ -37,14 +37,6 @@ void RejectUnknownKeys(const json& params, const std::vector<std::string>& known
   }
 }
 
-// The warm slots the sandbox uses, read from the launcher line it prints ("... up to N warm
-// slots ..."); 0 when runs build every layer (sandbox/ has no accessor for the number).
-int WarmSlotsOf(const std::string& launcher) {
-  const std::string up_to = "up to ";
-  const size_t at = launcher.find(up_to);
-  if (at == std::string::npos || launcher.find(" warm slots", at) == std::string::npos) return 0;
-  return std::atoi(launcher.c_str() + at + up_to.size());
-}
 
 // A layer's name as `proctor doctor` prints it. Written for both forms of sandbox/layers.h
 // (a `name` string, or a `Layer` enum with LayerName()) while sandbox/ moves to the enum.
@@ -138,7 +130,7 @@ Gauges Service::CurrentGauges() const {
           .connections = connections,
           .workers = scheduler_.workers(),
           .queue_limit = scheduler_.queue_limit(),
-          .warm_slots = WarmSlotsOf(sandbox_.launcher_name())};
+          .warm_slots = sandbox_.warm_slots()};
 }
 
 void Service::CountRequest(const std::string& method, Transport transport,

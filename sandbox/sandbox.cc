@@ -65,6 +65,13 @@ std::unique_ptr<Sandbox> Sandbox::Create(const SandboxConfig& config, std::strin
   return sandbox;
 }
 
+int Sandbox::warm_slots() const {
+  const LayerPlan& l = plan_;
+  const bool eligible = l.user_ns && l.pid_ns && l.mount_ns && l.net_ns && l.ipc_ns && l.uts_ns &&
+                        l.cgroup_version != CgroupVersion::kV2;
+  return fork_server_ && eligible ? warm_slots_ : 0;
+}
+
 std::string Sandbox::launcher_name() const {
   if (!fork_server_) return "fresh keeper per run";
   if (warm_slots_ == 0) return "fork server (proctor-zygote), every layer built per run";

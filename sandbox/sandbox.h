@@ -69,6 +69,8 @@ class Sandbox {
   const LayerPlan& plan() const { return plan_; }
   // "fork server (proctor-zygote)" or "fresh keeper per run".
   std::string launcher_name() const;
+  // At most this many warm slots serve runs (0: every layer is built for each run).
+  int warm_slots() const;
   // Starts the fork server now (else at the first run); false with `error` if it cannot.
   bool WarmUp(std::string* error);
 
