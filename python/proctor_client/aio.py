@@ -12,12 +12,13 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from . import protocol as p
-from .errors import (MESSAGE_TOO_LARGE, ConnectionClosed, MessageTooLarge, ProctorError,
-                     Unreachable)
+from .errors import (MESSAGE_TOO_LARGE, ConnectionClosed, MessageTooLarge, Overloaded,
+                     ProctorError, ShuttingDown, Unreachable)
 
 log = logging.getLogger("proctor_client")
 
@@ -26,6 +27,8 @@ _UNSET: Any = object()
 
 class AsyncMethods:
     """The protocol's methods over an abstract `call`, shared by the client and the pool."""
+
+    idempotency = True  # `grade` sends an idempotency_key (ProctorClient.grade)
 
     async def call(self, method: str, params: Optional[Mapping[str, Any]] = None, *,
                    on_result: Optional[p.ResultCallback] = None, timeout: Any = _UNSET) -> Any:
@@ -64,9 +67,12 @@ class AsyncMethods:
     async def grade(self, task_id: str, submissions: Iterable[p.Submission],
                     pack: Optional[str] = None, deadline_ms: Optional[int] = None,
                     stream: bool = False, on_result: Optional[p.ResultCallback] = None,
-                    extract: Optional[str] = None) -> Dict[str, Any]:
-        """See `ProctorClient.grade`; `on_result` runs on the event loop, must not block."""
-        params = p.grade_params(task_id, submissions, pack, deadline_ms, stream, extract)
+                    extract: Optional[str] = None,
+                    idempotency_key: Optional[str] = None) -> Dict[str, Any]:
+        """See `ProctorClient.grade` (also for `idempotency_key`); `on_result` runs on the
+        event loop, must not block."""
+        key = idempotency_key or (p.new_idempotency_key() if self.idempotency else None)
+        params = p.grade_params(task_id, submissions, pack, deadline_ms, stream, extract, key)
         return await self.call("grade", params, on_result=on_result)
 
 
@@ -86,8 +92,10 @@ class AsyncProctorClient(AsyncMethods):
     def __init__(self, host: str = p.DEFAULT_HOST, port: int = p.DEFAULT_PORT,
                  unix_path: Optional[str] = None, timeout: Optional[float] = None, *,
                  retry_overloaded: Any = 0, max_message_bytes: int = 16 * 1024 * 1024,
-                 on_notification: Optional[p.NotificationCallback] = None):
+                 on_notification: Optional[p.NotificationCallback] = None,
+                 idempotency: bool = True):
         self.host, self.port, self.unix_path = host, port, unix_path
+        self.idempotency = idempotency
         self.timeout = timeout
         self.retry = p.retry_policy(retry_overloaded)
         self.max_message_bytes = max_message_bytes
@@ -266,27 +274,65 @@ class AsyncProctorClient(AsyncMethods):
 
 
 class AsyncProctorPool(AsyncMethods):
-    """`size` connections behind the same methods; each call goes to the least busy one.
+    """`size` connections per endpoint behind the same methods.
+
+    One endpoint (`host`/`port`/`unix_path`): each call goes to its least busy connection, and
+    a call whose connection drops raises `ConnectionClosed` (the next call reconnects).
+
+    Several (`endpoints=["host:port", "unix:/path", ...]`, or one load balancer as a list of
+    one): as `client.Router` does for the blocking client, `grade` goes to the endpoint its
+    `(pack, task_id)` hashes to (rendezvous hashing, `protocol.endpoint_order`), other methods
+    to the first live one; a call fails over to the next endpoint in its order when a server
+    is unreachable, drops the connection mid-request, is shutting down or answers overload;
+    after a round of overloaded servers it waits their `retry_after_ms` (`retry_overloaded`
+    bounds the rounds), and connection losses are retried `failovers` more times than there
+    are endpoints. A retried `grade` carries the same `idempotency_key`. `stats` counts
+    requests, attempts, retried, failed_over and reconnects.
 
     Env sessions stay on the connection that made them (the server may tie a session's work
     to its connection), unless that connection died. Dead connections are replaced on the next
     call that would use them.
     """
 
+    cooldown = 1.0
+
     def __init__(self, host: str = p.DEFAULT_HOST, port: int = p.DEFAULT_PORT,
-                 unix_path: Optional[str] = None, size: int = 4, **client_kwargs: Any):
+                 unix_path: Optional[str] = None, size: int = 4, *, endpoints: Any = None,
+                 failovers: int = 2, **client_kwargs: Any):
         if size < 1:
             raise ValueError("a pool needs at least one connection")
-        self._new = lambda: AsyncProctorClient(host, port, unix_path, **client_kwargs)
-        self.clients: List[AsyncProctorClient] = [self._new() for _ in range(size)]
+        self.routed = endpoints is not None
+        self.endpoints = (p.parse_endpoints(endpoints) if self.routed
+                          else [p.Endpoint(host, port, unix_path)])
+        self.failovers = max(0, int(failovers))
+        self.idempotency = client_kwargs.get("idempotency", True)
+        if self.routed:  # the pool retries overload itself, across endpoints
+            self.retry = p.retry_policy(client_kwargs.pop("retry_overloaded", 0))
+        self._kwargs = client_kwargs
+        self.groups: List[List[AsyncProctorClient]] = [
+            [self._new(e) for _ in range(size)] for e in self.endpoints]
+        self._down_until = [0.0] * len(self.endpoints)
         self._sessions: Dict[str, AsyncProctorClient] = {}
         self._lock: Optional[asyncio.Lock] = None
+        self.stats = {"requests": 0, "attempts": 0, "retried": 0, "failed_over": 0,
+                      "reconnects": 0}
+
+    def _new(self, endpoint: p.Endpoint) -> AsyncProctorClient:
+        return AsyncProctorClient(endpoint.host, endpoint.port, endpoint.unix_path,
+                                  **self._kwargs)
+
+    @property
+    def clients(self) -> List[AsyncProctorClient]:
+        return [c for group in self.groups for c in group]
 
     async def connect(self) -> "AsyncProctorPool":
+        """Connects every connection. Raises the first failure when no endpoint could be
+        reached (with one endpoint: when any connection failed); with several, the
+        unreachable ones are retried on later calls."""
         outcomes = await asyncio.gather(*(c.connect() for c in self.clients),
                                         return_exceptions=True)
         failures = [o for o in outcomes if isinstance(o, BaseException)]
-        if failures:
+        if failures and (not self.routed or all(c.closed for c in self.clients)):
             await self.close()
             raise failures[0]
         self._lock = asyncio.Lock()
@@ -305,14 +351,21 @@ class AsyncProctorPool(AsyncMethods):
 
     async def call(self, method: str, params: Optional[Mapping[str, Any]] = None, *,
                    on_result: Optional[p.ResultCallback] = None, timeout: Any = _UNSET) -> Any:
+        self.stats["requests"] += 1
         session_id = params.get("session_id") if params else None
         client = self._sessions.get(session_id) if session_id is not None else None
-        if client is None or client.closed:
-            client = await self._least_busy()
-        kwargs: Dict[str, Any] = {"on_result": on_result}
+        kwargs: Dict[str, Any] = {}
         if timeout is not _UNSET:
             kwargs["timeout"] = timeout
-        result = await client.call(method, params, **kwargs)
+        if client is not None and not client.closed:
+            self.stats["attempts"] += 1
+            result = await client.call(method, params, on_result=on_result, **kwargs)
+        elif self.routed:
+            result, client = await self._routed_call(method, params, on_result, kwargs)
+        else:
+            client = await self._least_busy(0)
+            self.stats["attempts"] += 1
+            result = await client.call(method, params, on_result=on_result, **kwargs)
         if method == "env.make" and isinstance(result, dict) and "session_id" in result:
             self._sessions[result["session_id"]] = client
         elif session_id is not None:
@@ -322,19 +375,75 @@ class AsyncProctorPool(AsyncMethods):
                 self._sessions[session_id] = client
         return result
 
-    async def _least_busy(self) -> AsyncProctorClient:
+    async def _routed_call(self, method: str, params: Optional[Mapping[str, Any]],
+                           on_result: Optional[p.ResultCallback],
+                           kwargs: Dict[str, Any]) -> Tuple[Any, AsyncProctorClient]:
+        callback = p.once_per_index(on_result)
+        lost_budget = len(self.endpoints) + self.failovers
+        overload_rounds, previous = 0, None
+        last: Optional[ProctorError] = None
+        while True:
+            overloaded: Optional[Overloaded] = None
+            for i in self._order(p.route_key(method, params)):
+                if previous is not None:
+                    self.stats["retried"] += 1
+                    if i != previous:
+                        self.stats["failed_over"] += 1
+                previous = i
+                self.stats["attempts"] += 1
+                try:
+                    client = await self._least_busy(i)
+                    return await client._call_once(method, params, callback,
+                                                   kwargs.get("timeout", client.timeout)), client
+                except Overloaded as error:
+                    overloaded, last = overloaded or error, error
+                except ShuttingDown as error:
+                    last = error
+                    self._down_until[i] = time.monotonic() + self.cooldown
+                except ConnectionClosed as error:  # unreachable, or dropped mid-request
+                    last = error
+                    self._down_until[i] = time.monotonic() + self.cooldown
+                    lost_budget -= 1
+                    if lost_budget < 0:
+                        raise
+            assert last is not None
+            if overloaded is not None:
+                wait = self.retry.delay(overloaded, overload_rounds)
+                if wait is None:
+                    raise overloaded
+                overload_rounds += 1
+                await asyncio.sleep(wait)
+            elif isinstance(last, ShuttingDown):
+                raise last
+            else:
+                await asyncio.sleep(0.05)  # every endpoint failed this round
+
+    def _order(self, key: Optional[str]) -> List[int]:
+        now = time.monotonic()
+        order = p.endpoint_order(self.endpoints, key)
+        return ([i for i in order if self._down_until[i] <= now]
+                + [i for i in order if self._down_until[i] > now])
+
+    async def _least_busy(self, index: int) -> AsyncProctorClient:
+        """The least busy live connection to endpoint `index`, replacing dead ones first."""
         if self._lock is None:
             raise ConnectionClosed("pool not connected")
+        group = self.groups[index]
         async with self._lock:
-            for i, client in enumerate(self.clients):
+            failure: Optional[BaseException] = None
+            for i, client in enumerate(group):
                 if client.closed:
-                    replacement = self._new()
+                    replacement = self._new(self.endpoints[index])
                     try:
                         await replacement.connect()
-                    except ConnectionClosed:
+                    except ConnectionClosed as error:
+                        failure = error
                         continue
-                    self.clients[i] = replacement
-            live = [c for c in self.clients if not c.closed]
+                    self.stats["reconnects"] += 1
+                    group[i] = replacement
+            live = [c for c in group if not c.closed]
             if not live:
-                raise Unreachable("no live connection to the Proctor server")
+                raise Unreachable(f"no live connection to the Proctor server at "
+                                  f"{self.endpoints[index]}: {failure}")
+            self._down_until[index] = 0.0
             return min(live, key=lambda c: c.in_flight)

@@ -22,8 +22,8 @@ import time
 from typing import Any, Deque, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from . import protocol as p
-from .errors import (MESSAGE_TOO_LARGE, ConnectionClosed, MessageTooLarge, ProctorError,
-                     Unreachable)
+from .errors import (MESSAGE_TOO_LARGE, ConnectionClosed, MessageTooLarge, Overloaded,
+                     ProctorError, ShuttingDown, Unreachable)
 
 log = logging.getLogger("proctor_client")
 
@@ -44,11 +44,23 @@ class ProctorClient:
                  unix_path: Optional[str] = None, timeout: Optional[float] = None, *,
                  retry_overloaded: Any = 0, connect_timeout: Optional[float] = 10.0,
                  max_message_bytes: int = 16 * 1024 * 1024,
-                 on_notification: Optional[p.NotificationCallback] = None):
+                 on_notification: Optional[p.NotificationCallback] = None,
+                 endpoints: Any = None, failovers: int = 2, idempotency: bool = True):
         self.timeout = timeout
         self.retry = p.retry_policy(retry_overloaded)
         self.max_message_bytes = max_message_bytes
         self.on_notification = on_notification
+        self.idempotency = idempotency
+        self._router: Optional[Router] = None
+        self._failure: Optional[str] = None
+        if endpoints is not None:
+            # Several servers (or one load balancer): a connection per endpoint, made on first
+            # use; see `Router`.
+            self._router = Router(p.parse_endpoints(endpoints), self.retry, failovers,
+                                  dict(timeout=timeout, connect_timeout=connect_timeout,
+                                       max_message_bytes=max_message_bytes,
+                                       on_notification=on_notification))
+            return
         self._sock = _connect(host, port, unix_path, connect_timeout)
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._sock, selectors.EVENT_READ)
@@ -58,12 +70,15 @@ class ProctorClient:
         self._inbox: Dict[int, Deque[Dict[str, Any]]] = {}
         self._reading = False
         self._buffer = bytearray()
-        self._failure: Optional[str] = None
 
     # --- lifecycle ----------------------------------------------------------------------------
 
     def close(self) -> None:
         """Closes the connection; the server cancels this connection's queued and running work."""
+        if self._router is not None:
+            self._failure = "client closed"
+            self._router.close()
+            return
         with self._cond:
             if self._failure is None:
                 self._failure = "client closed"
@@ -78,6 +93,12 @@ class ProctorClient:
     @property
     def closed(self) -> bool:
         return self._failure is not None
+
+    @property
+    def endpoint_stats(self) -> Dict[str, int]:
+        """With `endpoints=`: `{"requests", "attempts", "retried", "failed_over",
+        "reconnects"}` so far (see `Router`); empty for a one-connection client."""
+        return dict(self._router.stats) if self._router is not None else {}
 
     def __enter__(self) -> "ProctorClient":
         return self
@@ -95,6 +116,10 @@ class ProctorClient:
         this thread, before `call` returns.
         """
         timeout = self.timeout if timeout is _UNSET else timeout
+        if self._router is not None:
+            if self._failure is not None:
+                raise ConnectionClosed(f"client unusable: {self._failure}")
+            return self._router.call(method, params, on_result, timeout)
         attempt = 0
         while True:
             try:
@@ -107,7 +132,10 @@ class ProctorClient:
                 time.sleep(wait)
 
     def notify(self, method: str, params: Optional[Mapping[str, Any]] = None) -> None:
-        """Sends a notification (no id, no response)."""
+        """Sends a notification (no id, no response); with `endpoints=`, to the first live one."""
+        if self._router is not None:
+            self._router.notify(method, params)
+            return
         self._send(p.request(None, method, params))
 
     def _call_once(self, method: str, params: Optional[Mapping[str, Any]],
@@ -267,7 +295,8 @@ class ProctorClient:
     def grade(self, task_id: str, submissions: Iterable[p.Submission], pack: Optional[str] = None,
               deadline_ms: Optional[int] = None, stream: bool = False,
               on_result: Optional[p.ResultCallback] = None,
-              extract: Optional[str] = None) -> Dict[str, Any]:
+              extract: Optional[str] = None,
+              idempotency_key: Optional[str] = None) -> Dict[str, Any]:
         """Grades a group of submissions of one task: `{"results": [...], "group": {...}}`.
 
         A str submission means `{"code": str}`, a list of `{"role", "content"}` messages a
@@ -276,9 +305,186 @@ class ProctorClient:
         their own; each result's `extraction` says what was graded. With `stream=True`,
         `on_result(index, result)` is called for each result as it finishes, before this
         returns.
+
+        The request carries `idempotency_key` (a fresh uuid4 unless given; none when the client
+        was made with `idempotency=False`), the same on every retry and failover of this call,
+        so a server that already graded it answers from that grading instead of grading again.
         """
-        params = p.grade_params(task_id, submissions, pack, deadline_ms, stream, extract)
+        key = idempotency_key or (p.new_idempotency_key() if self.idempotency else None)
+        params = p.grade_params(task_id, submissions, pack, deadline_ms, stream, extract, key)
         return self.call("grade", params, on_result=on_result)
+
+
+class Router:
+    """Several endpoints behind one client: which server gets a request, and what to do when
+    it cannot answer.
+
+    - `grade` goes to the endpoint its `(pack, task_id)` hashes to (`protocol.endpoint_order`:
+      rendezvous hashing, the same in every process), so a task's compile cache and warm
+      sandboxes are reused; other methods go to the first endpoint; env calls stay on the
+      endpoint that made their session (a session lives on one server: if it dies, the call
+      raises `ConnectionClosed`).
+    - A request fails over to the next endpoint in its order when the server is unreachable,
+      drops the connection before answering (died mid-request), is shutting down, or answers
+      overload (-32000). After a whole round of overloaded servers the client waits the
+      servers' `retry_after_ms` (the `retry_overloaded` policy bounds the rounds); dropped and
+      unreachable connections are retried `failovers` more times than there are endpoints
+      (with one endpoint, a load balancer, that is reconnecting to it).
+    - A connection that dropped is replaced on the next request that uses its endpoint; an
+      endpoint that failed goes to the back of every order for `cooldown` seconds.
+
+    A retried `grade` carries the same `idempotency_key`, and `on_result` hears each index once.
+    `TimeoutError` (the client's own `timeout`) is not retried: that server may still be working.
+    """
+
+    cooldown = 1.0
+
+    def __init__(self, endpoints: List[p.Endpoint], retry: p.RetryPolicy, failovers: int,
+                 link_options: Dict[str, Any]):
+        self.endpoints = endpoints
+        self.retry = retry
+        self.failovers = max(0, int(failovers))
+        self._link_options = link_options
+        self._links: List[Optional[ProctorClient]] = [None] * len(endpoints)
+        self._down_until = [0.0] * len(endpoints)
+        self._made = [False] * len(endpoints)
+        self._sessions: Dict[str, int] = {}
+        self._lock = threading.Lock()
+        self.stats = {"requests": 0, "attempts": 0, "retried": 0, "failed_over": 0,
+                      "reconnects": 0}
+
+    def close(self) -> None:
+        with self._lock:
+            links, self._links = self._links, [None] * len(self.endpoints)
+        for link in links:
+            if link is not None:
+                link.close()
+
+    def notify(self, method: str, params: Optional[Mapping[str, Any]]) -> None:
+        for i in self._order(None):
+            try:
+                self._link(i).notify(method, params)
+                return
+            except ConnectionClosed:
+                self._drop(i)
+        raise Unreachable(f"no reachable Proctor server among {self._names()}")
+
+    def call(self, method: str, params: Optional[Mapping[str, Any]],
+             on_result: Optional[p.ResultCallback], timeout: Optional[float]) -> Any:
+        self._count("requests")
+        session_id = params.get("session_id") if params else None
+        with self._lock:
+            pinned = self._sessions.get(session_id) if session_id is not None else None
+        if pinned is not None:
+            return self._call_pinned(pinned, method, params, on_result, timeout)
+        callback = p.once_per_index(on_result)
+        lost_budget = len(self.endpoints) + self.failovers
+        overload_rounds, previous = 0, None
+        last: Optional[ProctorError] = None
+        while True:
+            overloaded: Optional[ProctorError] = None
+            for i in self._order(p.route_key(method, params)):
+                if previous is not None:
+                    self._count("retried")
+                    if i != previous:
+                        self._count("failed_over")
+                previous = i
+                self._count("attempts")
+                try:
+                    result = self._link(i)._call_once(method, params, callback, timeout)
+                except (Overloaded, ShuttingDown) as error:
+                    overloaded = overloaded or (error if isinstance(error, Overloaded) else None)
+                    last = error
+                    if isinstance(error, ShuttingDown):
+                        self._drop(i)
+                    continue
+                except ConnectionClosed as error:  # unreachable, or dropped mid-request
+                    last = error
+                    self._drop(i)
+                    lost_budget -= 1
+                    if lost_budget < 0:
+                        raise
+                    continue
+                self._remember_session(method, params, result, i)
+                return result
+            assert last is not None
+            if overloaded is not None:
+                wait = self.retry.delay(overloaded, overload_rounds)
+                if wait is None:
+                    raise overloaded
+                overload_rounds += 1
+                time.sleep(wait)
+            elif lost_budget < 0 or isinstance(last, ShuttingDown):
+                raise last
+            else:
+                time.sleep(0.05)  # every endpoint failed this round: give them a moment
+
+    def _call_pinned(self, i: int, method: str, params: Optional[Mapping[str, Any]],
+                     on_result: Optional[p.ResultCallback], timeout: Optional[float]) -> Any:
+        self._count("attempts")
+        try:
+            link = self._link(i)
+            attempt = 0
+            while True:
+                try:
+                    result = link._call_once(method, params, on_result, timeout)
+                    break
+                except Overloaded as error:
+                    wait = self.retry.delay(error, attempt)
+                    if wait is None:
+                        raise
+                    attempt += 1
+                    time.sleep(wait)
+        except ConnectionClosed as error:
+            self._drop(i)
+            raise ConnectionClosed(f"env session {params.get('session_id')!r} lived on "
+                                   f"{self.endpoints[i]}, which is gone: {error}") from error
+        if method == "env.close":
+            with self._lock:
+                self._sessions.pop(params["session_id"], None)
+        return result
+
+    def _remember_session(self, method: str, params: Optional[Mapping[str, Any]], result: Any,
+                          i: int) -> None:
+        if method == "env.make" and isinstance(result, dict) and "session_id" in result:
+            with self._lock:
+                self._sessions[result["session_id"]] = i
+
+    def _order(self, key: Optional[str]) -> List[int]:
+        now = time.monotonic()
+        order = p.endpoint_order(self.endpoints, key)
+        return ([i for i in order if self._down_until[i] <= now]
+                + [i for i in order if self._down_until[i] > now])
+
+    def _link(self, i: int) -> ProctorClient:
+        with self._lock:
+            link = self._links[i]
+            if link is not None and not link.closed:
+                return link
+            endpoint = self.endpoints[i]
+            if self._made[i]:
+                self.stats["reconnects"] += 1
+            self._made[i] = True
+            link = ProctorClient(endpoint.host, endpoint.port, endpoint.unix_path,
+                                 **self._link_options)
+            self._links[i] = link
+            self._down_until[i] = 0.0
+            return link
+
+    def _drop(self, i: int) -> None:
+        with self._lock:
+            link, self._links[i] = self._links[i], None
+            self._down_until[i] = time.monotonic() + self.cooldown
+        if link is not None:
+            link.close()
+
+    def _count(self, name: str) -> None:
+        with self._lock:
+            self.stats[name] += 1
+
+    def _names(self) -> str:
+        return ", ".join(str(e) for e in self.endpoints)
+
 
 
 def _connect(host: str, port: int, unix_path: Optional[str],

@@ -8,8 +8,10 @@ means the two clients differ only in how they wait.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
+import uuid
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
@@ -51,11 +53,77 @@ def parse_endpoint(text: str) -> Endpoint:
 
 
 def endpoint_from_env(environ: Optional[Mapping[str, str]] = None) -> Endpoint:
-    """The endpoint `PROCTOR_ENDPOINT` names, or the default one when it is unset or empty."""
+    """The first endpoint `PROCTOR_ENDPOINT` names, or the default one when it is unset."""
+    return endpoints_from_env(environ)[0]
+
+
+def endpoints_from_env(environ: Optional[Mapping[str, str]] = None) -> List[Endpoint]:
+    """The endpoints `PROCTOR_ENDPOINT` names (comma-separated), or `[Endpoint()]` when unset."""
     import os  # only here: the rest of the module is pure
 
     value = (os.environ if environ is None else environ).get(ENDPOINT_ENV, "")
-    return parse_endpoint(value) if value.strip() else Endpoint()
+    return parse_endpoints(value) if value.strip() else [Endpoint()]
+
+
+def parse_endpoints(spec: Union[str, Endpoint, Sequence[Union[str, Endpoint]]]) -> List[Endpoint]:
+    """A comma-separated string or a list of "HOST:PORT" / "unix:PATH" / `Endpoint`s, in
+    order, duplicates dropped; ValueError when it names none or one is malformed."""
+    items = spec.split(",") if isinstance(spec, str) else [spec] if isinstance(
+        spec, Endpoint) else list(spec)
+    out: List[Endpoint] = []
+    for item in items:
+        if isinstance(item, str) and not item.strip():
+            continue
+        endpoint = item if isinstance(item, Endpoint) else parse_endpoint(str(item))
+        if endpoint not in out:
+            out.append(endpoint)
+    if not out:
+        raise ValueError(f"no endpoint in {spec!r} (expected HOST:PORT or unix:PATH, "
+                         "comma-separated)")
+    return out
+
+
+def route_key(method: str, params: Optional[Mapping[str, Any]]) -> Optional[str]:
+    """What picks the endpoint of a request: `pack`/`task_id` for `grade` (a task's compile
+    cache and warm state live on one server), None for everything else."""
+    if method != "grade" or not params:
+        return None
+    return f"{params.get('pack') or ''}\x00{params.get('task_id') or ''}"
+
+
+def endpoint_order(endpoints: Sequence[Endpoint], key: Optional[str]) -> List[int]:
+    """The indices of `endpoints` in the order to try them for `key`: rendezvous hashing
+    (highest SHA-1 of endpoint and key first), so every client process maps a task to the same
+    server, and a server that goes away moves only its own tasks (to the next in each one's
+    order). `key=None` keeps the given order."""
+    if key is None or len(endpoints) < 2:
+        return list(range(len(endpoints)))
+
+    def weight(i: int) -> bytes:
+        return hashlib.sha1(f"{endpoints[i]}\x00{key}".encode("utf-8")).digest()
+
+    return sorted(range(len(endpoints)), key=weight, reverse=True)
+
+
+def once_per_index(on_result: Optional[ResultCallback]) -> Optional[ResultCallback]:
+    """`on_result` that ignores an index it already heard: a `grade` retried on another
+    server streams its results again, and each must reach the caller once."""
+    if on_result is None:
+        return None
+    seen: set = set()
+
+    def callback(index: int, result: Dict[str, Any]) -> Any:
+        if index in seen:
+            return None
+        seen.add(index)
+        return on_result(index, result)
+
+    return callback
+
+
+def new_idempotency_key() -> str:
+    """A fresh key for one logical `grade` request; every retry of it carries the same one."""
+    return str(uuid.uuid4())
 
 
 # The server caps requests at 16 MiB by default, but responses (a big GRPO group with feedback
@@ -248,9 +316,12 @@ def step_params(session_id: str, action: Submission, deadline_ms: Optional[int],
 
 def grade_params(task_id: str, submissions: Iterable[Submission], pack: Optional[str],
                  deadline_ms: Optional[int], stream: bool,
-                 extract: Optional[str] = None) -> Dict[str, Any]:
+                 extract: Optional[str] = None,
+                 idempotency_key: Optional[str] = None) -> Dict[str, Any]:
     params: Dict[str, Any] = {"task_id": task_id,
                               "submissions": [as_submission(s) for s in submissions]}
+    if idempotency_key is not None:
+        params["idempotency_key"] = idempotency_key
     if pack is not None:
         params["pack"] = pack
     if stream:

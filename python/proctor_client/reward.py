@@ -270,7 +270,8 @@ class AsyncRewardFn:
                  retry_overloaded: Any = 8, timeout: Optional[float] = None,
                  max_concurrency: Optional[int] = None, name: str = "proctor_reward",
                  on_ungradeable: Any = OnUngradeable.RAISE, ungradeable_retries: int = 2,
-                 retry_delay: float = 0.25):
+                 retry_delay: float = 0.25, endpoints: Any = None, failovers: int = 2,
+                 idempotency: bool = True):
         self.__name__ = name  # TRL logs reward functions by __name__
         self.pack, self.field, self.language = pack, field, language
         self.extract = p.check_extract(extract)
@@ -280,7 +281,10 @@ class AsyncRewardFn:
         self.ungradeable_retries, self.retry_delay = ungradeable_retries, retry_delay
         self.deadline_ms, self.max_concurrency = deadline_ms, max_concurrency
         self._pool_args = dict(host=host, port=port, unix_path=unix_path, size=connections,
-                               retry_overloaded=retry_overloaded, timeout=timeout)
+                               retry_overloaded=retry_overloaded, timeout=timeout,
+                               idempotency=idempotency)
+        if endpoints is not None:  # several servers: spread by task, fail over (aio.py)
+            self._pool_args.update(endpoints=p.parse_endpoints(endpoints), failovers=failovers)
         self._pool: Optional[AsyncProctorPool] = None
         self._pool_loop: Optional[asyncio.AbstractEventLoop] = None
         self.last_stats: Dict[str, int] = {}  # updated in place: aliases stay current
@@ -387,7 +391,10 @@ def make_reward_fn(host: str = p.DEFAULT_HOST, port: int = p.DEFAULT_PORT,
     docs/extraction.md), `deadline_ms` (per group), `retry_overloaded` (default 8),
     `timeout`, `max_concurrency` (groups in flight), `name`, `on_ungradeable` ("raise", the
     default, or "none"), `ungradeable_retries` (default 2), `retry_delay` (seconds, doubled
-    per retry). Conversational completions (lists of messages) are sent as chats: the last
+    per retry), `endpoints` (several servers, `["host:port", "unix:/path", ...]` or a
+    comma-separated string: `connections` per endpoint, groups spread by task, failover;
+    `host`/`port` are then ignored), `failovers`, `idempotency` (default True: each `grade`
+    carries an idempotency key). Conversational completions (lists of messages) are sent as chats: the last
     assistant message is graded. Dataset columns read: `task_id` (or `task_ids`), `pack`,
     `language`.
     """

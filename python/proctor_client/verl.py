@@ -23,7 +23,8 @@ object, or a bare task id); when both name a task they must agree. Without a pac
 `PROCTOR_PACK` environment variable's is used, else the server resolves the id.
 
 The server is the one `PROCTOR_ENDPOINT` names (`HOST:PORT` or `unix:PATH`; default
-127.0.0.1:7070). `PROCTOR_FIELD` (`completion`, the default, or `code`) and `PROCTOR_EXTRACT`
+127.0.0.1:7070); several, comma-separated, spread the groups by task and fail over
+(docs/protocol.md, "Several servers"). `PROCTOR_FIELD` (`completion`, the default, or `code`) and `PROCTOR_EXTRACT`
 (`auto`, `fenced`, `raw`) are the reward function's `field` and `extract`.
 
 Ungradeable: veRL has no "no reward" value (a score is a float), so a sample Proctor cannot
@@ -40,7 +41,7 @@ import threading
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from proctor_client.errors import SetupError
-from proctor_client.protocol import endpoint_from_env
+from proctor_client.protocol import endpoints_from_env
 from proctor_client.reward import RewardFn
 
 PACK_ENV = "PROCTOR_PACK"
@@ -92,16 +93,19 @@ def _ground_truth_fields(ground_truth: Any) -> Tuple[Optional[str], Optional[str
 def reward_function() -> RewardFn:
     """This process's reward function for the current environment (made on first use; a
     forked worker makes its own, since the parent's loop thread does not exist there)."""
-    endpoint = endpoint_from_env()
+    endpoints = endpoints_from_env()
+    endpoint = endpoints[0]
     field = os.environ.get(FIELD_ENV) or "completion"
     extract = os.environ.get(EXTRACT_ENV) or None
-    key = (os.getpid(), str(endpoint), field, extract)
+    key = (os.getpid(), ",".join(map(str, endpoints)), field, extract)
     with _lock:
         fn = _functions.get(key)
         if fn is None:
+            # Several comma-separated endpoints: groups spread by task, with failover.
             fn = RewardFn(endpoint.host, endpoint.port, None, 4, unix_path=endpoint.unix_path,
                           field=field, extract=extract, on_ungradeable="raise",
-                          name="proctor_verl")
+                          name="proctor_verl",
+                          endpoints=endpoints if len(endpoints) > 1 else None)
             _functions[key] = fn
         return fn
 

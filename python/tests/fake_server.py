@@ -5,7 +5,10 @@ It runs an asyncio server on its own thread and loop, handles every request as i
 a submission containing PASS scores 1.0, FAIL 0.0, CRASH is ungradeable, FLAKY is ungradeable
 the first `flaky_failures` times that exact text is graded (then scored as above), and SLOW
 takes longer. Knobs for the tests: `overload_next` (answer that many requests with -32000),
-`log` (every request seen, with its connection number), and test-only methods:
+`log` (every request seen, with its connection number), `drop_after_grade` (grade that many
+requests, then close the connection unanswered), `graded_keys` (how often each
+`idempotency_key` was really graded: a known key is answered from its first grading), and
+test-only methods:
 `test.sleep {ms, value}`, `test.notify {method, params}` (an unrelated notification, then a
 response) and `test.drop` (closes the connection without answering).
 """
@@ -72,6 +75,9 @@ class FakeProctor:
         self.flaky_failures = 1
         self.flaky_seen: Dict[str, int] = {}
         self.connections = 0
+        self.drop_after_grade = 0  # grade that many requests, then drop the line unanswered
+        self.graded_keys: Dict[str, int] = {}  # idempotency_key -> times really graded
+        self._answers: Dict[str, Any] = {}  # idempotency_key -> the grade result
         self.sessions: Dict[str, Dict[str, Any]] = {}
         self._session_ids = 0
         self._loop = asyncio.new_event_loop()
@@ -163,8 +169,19 @@ class FakeProctor:
             handler = getattr(self, "_m_" + str(method).replace(".", "_"), None)
             if handler is None:
                 raise RpcError(-32601, "method not found", {"method": method})
-            result = await self._with_deadline(handler(params, request_id, writer),
-                                               params.get("deadline_ms"))
+            key = params.get("idempotency_key") if method == "grade" else None
+            if key is not None and key in self._answers:  # graded once, answered again
+                result = self._answers[key]
+            else:
+                result = await self._with_deadline(handler(params, request_id, writer),
+                                                   params.get("deadline_ms"))
+                if key is not None:
+                    self._answers[key] = result
+                    self.graded_keys[key] = self.graded_keys.get(key, 0) + 1
+            if method == "grade" and self.drop_after_grade > 0:
+                self.drop_after_grade -= 1  # as a server dying before it answers
+                writer.close()
+                return
             reply = {"jsonrpc": "2.0", "id": request_id, "result": result}
         except RpcError as error:
             reply = {"jsonrpc": "2.0", "id": request_id,
