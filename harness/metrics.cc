@@ -56,6 +56,11 @@ void Metrics::CountGrading(const grader::SubmissionReport& report, double second
   grading_seconds_.Observe(seconds);
 }
 
+void Metrics::CountIdempotentReplay() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++idempotent_replays_;
+}
+
 nlohmann::json Metrics::ToJson(const Gauges& g) const {
   std::lock_guard<std::mutex> lock(mutex_);
   uint64_t requests = 0, gradings = 0;
@@ -91,6 +96,7 @@ nlohmann::json Metrics::ToJson(const Gauges& g) const {
           {"infra_errors", gradings_.count("ungradeable") ? gradings_.at("ungradeable") : 0},
           {"overloaded", overloaded_},
           {"time_limit_reruns", time_limit_reruns_},
+          {"idempotent_replays", idempotent_replays_},
           {"queue_depth", g.queue_depth},
           {"in_flight", g.in_flight},
           {"sessions", g.sessions},
@@ -153,6 +159,9 @@ std::string Metrics::ToPrometheus(const Gauges& g) const {
   o << "proctor_time_limit_reruns_total " << time_limit_reruns_ << "\n";
   Help(o, "proctor_overloaded_total", "counter", "Requests refused because the queue was full.");
   o << "proctor_overloaded_total " << overloaded_ << "\n";
+  Help(o, "proctor_idempotent_replays_total", "counter",
+       "Requests answered through their idempotency key without grading again.");
+  o << "proctor_idempotent_replays_total " << idempotent_replays_ << "\n";
   Help(o, "proctor_queue_depth", "gauge", "Gradings waiting for a worker.");
   o << "proctor_queue_depth " << g.queue_depth << "\n";
   Help(o, "proctor_in_flight", "gauge", "Gradings running now (each runs its sandboxes).");

@@ -38,6 +38,9 @@ class Metrics {
   void CountRequest(const std::string& method, Transport transport, double seconds,
                     int error_code);
   void CountGrading(const grader::SubmissionReport& report, double seconds);
+  // A request answered through its idempotency key without a grading of its own (a replay
+  // of a kept answer, or a wait for the grading of its key in flight).
+  void CountIdempotentReplay();
 
   nlohmann::json ToJson(const Gauges& gauges) const;
   std::string ToPrometheus(const Gauges& gauges) const;
@@ -61,6 +64,7 @@ class Metrics {
   Histogram grading_seconds_;
   uint64_t time_limit_reruns_ = 0;  // submissions graded a second time (see Grader::Grade)
   uint64_t overloaded_ = 0;
+  uint64_t idempotent_replays_ = 0;
 };
 
 }  // namespace proctor::harness

@@ -88,10 +88,12 @@ std::optional<RpcError> RewardResponse(const std::vector<std::string>& labels,
 
 void Service::OpenRlhfReward(const json& body, std::shared_ptr<ClientState> client, Done done) {
   for (const auto& [key, _] : body.items())
-    if (key != "query" && key != "prompts" && key != "labels")
+    if (key != "query" && key != "prompts" && key != "labels" && key != "idempotency_key")
       throw RpcError{rpc_error::kInvalidParams,
-                     "invalid params: unknown key \"" + key + "\" (expected query, prompts, labels)",
+                     "invalid params: unknown key \"" + key +
+                         "\" (expected query, prompts, labels, idempotency_key)",
                      {{"param", key}}};
+  ReadIdempotencyKey(body);  // a bad key is -32602 before anything else is looked at
   auto strings = [&](const char* key) {
     if (!body.contains(key) || !body[key].is_array())
       throw RpcError{rpc_error::kInvalidParams,
@@ -139,16 +141,24 @@ void Service::OpenRlhfReward(const json& body, std::shared_ptr<ClientState> clie
     sub.extract = grader::ExtractMode::kAuto;
     items.push_back({found.first, found.second, std::move(sub)});
   }
-  RunGradings(
-      std::move(items), json::object(), client,
-      [done, labels](const RpcError* error, std::vector<grader::SubmissionReport>* reports) {
-        if (error) return done(error, nullptr);
-        json response;
-        if (std::optional<RpcError> e = RewardResponse(labels, *reports, &response))
-          return done(&*e, nullptr);
-        done(nullptr, std::move(response));
-      },
-      nullptr);
+  std::shared_ptr<ClientState> grading_client = client;
+  std::function<void(const RpcError&)> failed_to_start;
+  if (BeginKeyed(body, client, &done, &grading_client, &failed_to_start)) return;
+  try {
+    RunGradings(
+        std::move(items), json::object(), grading_client,
+        [done, labels](const RpcError* error, std::vector<grader::SubmissionReport>* reports) {
+          if (error) return done(error, nullptr);
+          json response;
+          if (std::optional<RpcError> e = RewardResponse(labels, *reports, &response))
+            return done(&*e, nullptr);
+          done(nullptr, std::move(response));
+        },
+        nullptr);
+  } catch (const RpcError& e) {
+    if (failed_to_start) failed_to_start(e);
+    throw;
+  }
 }
 
 }  // namespace proctor::harness

@@ -522,8 +522,10 @@ void Service::RunGradings(std::vector<GradeItem> items, const json& params,
 
 void Service::Grade(const json& p, std::shared_ptr<ClientState> client, Done done,
                     Send notify_result) {
-  RejectUnknownKeys(p, {"pack", "task_id", "submissions", "extract", "stream", "deadline_ms"},
+  RejectUnknownKeys(p, {"pack", "task_id", "submissions", "extract", "stream", "deadline_ms",
+                        "idempotency_key"},
                     "grade");
+  ReadIdempotencyKey(p);  // a bad key is -32602 before anything else is looked at
   const std::string task_id = RequireString(p, "task_id");
   if (packs_.empty()) throw InvalidParams("pack", "no pack is loaded");
   const auto [pack, task] =
@@ -564,43 +566,135 @@ void Service::Grade(const json& p, std::shared_ptr<ClientState> client, Done don
     items.push_back({pack, task, std::move(sub)});
   }
   const size_t n = items.size();
+  std::shared_ptr<ClientState> grading_client = client;
+  std::function<void(const RpcError&)> failed_to_start;
+  if (BeginKeyed(p, client, &done, &grading_client, &failed_to_start)) return;
   std::function<void(size_t, const grader::SubmissionReport&)> on_result;
   if (stream)
     on_result = [notify_result](size_t i, const grader::SubmissionReport& report) {
       notify_result({{"index", i}, {"result", report.ToJson()}});
     };
-  RunGradings(
-      std::move(items), p, client,
-      [done, n](const RpcError* error, std::vector<grader::SubmissionReport>* reports) {
-        if (error) return done(error, nullptr);
-        size_t graded = 0, full = 0, zero = 0;
-        double sum = 0;
-        json rewards = json::array(), results = json::array();
-        for (const grader::SubmissionReport& report : *reports) {
-          results.push_back(report.ToJson());
-          const std::optional<double>& r = report.reward;
-          rewards.push_back(r ? json(*r) : json(nullptr));
-          if (!r) continue;
-          ++graded;
-          sum += *r;
-          full += *r >= 1.0;
-          zero += *r <= 0.0;
-        }
-        json group = {{"n", n},
-                      {"graded", graded},
-                      {"ungradeable", n - graded},
-                      {"mean_reward", graded ? sum / graded : 0.0},
-                      {"all_pass", graded > 0 && full == graded},
-                      {"all_fail", graded > 0 && zero == graded},
-                      {"rewards", rewards}};
-        done(nullptr, {{"results", results}, {"group", group}});
-      },
-      on_result);
+  try {
+    RunGradings(
+        std::move(items), p, grading_client,
+        [done, n](const RpcError* error, std::vector<grader::SubmissionReport>* reports) {
+          if (error) return done(error, nullptr);
+          size_t graded = 0, full = 0, zero = 0;
+          double sum = 0;
+          json rewards = json::array(), results = json::array();
+          for (const grader::SubmissionReport& report : *reports) {
+            results.push_back(report.ToJson());
+            const std::optional<double>& r = report.reward;
+            rewards.push_back(r ? json(*r) : json(nullptr));
+            if (!r) continue;
+            ++graded;
+            sum += *r;
+            full += *r >= 1.0;
+            zero += *r <= 0.0;
+          }
+          json group = {{"n", n},
+                        {"graded", graded},
+                        {"ungradeable", n - graded},
+                        {"mean_reward", graded ? sum / graded : 0.0},
+                        {"all_pass", graded > 0 && full == graded},
+                        {"all_fail", graded > 0 && zero == graded},
+                        {"rewards", rewards}};
+          done(nullptr, {{"results", results}, {"group", group}});
+        },
+        on_result);
+  } catch (const RpcError& e) {
+    if (failed_to_start) failed_to_start(e);
+    throw;
+  }
+}
+
+bool Service::BeginKeyed(const json& p, const std::shared_ptr<ClientState>& client, Done* done,
+                         std::shared_ptr<ClientState>* grading_client,
+                         std::function<void(const RpcError&)>* failed_to_start) {
+  const std::optional<std::string> key = ReadIdempotencyKey(p);
+  if (!key) return false;
+  // While it waits, the client holds a token of its own: its connection is not idle.
+  const sandbox::CancelToken waiting = sandbox::MakeCancelToken();
+  client->in_flight.insert(waiting);
+  std::erase_if(client->waiting_for, [](const std::weak_ptr<KeyedGrading>& w) {
+    std::shared_ptr<KeyedGrading> keyed = w.lock();
+    return !keyed || keyed->finished;
+  });
+  Done answer = [client, waiting, original = *done](const RpcError* error, json result) {
+    client->in_flight.erase(waiting);
+    original(error, std::move(result));
+  };
+  auto deliver = [answer](const IdempotencyCache::Answer& a) {
+    a.error ? answer(&*a.error, nullptr) : answer(nullptr, a.result);
+  };
+  IdempotencyCache::Answer replay;
+  switch (idempotency_.Begin(*key, IdempotencyParamsHash(p), std::chrono::steady_clock::now(),
+                             deliver, &replay)) {
+    case IdempotencyCache::Lookup::kConflict:
+      client->in_flight.erase(waiting);
+      throw InvalidParams("idempotency_key",
+                          "idempotency key \"" + *key +
+                              "\" was already used with different params (a key names one "
+                              "request: use a new key for a new request)");
+    case IdempotencyCache::Lookup::kReplay:
+      metrics_.CountIdempotentReplay();
+      // Posted: the caller may not be waiting for `done` yet (HTTP arms its wait after).
+      asio::post(executor_, [deliver, replay] { deliver(replay); });
+      return true;
+    case IdempotencyCache::Lookup::kJoined: {
+      metrics_.CountIdempotentReplay();
+      auto it = keyed_gradings_.find(*key);
+      if (it != keyed_gradings_.end()) {
+        ++it->second->waiting;
+        client->waiting_for.push_back(it->second);
+      }
+      return true;
+    }
+    case IdempotencyCache::Lookup::kNew:
+      break;
+  }
+  auto keyed = std::make_shared<KeyedGrading>();
+  keyed->owner = std::make_shared<ClientState>();
+  keyed->owner->id = client->id;  // the scheduler's fairness still sees the first client
+  keyed->waiting = 1;
+  client->waiting_for.push_back(keyed);
+  keyed_gradings_[*key] = keyed;
+  auto end = [this, key = *key, keyed](const IdempotencyCache::Answer& a) {
+    if (keyed->finished) return;
+    keyed->finished = true;
+    auto it = keyed_gradings_.find(key);
+    if (it != keyed_gradings_.end() && it->second == keyed) keyed_gradings_.erase(it);
+    // A retryable error, or a result with ungradeable samples, is not kept: a retry with the
+    // same key grades again.
+    const bool keep = a.error ? !IsRetryableError(a.error->code)
+                              : a.result.value("group", json::object()).value("ungradeable", 0) == 0;
+    idempotency_.Finish(key, a, keep, std::chrono::steady_clock::now());
+  };
+  *done = [end, answer](const RpcError* error, json result) {
+    IdempotencyCache::Answer a;
+    if (error) a.error = *error;
+    a.result = result;
+    end(a);  // the requests that joined are answered too
+    answer(error, std::move(result));
+  };
+  *grading_client = keyed->owner;
+  *failed_to_start = [end, client, waiting](const RpcError& e) {
+    client->in_flight.erase(waiting);
+    end({e, nullptr});
+  };
+  return false;
 }
 
 void Service::ClientClosed(const std::shared_ptr<ClientState>& client) {
   client->open = false;
   for (const sandbox::CancelToken& token : client->in_flight) token->store(true);
+  // A grading shared through an idempotency key stops when its last waiting client has gone.
+  for (const std::weak_ptr<KeyedGrading>& w : client->waiting_for) {
+    std::shared_ptr<KeyedGrading> keyed = w.lock();
+    if (keyed && !keyed->finished && keyed->waiting > 0 && --keyed->waiting == 0)
+      ClientClosed(keyed->owner);
+  }
+  client->waiting_for.clear();
 }
 
 }  // namespace proctor::harness

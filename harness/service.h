@@ -16,6 +16,7 @@
 #include "envs/env.h"
 #include "grader/grading/grader.h"
 #include "harness/config.h"
+#include "harness/idempotency.h"
 #include "harness/json_rpc.h"
 #include "harness/metrics.h"
 #include "harness/scheduler.h"
@@ -23,11 +24,24 @@
 
 namespace proctor::harness {
 
+struct KeyedGrading;
+
 // What the service knows of one client connection (lives on the event loop).
 struct ClientState {
   uint64_t id = 0;
   bool open = true;
   std::set<sandbox::CancelToken> in_flight;  // cancelled when the client goes away
+  // Gradings shared through an idempotency key that this client waits for.
+  std::vector<std::weak_ptr<KeyedGrading>> waiting_for;
+};
+
+// A grading that the requests carrying one idempotency key share. It runs under `owner`, not
+// under the client that started it, and is cancelled only when every client waiting for it
+// has gone (a retry on a new connection keeps it alive when the first connection closes).
+struct KeyedGrading {
+  std::shared_ptr<ClientState> owner;
+  size_t waiting = 0;  // open clients waiting for its answer
+  bool finished = false;
 };
 
 class Service {
@@ -109,6 +123,16 @@ class Service {
   void RunGradings(std::vector<GradeItem> items, const nlohmann::json& params,
                    const std::shared_ptr<ClientState>& client, ReportsDone done,
                    std::function<void(size_t, const grader::SubmissionReport&)> on_result);
+  // For `grade` params (or an OpenRLHF body) with an `idempotency_key`: answers the request
+  // from the cache, or makes it wait for the grading of its key in flight (returns true:
+  // `*done` will be called, nothing else to do); or records the key as new (returns false):
+  // then `*done` is wrapped to keep the answer for the key, the grading must run under
+  // `*grading_client`, and `*failed_to_start` must be called with the error if it cannot be
+  // started. Without a key returns false and leaves `*grading_client` as `client`. Throws
+  // -32602 for a bad key or a key used before with other params.
+  bool BeginKeyed(const nlohmann::json& params, const std::shared_ptr<ClientState>& client,
+                  Done* done, std::shared_ptr<ClientState>* grading_client,
+                  std::function<void(const RpcError&)>* failed_to_start);
   const grader::task::Pack* FindPack(const std::string& name, const std::string& param) const;
   // The task `task_id` of the pack named by `pack` (a string), or, when `pack` is null, of
   // the one loaded pack that has it. Errors (-32602) name `param` and, for an ambiguous id,
@@ -131,6 +155,8 @@ class Service {
   uint64_t next_session_ = 0;
   boost::asio::steady_timer reaper_;
   bool shutting_down_ = false;
+  IdempotencyCache idempotency_;                                          // event loop only
+  std::map<std::string, std::shared_ptr<KeyedGrading>> keyed_gradings_;  // by key, in flight
   // Last member: destroyed first, so its workers stop before anything they use goes away.
   Scheduler scheduler_;
 };

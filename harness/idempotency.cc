@@ -1,0 +1,88 @@
+#include "harness/idempotency.h"
+
+#include "grader/task/sha256.h"
+
+namespace proctor::harness {
+using nlohmann::json;
+
+std::optional<std::string> ReadIdempotencyKey(const json& params) {
+  if (!params.contains("idempotency_key")) return std::nullopt;
+  const json& k = params["idempotency_key"];
+  if (!k.is_string() || k.get_ref<const std::string&>().empty() ||
+      k.get_ref<const std::string&>().size() > kMaxIdempotencyKeyBytes)
+    throw RpcError{rpc_error::kInvalidParams,
+                   "invalid params: \"idempotency_key\" must be a string of 1 to " +
+                       std::to_string(kMaxIdempotencyKeyBytes) + " bytes",
+                   {{"param", "idempotency_key"}}};
+  return k.get<std::string>();
+}
+
+std::string IdempotencyParamsHash(const json& params) {
+  json rest = params;
+  for (const char* k : {"idempotency_key", "deadline_ms", "stream"}) rest.erase(k);
+  // nlohmann's objects keep keys sorted: the dump is canonical.
+  return grader::task::Sha256Hex(rest.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+bool IsRetryableError(int code) {
+  switch (code) {
+    case rpc_error::kOverloaded:
+    case rpc_error::kDeadlineExceeded:
+    case rpc_error::kShuttingDown:
+    case rpc_error::kUngradeable:
+    case rpc_error::kInternal:
+      return true;
+    default:
+      return false;
+  }
+}
+
+IdempotencyCache::Lookup IdempotencyCache::Begin(const std::string& key,
+                                                 const std::string& params_hash,
+                                                 Clock::time_point now, Waiter waiter,
+                                                 Answer* replay) {
+  Evict(now);
+  auto it = entries_.find(key);
+  if (it == entries_.end()) {
+    Entry entry;
+    entry.params_hash = params_hash;
+    entries_.emplace(key, std::move(entry));
+    return Lookup::kNew;
+  }
+  Entry& e = it->second;
+  if (e.params_hash != params_hash) return Lookup::kConflict;
+  if (e.answer) {
+    *replay = *e.answer;
+    return Lookup::kReplay;
+  }
+  e.waiters.push_back(std::move(waiter));
+  return Lookup::kJoined;
+}
+
+void IdempotencyCache::Finish(const std::string& key, const Answer& answer, bool keep,
+                              Clock::time_point now) {
+  auto it = entries_.find(key);
+  if (it == entries_.end() || it->second.answer) return;  // not a key being graded
+  std::vector<Waiter> waiters = std::move(it->second.waiters);
+  if (keep) {
+    it->second.waiters.clear();
+    it->second.answer = answer;
+    it->second.answered_at = now;
+    it->second.at = order_.insert(order_.end(), key);
+  } else {
+    entries_.erase(it);
+  }
+  Evict(now);
+  for (const Waiter& w : waiters) w(answer);
+}
+
+void IdempotencyCache::Evict(Clock::time_point now) {
+  while (!order_.empty()) {
+    auto it = entries_.find(order_.front());
+    if (order_.size() <= limits_.max_keys && now - it->second.answered_at < limits_.ttl) break;
+    entries_.erase(it);
+    order_.pop_front();
+  }
+}
+
+}  // namespace proctor::harness
