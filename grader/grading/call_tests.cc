@@ -135,8 +135,13 @@ std::vector<TestOutcome> RunCallTests(const TestContext& ctx,
             r.contains("message") && r["message"].is_string() ? r["message"].get<std::string>()
                                                                 : "";
         fb.got = CapText("raised " + type + ": " + message, kFeedbackCap);
-        o.verdict = !call.raises.empty() && call.raises == type ? Verdict::kPassed
-                                                                : Verdict::kRuntimeError;
+        // `raises` matches the exception's class or any of its bases (as pytest.raises and
+        // assertRaises do): a JSONDecodeError is a ValueError.
+        bool matches = !call.raises.empty() && call.raises == type;
+        if (!call.raises.empty() && r.contains("bases") && r["bases"].is_array())
+          for (const nlohmann::json& base : r["bases"])
+            matches |= base.is_string() && base.get<std::string>() == call.raises;
+        o.verdict = matches ? Verdict::kPassed : Verdict::kRuntimeError;
       } else if (r.contains("unserializable")) {
         o.verdict = Verdict::kWrongAnswer;
         fb.message = "the result cannot cross the wire (docs/wire-format.md): " +

@@ -68,13 +68,22 @@ options = _load_sibling("proctor_options")
 _MISSING = object()
 
 
+_mro_of = type.__dict__["__mro__"].__get__
+
+
 def _describe(exc):
-    """(type name, message) of an exception whose __str__ may be hostile."""
+    """(type name, message, base class names) of an exception whose __str__ may be hostile.
+    The MRO is read from the type itself, never through an attribute the class could fake."""
     try:
         text = str(exc)
     except BaseException:
         text = "<str() of the exception failed>"
-    return wire.type_name(type(exc)) or "?", text if type(text) is str else "?"
+    try:
+        bases = [wire.type_name(c) for c in _mro_of(type(exc))[1:]]
+    except Exception:
+        bases = []
+    return (wire.type_name(type(exc)) or "?", text if type(text) is str else "?",
+            [b for b in bases if b and b != "?" and b != "object"])
 
 
 def _import_submission(path):
@@ -91,7 +100,7 @@ def _import_submission(path):
         # compile+exec rather than a loader: no bytecode cache a previous run could plant.
         exec(compile(source, path, "exec", dont_inherit=True), module.__dict__)
     except BaseException as exc:  # SystemExit / KeyboardInterrupt at import included
-        return module.__dict__, "%s: %s" % _describe(exc)
+        return module.__dict__, "%s: %s" % _describe(exc)[:2]
     return module.__dict__, None
 
 

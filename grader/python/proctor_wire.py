@@ -771,7 +771,7 @@ def _checked_str(s):
 #           {"id": ID, "getattr": NAME}            (streaming mode only)
 #           {"id": ID, "on": HANDLE_ID, "op": OP, "args": [v...], "kwargs": {NAME: v}}
 #                                                  (streaming mode only; OP in OPS)
-# Response: {"id": ID, "value": v} | {"id": ID, "raised": TYPE, "message": TEXT}
+# Response: {"id": ID, "value": v} | {"id": ID, "raised": TYPE, "message": TEXT, "bases": [NAME]}
 #           | {"id": ID, "unserializable": REASON}
 #           | {"id": ID, "method": NAME}  (an op getattr found a method bound to its object)
 # Hello:    {"hello": {"callables": [NAME...], "import_error": null | "Type: msg"}}
@@ -842,10 +842,13 @@ def response_method(rid, name):
     return _line('{"id":%s,"method":%s}' % (json_string(rid), json_string(_clean(name, 1000))))
 
 
-def response_raised(rid, exc_type, message):
-    return _line('{"id":%s,"raised":%s,"message":%s}' % (
+def response_raised(rid, exc_type, message, bases=()):
+    """`bases`: names of the exception's base classes, nearest first (a test's `raises`
+    matches the type or any of them, as pytest.raises does)."""
+    names = ",".join(json_string(_clean(b, 200)) for b in list(bases)[:16])
+    return _line('{"id":%s,"raised":%s,"message":%s,"bases":[%s]}' % (
         json_string(rid), json_string(_clean(exc_type, 200)),
-        json_string(_clean(message, MAX_RAISED_MESSAGE))))
+        json_string(_clean(message, MAX_RAISED_MESSAGE)), names))
 
 
 def response_unserializable(rid, reason):
@@ -949,8 +952,8 @@ def parse_response(line, expected_id, handle=None):
     | ("method", name); `handle` as in value_of().
 
     Any other shape, or an id other than `expected_id`, is a WireError (malformed run)."""
-    f = _fields(parse_json(line), ("id", "value", "raised", "message", "unserializable",
-                                   "method"))
+    f = _fields(parse_json(line), ("id", "value", "raised", "message", "bases",
+                                   "unserializable", "method"))
     if f.get("id") != expected_id:
         raise WireError("response id does not match the request")
     keys = set(f)
@@ -958,7 +961,8 @@ def parse_response(line, expected_id, handle=None):
         return ("value", value_of(f["value"], handle))
     if keys == {"id", "method"}:
         return ("method", _name(f["method"], "method"))
-    if keys == {"id", "raised", "message"} and _type(f["message"]) is str:
+    if keys - {"bases"} == {"id", "raised", "message"} and _type(f["message"]) is str and \
+            _type(f.get("bases", [])) is list:
         return ("raised", _name(f["raised"], "raised")[:200],
                 _checked_str(f["message"])[:MAX_RAISED_MESSAGE])
     if keys == {"id", "unserializable"} and _type(f["unserializable"]) is str:

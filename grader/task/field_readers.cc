@@ -13,11 +13,16 @@ Limits ReadLimits(const YamlFile& file, const YAML::Node& node, Limits base) {
       file, node, "limits",
       {"wall_seconds", "cpu_seconds", "memory_mb", "max_processes", "output_kb", "disk_kb",
        "disk_inodes", "open_files", "compile_wall_seconds", "compile_memory_mb"});
+  // Every limit is positive; a wrong one is reported at its own key's value.
   auto read_double = [&](const char* key, double& field) {
-    if (map.Has(key)) field = yaml::ReadDouble(file, map.Get(key), key);
+    if (!map.Has(key)) return;
+    field = yaml::ReadDouble(file, map.Get(key), key);
+    if (!(field > 0)) Fail(file, map.Get(key), std::string("limit ") + key + " must be positive");
   };
   auto read_int = [&](const char* key, int& field) {
-    if (map.Has(key)) field = yaml::ReadInt(file, map.Get(key), key);
+    if (!map.Has(key)) return;
+    field = yaml::ReadInt(file, map.Get(key), key);
+    if (field <= 0) Fail(file, map.Get(key), std::string("limit ") + key + " must be positive");
   };
   read_double("wall_seconds", base.wall_seconds);
   read_double("cpu_seconds", base.cpu_seconds);

@@ -19,13 +19,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Every task file under tasks/, subfolders included (a pack may group its tasks), in a stable
+// order; symlinked folders are not followed.
 std::vector<std::string> TaskFiles(const fs::path& root) {
   std::vector<std::string> files;
   std::error_code ec;
-  for (fs::directory_iterator it(root / "tasks", ec), end; !ec && it != end; it.increment(ec)) {
+  for (fs::recursive_directory_iterator it(root / "tasks", ec), end; !ec && it != end;
+       it.increment(ec)) {
     std::string ext = it->path().extension().string();
     if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file(ec)) {
-      files.push_back("tasks/" + it->path().filename().string());
+      files.push_back("tasks/" + it->path().lexically_relative(root / "tasks").string());
     }
   }
   std::sort(files.begin(), files.end());
