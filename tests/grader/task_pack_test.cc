@@ -592,14 +592,36 @@ TEST_F(PackTest, CalibratedLimitsOverlayAppliesOverTheTaskFiles) {
 
 TEST_F(PackTest, ValidatePackListsEveryProblem) {
   Write("pack.yaml", "name: Bad Name\nversion: \"1\"\n");
-  Write("tasks/t.yaml", "id: t\nprompt: p\nlimits: {cpu_seconds: 0}\ntests: []\n");
+  Write("tasks/t.yaml", "id: t\nprompt: p\ntests: []\n");
+  Write("tasks/u.yaml", "id: t\nprompt: p\ntests: []\n");
   auto pack = ParsePack(dir_);
   ASSERT_TRUE(pack.has_value()) << pack.error().ToString();
   std::vector<LoadError> errors = ValidatePack(*pack);
-  ASSERT_EQ(errors.size(), 3u);
+  ASSERT_EQ(errors.size(), 4u);
   EXPECT_EQ(errors[0].message, "pack name \"Bad Name\" must match [a-z0-9][a-z0-9_-]*");
-  EXPECT_EQ(errors[1].message, "limit cpu_seconds must be positive");
-  EXPECT_EQ(errors[2].message, "task \"t\" has no hidden tests (its reward would be meaningless)");
+  EXPECT_EQ(errors[1].message, "task \"t\" has no hidden tests (its reward would be meaningless)");
+  EXPECT_EQ(errors[2].message.rfind("duplicate task id \"t\"", 0), 0u) << errors[2].message;
+  EXPECT_EQ(errors[3].message, "task \"t\" has no hidden tests (its reward would be meaningless)");
+}
+
+TEST_F(PackTest, AWrongLimitIsReportedAtItsOwnKey) {
+  Write("pack.yaml", "name: p\nversion: \"1\"\n");
+  EXPECT_EQ(ErrorFor("id: t\nprompt: p\nlimits:\n  memory_mb: 64\n  cpu_seconds: 0\n"
+                     "tests:\n  - {stdio: {expected_stdout: ''}}\n"),
+            At("tasks/t.yaml", 5, 16) + ": limit cpu_seconds must be positive");
+}
+
+TEST_F(PackTest, TaskFilesInSubfoldersOfTasksAreLoaded) {
+  Write("pack.yaml", "name: p\nversion: \"1\"\n");
+  Write("tasks/a.yaml", "id: a\nprompt: p\ntests:\n  - stdio: {expected_stdout: ''}\n");
+  Write("tasks/easy/b.yaml", "id: b\nprompt: p\ntests:\n  - stdio: {expected_stdout: ''}\n");
+  auto pack = LoadPack(dir_);
+  ASSERT_TRUE(pack.has_value()) << pack.error().ToString();
+  ASSERT_EQ(pack->tasks.size(), 2u);
+  EXPECT_EQ(pack->tasks[0].id, "a");
+  EXPECT_EQ(pack->tasks[1].id, "b");
+  EXPECT_EQ(pack->tasks[1].where.file.find("tasks/easy/b.yaml") != std::string::npos, true)
+      << pack->tasks[1].where.file;
 }
 
 }  // namespace
