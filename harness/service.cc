@@ -659,28 +659,31 @@ bool Service::BeginKeyed(const json& p, const std::shared_ptr<ClientState>& clie
   keyed->waiting = 1;
   client->waiting_for.push_back(keyed);
   keyed_gradings_[*key] = keyed;
-  auto end = [this, key = *key, keyed](const IdempotencyCache::Answer& a) {
+  // `may_keep` is false for a grading that could not start: a rejected request takes no key.
+  auto end = [this, key = *key, keyed](const IdempotencyCache::Answer& a, bool may_keep) {
     if (keyed->finished) return;
     keyed->finished = true;
     auto it = keyed_gradings_.find(key);
     if (it != keyed_gradings_.end() && it->second == keyed) keyed_gradings_.erase(it);
     // A retryable error, or a result with ungradeable samples, is not kept: a retry with the
     // same key grades again.
-    const bool keep = a.error ? !IsRetryableError(a.error->code)
-                              : a.result.value("group", json::object()).value("ungradeable", 0) == 0;
+    bool keep = may_keep;
+    if (keep && a.error) keep = !IsRetryableError(a.error->code);
+    if (keep && !a.error)
+      keep = a.result.value("group", json::object()).value("ungradeable", 0) == 0;
     idempotency_.Finish(key, a, keep, std::chrono::steady_clock::now());
   };
   *done = [end, answer](const RpcError* error, json result) {
     IdempotencyCache::Answer a;
     if (error) a.error = *error;
     a.result = result;
-    end(a);  // the requests that joined are answered too
+    end(a, true);  // the requests that joined are answered too
     answer(error, std::move(result));
   };
   *grading_client = keyed->owner;
   *failed_to_start = [end, client, waiting](const RpcError& e) {
     client->in_flight.erase(waiting);
-    end({e, nullptr});
+    end({e, nullptr}, false);
   };
   return false;
 }

@@ -90,6 +90,8 @@ TEST(Idempotency, ARequestWhoseKeyIsBeingGradedWaitsForThatGrading) {
   const json answer = retry.Read(120000);
   ASSERT_TRUE(answer.is_object()) << "the retry was answered";
   EXPECT_EQ(answer["id"], 3);
+  ASSERT_TRUE(answer.contains("result")) << "not cancelled with the first connection: "
+                                         << answer.dump();
   EXPECT_EQ(answer["result"]["group"]["rewards"], json::array({1.0})) << answer.dump();
   ASSERT_TRUE(busy.Read(120000).is_object());
   const json stats = Stats(watch);
@@ -109,6 +111,8 @@ TEST(Idempotency, TwoConnectionsWithOneKeyAreBothAnsweredByOneGrading) {
   b.Send(Rpc(3, "grade", Grade("T1", kWrongAdd, "k-both")));
   const json from_a = a.Read(120000), from_b = b.Read(120000);
   ASSERT_TRUE(from_a.is_object() && from_b.is_object());
+  ASSERT_TRUE(from_a.contains("result") && from_b.contains("result"))
+      << from_a.dump() << "\n" << from_b.dump();
   EXPECT_EQ(from_a["id"], 2);
   EXPECT_EQ(from_b["id"], 3);
   EXPECT_EQ(from_a["result"]["group"]["rewards"], json::array({0.0})) << from_a.dump();
@@ -142,6 +146,20 @@ TEST(Idempotency, AKeyReusedWithOtherParamsIsInvalidParamsNamingTheKey) {
   }
 }
 
+TEST(Idempotency, ARequestRejectedBeforeGradingTakesNoKey) {
+  TestServer server({"--workers", "1", "--queue-limit", "2"});
+  LineClient c(server.port());
+  json too_big = Grade("T1", kAdd, "k-rejected");
+  too_big["submissions"] = {{{"code", kAdd}}, {{"code", kWrongAdd}}, {{"code", kAdd + "#"}}};
+  const json rejected = c.Call("grade", too_big, 1);
+  ASSERT_EQ(rejected["error"]["code"], -32602) << rejected.dump();
+  EXPECT_EQ(rejected["error"]["data"]["param"], "submissions");
+  // The key is free: a corrected request with it is graded, not a reuse with other params.
+  const json fixed = c.Call("grade", Grade("T1", kAdd, "k-rejected"), 2);
+  ASSERT_TRUE(fixed.contains("result")) << fixed.dump();
+  EXPECT_EQ(fixed["result"]["group"]["rewards"], json::array({1.0}));
+}
+
 TEST(Idempotency, AnOverloadErrorIsNotReplayed) {
   TestServer server({"--workers", "1", "--queue-limit", "1"});
   LineClient c(server.port());
@@ -157,6 +175,7 @@ TEST(Idempotency, AnOverloadErrorIsNotReplayed) {
     return s["in_flight"] == 0 && s["queue_depth"] == 0;
   }));
   const json retried = c.Call("grade", Grade("T1", kAdd, "k-overload"), 4);
+  ASSERT_TRUE(retried.contains("result")) << "graded again: " << retried.dump();
   EXPECT_EQ(retried["result"]["group"]["rewards"], json::array({1.0})) << retried.dump();
   EXPECT_EQ(Stats(c)["idempotent_replays"], 0) << "the retry was graded, not replayed";
   // Its result is kept: the next retry is the replay.
