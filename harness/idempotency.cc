@@ -68,6 +68,11 @@ void IdempotencyCache::Finish(const std::string& key, const Answer& answer, bool
     it->second.waiters.clear();
     it->second.answer = answer;
     it->second.answered_at = now;
+    it->second.bytes =
+        key.size() + (answer.error ? answer.error->message.size() + answer.error->data.dump().size()
+                                   : answer.result.dump(-1, ' ', false,
+                                                        json::error_handler_t::replace).size());
+    bytes_ += it->second.bytes;
     it->second.at = order_.insert(order_.end(), key);
   } else {
     entries_.erase(it);
@@ -79,7 +84,10 @@ void IdempotencyCache::Finish(const std::string& key, const Answer& answer, bool
 void IdempotencyCache::Evict(Clock::time_point now) {
   while (!order_.empty()) {
     auto it = entries_.find(order_.front());
-    if (order_.size() <= limits_.max_keys && now - it->second.answered_at < limits_.ttl) break;
+    if (order_.size() <= limits_.max_keys && bytes_ <= limits_.max_bytes &&
+        now - it->second.answered_at < limits_.ttl)
+      break;
+    bytes_ -= it->second.bytes;
     entries_.erase(it);
     order_.pop_front();
   }

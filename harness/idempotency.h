@@ -2,9 +2,9 @@
 // carrying the key of one already answered gets that answer again without grading; one whose
 // key is being graded right now waits for that grading. Event-loop only (no locking).
 //
-// Bounded: at most `max_keys` answered keys, each kept `ttl` after it was answered, whichever
-// limit is reached first evicts the oldest. Keys still being graded are not counted (they are
-// bounded by the queue) and never evicted.
+// Bounded: at most `max_keys` answered keys holding at most `max_bytes` of answers (as JSON),
+// each kept `ttl` after it was answered; whichever limit is reached first evicts the oldest.
+// Keys still being graded are not counted (they are bounded by the queue) and never evicted.
 #pragma once
 
 #include <chrono>
@@ -42,6 +42,7 @@ class IdempotencyCache {
   using Clock = std::chrono::steady_clock;
   struct Limits {
     size_t max_keys = 10000;
+    size_t max_bytes = size_t{256} << 20;
     Clock::duration ttl = std::chrono::minutes(10);
   };
   // What a request was answered with: an error or a result.
@@ -67,6 +68,7 @@ class IdempotencyCache {
   void Finish(const std::string& key, const Answer& answer, bool keep, Clock::time_point now);
 
   size_t answered() const { return order_.size(); }
+  size_t answered_bytes() const { return bytes_; }
   size_t in_flight() const { return entries_.size() - order_.size(); }
 
  private:
@@ -75,6 +77,7 @@ class IdempotencyCache {
     std::optional<Answer> answer;          // null while being graded
     std::vector<Waiter> waiters;           // requests that joined the grading
     Clock::time_point answered_at;
+    size_t bytes = 0;                      // the answer's size as JSON
     std::list<std::string>::iterator at;   // in order_, once answered
   };
   void Evict(Clock::time_point now);
@@ -82,6 +85,7 @@ class IdempotencyCache {
   Limits limits_;
   std::unordered_map<std::string, Entry> entries_;
   std::list<std::string> order_;  // answered keys, oldest first
+  size_t bytes_ = 0;               // of the answers in order_
 };
 
 }  // namespace proctor::harness

@@ -69,7 +69,7 @@ TEST(IdempotencyCache, AnAnswerNotKeptIsGivenToWaitersThenForgotten) {
 }
 
 TEST(IdempotencyCache, TheOldestAnsweredKeysGoBeyondMaxKeys) {
-  Cache cache({.max_keys = 2, .ttl = std::chrono::minutes(10)});
+  Cache cache({.max_keys = 2, .max_bytes = size_t{1} << 20, .ttl = std::chrono::minutes(10)});
   Cache::Answer unused;
   for (const char* k : {"a", "b", "c"}) {
     ASSERT_EQ(cache.Begin(k, "h", kT0, nullptr, &unused), Lookup::kNew);
@@ -81,8 +81,21 @@ TEST(IdempotencyCache, TheOldestAnsweredKeysGoBeyondMaxKeys) {
   EXPECT_EQ(cache.Begin("a", "h", kT0, nullptr, &unused), Lookup::kNew);
 }
 
+TEST(IdempotencyCache, TheOldestAnsweredKeysGoBeyondMaxBytes) {
+  Cache cache({.max_keys = 100, .max_bytes = 2500, .ttl = std::chrono::minutes(10)});
+  Cache::Answer unused;
+  for (const char* k : {"a", "b", "c"}) {
+    ASSERT_EQ(cache.Begin(k, "h", kT0, nullptr, &unused), Lookup::kNew);
+    cache.Finish(k, Result(std::string(1000, 'x')), true, kT0);
+  }
+  EXPECT_EQ(cache.answered(), 2u);
+  EXPECT_LE(cache.answered_bytes(), 2500u);
+  EXPECT_EQ(cache.Begin("a", "h", kT0, nullptr, &unused), Lookup::kNew);
+  EXPECT_EQ(cache.Begin("c", "h", kT0, nullptr, &unused), Lookup::kReplay);
+}
+
 TEST(IdempotencyCache, AnswersExpireAfterTheirTtl) {
-  Cache cache({.max_keys = 100, .ttl = std::chrono::minutes(10)});
+  Cache cache({.max_keys = 100, .max_bytes = size_t{1} << 20, .ttl = std::chrono::minutes(10)});
   Cache::Answer unused;
   ASSERT_EQ(cache.Begin("old", "h", kT0, nullptr, &unused), Lookup::kNew);
   cache.Finish("old", Result(1), true, kT0);
@@ -94,7 +107,7 @@ TEST(IdempotencyCache, AnswersExpireAfterTheirTtl) {
 }
 
 TEST(IdempotencyCache, KeysInFlightAreNeverEvicted) {
-  Cache cache({.max_keys = 1, .ttl = std::chrono::seconds(1)});
+  Cache cache({.max_keys = 1, .max_bytes = size_t{1} << 20, .ttl = std::chrono::seconds(1)});
   Cache::Answer unused;
   ASSERT_EQ(cache.Begin("slow", "h", kT0, nullptr, &unused), Lookup::kNew);
   for (const char* k : {"x", "y"}) {
