@@ -8,11 +8,13 @@ PACKAGES=(
   # build
   g++ cmake ninja-build pkg-config
   libboost1.81-dev libseccomp-dev libyaml-cpp-dev nlohmann-json3-dev libgtest-dev
-  zlib1g-dev libssl-dev libpugixml-dev
+  zlib1g-dev libssl-dev libpugixml-dev libcli11-dev
   # sandboxed languages (Python runs on Debian's interpreter, C++ on g++ above)
   python3 python3-dev
   # tests and tools
   procps util-linux
+  # deploy: the load balancer of deploy/haproxy.cfg (and the python_haproxy test)
+  haproxy
 )
 
 missing=()
