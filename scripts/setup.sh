@@ -15,6 +15,8 @@ PACKAGES=(
   procps util-linux
   # deploy: the load balancer of deploy/haproxy.cfg (and the python_haproxy test)
   haproxy
+  # deploy: the load balancer of deploy/haproxy.cfg (and the python_haproxy test)
+  haproxy
 )
 
 missing=()
