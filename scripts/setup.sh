@@ -15,8 +15,6 @@ PACKAGES=(
   procps util-linux
   # deploy: the load balancer of deploy/haproxy.cfg (and the python_haproxy test)
   haproxy
-  # deploy: the load balancer of deploy/haproxy.cfg (and the python_haproxy test)
-  haproxy
 )
 
 missing=()
