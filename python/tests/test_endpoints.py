@@ -1,11 +1,13 @@
 """Several endpoints: spreading by task, failover, idempotency keys (fake servers)."""
 
 import asyncio
+import json
+import os
 import socket
 import unittest
 
 from proctor_client import (AsyncProctorPool, ConnectionClosed, Overloaded, ProctorClient,
-                            Unreachable)
+                            Unreachable, make_reward_fn, verl)
 from proctor_client import protocol as p
 
 from .fake_server import FakeProctor
@@ -200,6 +202,29 @@ class AsyncEndpoints(unittest.IsolatedAsyncioTestCase):
             self.assertEqual((await pool.health())["status"], "ok")
         with self.assertRaises(Unreachable):
             await AsyncProctorPool(endpoints=[_dead_endpoint()], size=1).connect()
+
+
+class RewardFunctionsOverEndpoints(unittest.TestCase):
+    def setUp(self):
+        self.server = FakeProctor().start()
+        self.names = [_dead_endpoint(), f"127.0.0.1:{self.server.port}"]
+
+    def tearDown(self):
+        self.server.stop()
+
+    def test_trl_reward_fn_and_verl_take_several_endpoints(self):
+        with make_reward_fn(endpoints=self.names, connections=1, pack="fake") as reward:
+            self.assertEqual(reward(completions=["PASS", "FAIL", "PASS"],
+                                    task_id=["add", "add", "sub"]), [1.0, 0.0, 1.0])
+        os.environ[p.ENDPOINT_ENV] = ",".join(self.names)
+        try:
+            self.assertEqual(verl.compute_score("d", "PASS", json.dumps(
+                {"task_id": "sub", "pack": "fake"})), 1.0)
+        finally:
+            verl.close()
+            del os.environ[p.ENDPOINT_ENV]
+        self.assertTrue(all(params.get("idempotency_key")
+                            for params in self.server.methods("grade")))
 
 
 if __name__ == "__main__":
