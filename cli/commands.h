@@ -1,7 +1,10 @@
-// The proctor subcommands. Each takes its arguments (after the subcommand name) and returns
-// the process exit code: 0 success, 1 Proctor could not do the work, 2 bad usage or input.
+// The proctor subcommands. Each is a command line (the flags CLI11 parses and --help prints)
+// and a function that runs it on the parsed flags and returns the process exit code: 0
+// success, 1 Proctor could not do the work, 2 bad usage or input. The table in cli/main.cc
+// lists them; parsing, --help and usage errors (exit 2) happen there, once for all.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,11 +13,18 @@
 
 namespace proctor::cli {
 
-int DoctorCommand(const std::vector<std::string>& args);
-int RunCommand(const std::vector<std::string>& args);
-int GradeCommand(const std::vector<std::string>& args);
-int PackCommand(const std::vector<std::string>& args);
-int ServeCommand(const std::vector<std::string>& args);
+CommandLine DoctorCommandLine();
+int DoctorCommand(const Flags& flags);
+CommandLine RunCommandLine();
+int RunCommand(const Flags& flags);
+CommandLine GradeCommandLine();
+int GradeCommand(const Flags& flags);
+CommandLine PackCheckCommandLine();
+int PackCheckCommand(const Flags& flags);
+CommandLine PackImportCommandLine();
+int PackImportCommand(const Flags& flags);
+CommandLine ServeCommandLine();
+int ServeCommand(const Flags& flags);
 
 // Flags every command that runs sandboxes shares.
 std::vector<FlagSpec> SandboxFlags();

@@ -51,26 +51,20 @@ void PrintSpeedSetup(const sandbox::Sandbox& sb) {
 
 }  // namespace
 
-int DoctorCommand(const std::vector<std::string>& args) {
+CommandLine DoctorCommandLine() {
   std::vector<FlagSpec> specs = SandboxFlags();
-  specs.push_back({"help", false, false, "show this help"});
-  Flags flags;
-  std::string error;
-  if (!flags.Parse(specs, args, &error)) {
-    std::cerr << "proctor doctor: " << error << "\n";
-    return 2;
-  }
-  if (flags.Has("help")) {
-    std::cout << HelpText("proctor doctor [--insecure-allow-missing=LAYER ...] [--keeper-path FILE]",
-                          "Prints each isolation layer and whether it is active on this host, "
-                          "then runs a smoke test\nthrough the sandbox (the same one `proctor serve` "
-                          "runs before listening),\nthen what decides grading speed here (the "
-                          "launcher, the preloaded runner code, the compilers'\nhuge-pages "
-                          "preload, the precompiled header).\nExits 0 when every required "
-                          "layer is active and the smoke test passes.",
-                          specs);
-    return 0;
-  }
+  specs.push_back(HelpFlag());
+  return {"proctor doctor [--insecure-allow-missing=LAYER ...] [--keeper-path FILE]",
+          "Prints each isolation layer and whether it is active on this host, "
+          "then runs a smoke test\nthrough the sandbox (the same one `proctor serve` "
+          "runs before listening),\nthen what decides grading speed here (the "
+          "launcher, the preloaded runner code, the compilers'\nhuge-pages "
+          "preload, the precompiled header).\nExits 0 when every required "
+          "layer is active and the smoke test passes.",
+          specs};
+}
+
+int DoctorCommand(const Flags& flags) {
   sandbox::HostLayers host = sandbox::DetectLayers();
   std::cout << "proctor " << PROCTOR_VERSION << " isolation layers:\n";
   for (const auto& l : host.layers) {

@@ -14,6 +14,8 @@ std::string NameOf(const std::string& arg) { return arg.substr(2, arg.find('=') 
 
 }  // namespace
 
+FlagSpec HelpFlag() { return {"help", false, false, "show this help"}; }
+
 // CLI11 parses; this function turns its results into the messages the commands have always
 // given: an unknown flag first, then (in the order of the arguments) a flag given a value or
 // given twice, then a flag missing its value (only possible at the end).
@@ -24,10 +26,10 @@ bool Flags::Parse(const std::vector<FlagSpec>& specs, const std::vector<std::str
   app.allow_extras();   // positionals and unknown flags arrive in order in remaining()
   std::map<const CLI::Option*, const FlagSpec*> spec_of;
   for (const FlagSpec& s : specs) {
-    CLI::Option* option =
-        s.takes_value ? app.add_option("--" + s.name)->expected(1)->multi_option_policy(
-                            CLI::MultiOptionPolicy::TakeAll)
-                      : app.add_flag("--" + s.name + "{" + kBareFlag + "}");
+    CLI::Option* option = s.takes_value ? app.add_option("--" + s.name)
+                                              ->expected(1)
+                                              ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+                                        : app.add_flag("--" + s.name + "{" + kBareFlag + "}");
     spec_of[option] = &s;
   }
   std::optional<std::string> missing_value;  // the flag whose value is missing
@@ -36,8 +38,7 @@ bool Flags::Parse(const std::vector<FlagSpec>& specs, const std::vector<std::str
   } catch (const CLI::ArgumentMismatch& e) {
     // CLI11 names the option first: "--out: 1 required FILE missing".
     for (const auto& [option, spec] : spec_of)
-      if (std::string(e.what()).rfind(option->get_name() + ":", 0) == 0)
-        missing_value = spec->name;
+      if (std::string(e.what()).rfind(option->get_name() + ":", 0) == 0) missing_value = spec->name;
     if (!missing_value) {
       *error = e.what();
       return false;

@@ -1,4 +1,5 @@
-// A small command-line parser: --name=value, --name value, boolean --name, positionals.
+// A subcommand's flags: declared as FlagSpecs, parsed by CLI11 (--name=value, --name value,
+// boolean --name, positionals, -- ends the flags), printed by HelpText for --help.
 // Unknown flags are errors (with the flag named), so typos never pass silently.
 #pragma once
 
@@ -18,9 +19,21 @@ struct FlagSpec {
   std::string value_name = "VALUE";
 };
 
+// Every command's --help flag (the shared preamble in cli/main.cc answers it).
+FlagSpec HelpFlag();
+
+// A subcommand's command line: the flags CLI11 parses and what --help prints.
+struct CommandLine {
+  std::string usage;  // "proctor grade --pack DIR ...", printed after "usage: "
+  std::string description;
+  std::vector<FlagSpec> flags;
+};
+
+// The parsed flags of one command line.
 class Flags {
  public:
-  // Parses args (without the program and subcommand names).
+  // Parses args (without the program and subcommand names) with CLI11. False with `error` set
+  // ("unknown flag --x (see --help)", "flag --x needs a value", ...) on bad usage.
   bool Parse(const std::vector<FlagSpec>& specs, const std::vector<std::string>& args,
              std::string* error);
   bool Has(const std::string& name) const { return values_.count(name) > 0; }

@@ -149,7 +149,7 @@ std::string JsonLine(const nlohmann::json& j) {
 
 }  // namespace
 
-int GradeCommand(const std::vector<std::string>& args) {
+CommandLine GradeCommandLine() {
   std::vector<FlagSpec> specs = {
       {"pack", true, false, "task pack folder (required)", "DIR"},
       {"submissions", true, false,
@@ -160,9 +160,12 @@ int GradeCommand(const std::vector<std::string>& args) {
       {"extract", true, false,
        "how code is found in each submission when its line has no \"extract\": auto (default: "
        "a markdown fence of the language if any, else the text), fenced (a fence is required), "
-       "raw (the text as it is); docs/extraction.md", "MODE"},
-      {"out", true, false, "results JSONL, one line per submission in input order (default: "
-                           "stdout)", "FILE"},
+       "raw (the text as it is); docs/extraction.md",
+       "MODE"},
+      {"out", true, false,
+       "results JSONL, one line per submission in input order (default: "
+       "stdout)",
+       "FILE"},
       {"junit", true, false,
        "also write JUnit XML: a testcase per submission, named by its id (else \"line N\")",
        "FILE"},
@@ -174,29 +177,24 @@ int GradeCommand(const std::vector<std::string>& args) {
       {"jobs", true, false, "submissions graded at once (default: number of cores)", "N"},
       {"k", true, false, "pass@k values to report (default 1,10)", "LIST"},
       {"no-progress", false, false, "no progress bar even on a terminal"},
-      {"help", false, false, "show this help"},
+      HelpFlag(),
   };
   for (const FlagSpec& s : SandboxFlags()) specs.push_back(s);
-  Flags flags;
+  return {
+      "proctor grade --pack DIR --submissions FILE.jsonl|- [--out FILE] [--junit FILE] "
+      "[--summary-json FILE] [--fail-under PASS_AT_1] [--jobs N] [--k 1,10] "
+      "[--extract auto|fenced|raw]",
+      "Grades every submission in the sandbox and writes one JSON result per line (format:\n"
+      "docs/results.md), then a summary (verdict counts, pass@k) on stderr. --submissions -\n"
+      "reads the submissions from standard input.\nExit code (the first that applies): 2 on "
+      "bad usage, an unreadable or unwritable file, or\nbad input lines (named on stderr); 1 "
+      "when a submission was ungradeable (Proctor\nfailed twice); 3 when pass@1 is below "
+      "--fail-under; else 0, whatever the scores.",
+      specs};
+}
+
+int GradeCommand(const Flags& flags) {
   std::string error;
-  if (!flags.Parse(specs, args, &error)) {
-    std::cerr << "proctor grade: " << error << "\n";
-    return 2;
-  }
-  if (flags.Has("help")) {
-    std::cout << HelpText(
-        "proctor grade --pack DIR --submissions FILE.jsonl|- [--out FILE] [--junit FILE] "
-        "[--summary-json FILE] [--fail-under PASS_AT_1] [--jobs N] [--k 1,10] "
-        "[--extract auto|fenced|raw]",
-        "Grades every submission in the sandbox and writes one JSON result per line (format:\n"
-        "docs/results.md), then a summary (verdict counts, pass@k) on stderr. --submissions -\n"
-        "reads the submissions from standard input.\nExit code (the first that applies): 2 on "
-        "bad usage, an unreadable or unwritable file, or\nbad input lines (named on stderr); 1 "
-        "when a submission was ungradeable (Proctor\nfailed twice); 3 when pass@1 is below "
-        "--fail-under; else 0, whatever the scores.",
-        specs);
-    return 0;
-  }
   if (!flags.Get("pack") || !flags.Get("submissions")) {
     std::cerr << "proctor grade: --pack and --submissions are required (see --help)\n";
     return 2;

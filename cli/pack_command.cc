@@ -35,32 +35,28 @@ std::string Verdicts(const grader::SubmissionReport& r) {
   return out;
 }
 
-int PackCheck(const std::vector<std::string>& args) {
+}  // namespace
+
+CommandLine PackCheckCommandLine() {
   std::vector<FlagSpec> specs = {
       {"runs", true, false, "times each solution is graded, to catch flaky tests (default 3)", "N"},
       {"jobs", true, false, "gradings at once (default: number of cores)", "N"},
       {"verbose", false, false, "print the timing of every test, not only the tight ones"},
-      {"help", false, false, "show this help"},
+      HelpFlag(),
   };
   for (const FlagSpec& s : CalibrateFlags()) specs.push_back(s);
   for (const FlagSpec& s : SandboxFlags()) specs.push_back(s);
-  Flags flags;
+  return {"proctor pack check DIR [--runs N] [--jobs N] [--verbose] [--calibrate]",
+          "Checks a task pack: the schema; every reference solution scores 1.0 and every "
+          "known-wrong\nsolution scores below 1.0, on every one of --runs gradings (a verdict "
+          "that changes between\nruns is reported as flaky); and the CPU time the reference "
+          "needs per test against the\ntask's limit, with a suggested limit. Exit code 0 when "
+          "all holds, 1 when a check failed,\n2 when the pack does not load.",
+          specs};
+}
+
+int PackCheckCommand(const Flags& flags) {
   std::string error;
-  if (!flags.Parse(specs, args, &error)) {
-    std::cerr << "proctor pack check: " << error << "\n";
-    return 2;
-  }
-  if (flags.Has("help")) {
-    std::cout << HelpText(
-        "proctor pack check DIR [--runs N] [--jobs N] [--verbose] [--calibrate]",
-        "Checks a task pack: the schema; every reference solution scores 1.0 and every "
-        "known-wrong\nsolution scores below 1.0, on every one of --runs gradings (a verdict "
-        "that changes between\nruns is reported as flaky); and the CPU time the reference "
-        "needs per test against the\ntask's limit, with a suggested limit. Exit code 0 when "
-        "all holds, 1 when a check failed,\n2 when the pack does not load.",
-        specs);
-    return 0;
-  }
   if (flags.positionals().size() != 1) {
     std::cerr << "proctor pack check: expected exactly one pack folder (see --help)\n";
     return 2;
@@ -198,7 +194,7 @@ int PackCheck(const std::vector<std::string>& args) {
   return problems == 0 ? 0 : 1;
 }
 
-int PackImport(const std::vector<std::string>& args) {
+CommandLine PackImportCommandLine() {
   namespace importers = grader::importers;
   std::vector<FlagSpec> specs = {
       {"out", true, false, "folder to write the pack into (must be absent or empty)", "DIR"},
@@ -214,29 +210,25 @@ int PackImport(const std::vector<std::string>& args) {
       {"calibrate-factor", true, false, "--calibrate: times the slowest reference (default 3)",
        "K"},
       {"jobs", true, false, "--calibrate: gradings at once (default: number of cores)", "N"},
-      {"help", false, false, "show this help"},
+      HelpFlag(),
   };
   for (const FlagSpec& s : SandboxFlags()) specs.push_back(s);
-  Flags flags;
+  std::string formats;
+  for (const importers::Importer& i : importers::Importers())
+    formats += "  " + std::string(i.name) +
+               std::string(15 - std::min<size_t>(14, i.name.size()), ' ') + std::string(i.summary) +
+               "\n";
+  return {"proctor pack import FORMAT FILE --out DIR [flags]",
+          "Converts a public benchmark's JSONL (or .jsonl.gz) into a task pack "
+          "(docs/task-format.md),\nin one streaming pass; every bad record is named by line and "
+          "field (docs/importers.md).\nFormats:\n" +
+              formats,
+          specs};
+}
+
+int PackImportCommand(const Flags& flags) {
+  namespace importers = grader::importers;
   std::string error;
-  if (!flags.Parse(specs, args, &error)) {
-    std::cerr << "proctor pack import: " << error << "\n";
-    return 2;
-  }
-  if (flags.Has("help")) {
-    std::string formats;
-    for (const importers::Importer& i : importers::Importers())
-      formats += "  " + std::string(i.name) +
-                 std::string(15 - std::min<size_t>(14, i.name.size()), ' ') +
-                 std::string(i.summary) + "\n";
-    std::cout << HelpText("proctor pack import FORMAT FILE --out DIR [flags]",
-                          "Converts a public benchmark's JSONL (or .jsonl.gz) into a task pack "
-                          "(docs/task-format.md),\nin one streaming pass; every bad record is "
-                          "named by line and field (docs/importers.md).\nFormats:\n" +
-                              formats,
-                          specs);
-    return 0;
-  }
   if (flags.positionals().size() != 2 || !flags.Get("out")) {
     std::cerr << "proctor pack import: expected a format, a FILE and --out DIR (see --help)\n";
     return 2;
@@ -290,24 +282,6 @@ int PackImport(const std::vector<std::string>& args) {
     if (!CalibrateAndReport(*sb, request.out_dir, options, "proctor pack import")) return 1;
   }
   return 0;
-}
-
-}  // namespace
-
-int PackCommand(const std::vector<std::string>& args) {
-  const std::string usage =
-      "usage: proctor pack check DIR [flags]\n"
-      "       proctor pack import FORMAT FILE --out DIR\n"
-      "(proctor pack SUBCOMMAND --help for details)\n";
-  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    (args.empty() ? std::cerr : std::cout) << usage;
-    return args.empty() ? 2 : 0;
-  }
-  std::vector<std::string> rest(args.begin() + 1, args.end());
-  if (args[0] == "check") return PackCheck(rest);
-  if (args[0] == "import") return PackImport(rest);
-  std::cerr << "proctor pack: unknown subcommand '" << args[0] << "'\n" << usage;
-  return 2;
 }
 
 }  // namespace proctor::cli

@@ -21,7 +21,7 @@ bool ReadFile(const std::string& path, std::string* out) {
 
 }  // namespace
 
-int RunCommand(const std::vector<std::string>& args) {
+CommandLine RunCommandLine() {
   std::vector<FlagSpec> specs = {
       {"language", true, false, "python or cpp (required)", "LANG"},
       {"stdin", true, false, "file whose bytes are the program's stdin (default: empty)", "FILE"},
@@ -33,23 +33,18 @@ int RunCommand(const std::vector<std::string>& args) {
       {"stdout-kb", true, false, "stdout cap (default 1024)", "KB"},
       {"stderr-kb", true, false, "stderr cap (default 1024)", "KB"},
       {"disk-mb", true, false, "writable space: work dir + /tmp (default 16)", "MB"},
-      {"help", false, false, "show this help"},
+      HelpFlag(),
   };
   for (const FlagSpec& s : SandboxFlags()) specs.push_back(s);
-  Flags flags;
+  return {"proctor run --language python|cpp FILE [--stdin FILE] [limits]",
+          "Runs one program in the sandbox (C++ is compiled inside it first) and prints the "
+          "result\nas JSON. Exit code 0 when the sandbox ran, whatever the program did; 1 when "
+          "Proctor failed;\n2 on bad usage.",
+          specs};
+}
+
+int RunCommand(const Flags& flags) {
   std::string error;
-  if (!flags.Parse(specs, args, &error)) {
-    std::cerr << "proctor run: " << error << "\n";
-    return 2;
-  }
-  if (flags.Has("help")) {
-    std::cout << HelpText("proctor run --language python|cpp FILE [--stdin FILE] [limits]",
-                          "Runs one program in the sandbox (C++ is compiled inside it first) "
-                          "and prints the result\nas JSON. Exit code 0 when the sandbox ran, "
-                          "whatever the program did; 1 when Proctor failed;\n2 on bad usage.",
-                          specs);
-    return 0;
-  }
   if (flags.positionals().size() != 1 || !flags.Get("language")) {
     std::cerr << "proctor run: expected --language LANG and exactly one FILE (see --help)\n";
     return 2;

@@ -9,36 +9,34 @@
 
 namespace proctor::cli {
 
-int ServeCommand(const std::vector<std::string>& args) {
+CommandLine ServeCommandLine() {
   std::vector<FlagSpec> specs = {
-      {"config", true, false, "server config YAML (docs/protocol.md; flags below override it)", "FILE"},
-      {"pack", true, true, "serve this pack folder (repeatable; default: the bundled packs)", "DIR"},
+      {"config", true, false, "server config YAML (docs/protocol.md; flags below override it)",
+       "FILE"},
+      {"pack", true, true, "serve this pack folder (repeatable; default: the bundled packs)",
+       "DIR"},
       {"host", true, false, "listen address (default 127.0.0.1)", "ADDR"},
       {"port", true, false, "JSON-RPC TCP port (default 7070; 0 picks a free one)", "N"},
       {"unix", true, false, "also listen on this Unix socket", "PATH"},
-      {"http-port", true, false, "HTTP port for /v1/grade, /healthz, /metrics (default 7071; "
-                                 "-1 turns it off)", "N"},
+      {"http-port", true, false,
+       "HTTP port for /v1/grade, /healthz, /metrics (default 7071; "
+       "-1 turns it off)",
+       "N"},
       {"workers", true, false, "sandboxes at once (default: one per core)", "N"},
       {"queue-limit", true, false, "queued gradings before 'overloaded' (default 4096)", "N"},
-      {"help", false, false, "show this help"},
+      HelpFlag(),
   };
   for (const FlagSpec& s : SandboxFlags()) specs.push_back(s);
-  Flags flags;
+  return {"proctor serve [--config FILE] [--pack DIR ...] [--host A] [--port N]",
+          "Serves gym-style environments and batch grading over newline-delimited JSON-RPC "
+          "2.0\n(docs/protocol.md) and HTTP. With no arguments: the bundled packs on "
+          "127.0.0.1:7070\n(HTTP on 7071). Before listening it runs `proctor doctor`'s smoke "
+          "test and exits 1 when it\nfails. SIGTERM or SIGINT drain in-flight work and exit.",
+          specs};
+}
+
+int ServeCommand(const Flags& flags) {
   std::string error;
-  if (!flags.Parse(specs, args, &error)) {
-    std::cerr << "proctor serve: " << error << "\n";
-    return 2;
-  }
-  if (flags.Has("help")) {
-    std::cout << HelpText("proctor serve [--config FILE] [--pack DIR ...] [--host A] [--port N]",
-                          "Serves gym-style environments and batch grading over newline-delimited "
-                          "JSON-RPC 2.0\n(docs/protocol.md) and HTTP. With no arguments: the "
-                          "bundled packs on 127.0.0.1:7070\n(HTTP on 7071). Before listening it runs "
-                          "`proctor doctor`'s smoke test and exits 1 when it\nfails. SIGTERM or "
-                          "SIGINT drain in-flight work and exit.",
-                          specs);
-    return 0;
-  }
   harness::ServerConfig config;
   if (auto c = flags.Get("config"); c && !harness::LoadServerConfig(*c, &config, &error)) {
     std::cerr << "proctor serve: " << error << "\n";
