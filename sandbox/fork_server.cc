@@ -31,7 +31,9 @@ void ForkServer::StopLocked() {
   if (socket_ >= 0) ::close(socket_);  // the zygote sees EOF, kills its runs and exits
   socket_ = -1;
   if (pid_ > 0) {
-    for (int i = 0; i < 200 && ::waitpid(pid_, nullptr, WNOHANG) == 0; ++i) ::usleep(10000);
+    // It kills its runs and slots and removes their cgroups before it exits: give it time
+    // (SIGKILL would leave the cgroups to the next fork server's sweep).
+    for (int i = 0; i < 1000 && ::waitpid(pid_, nullptr, WNOHANG) == 0; ++i) ::usleep(10000);
     if (::waitpid(pid_, nullptr, WNOHANG) == 0) {
       ::kill(pid_, SIGKILL);
       ::waitpid(pid_, nullptr, 0);

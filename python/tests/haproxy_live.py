@@ -43,10 +43,8 @@ GRADINGS = 2000
 THREADS = 12
 KILL_AFTER = GRADINGS // 3
 IDEMPOTENCY = os.environ.get("PROCTOR_TEST_IDEMPOTENCY", "1") == "1"
-# --warm-slots 0: with warm slots, this load (3 servers x 2 workers on a 2-core machine) leaves
-# a server with 2 gradings in flight that never finish (queue_depth stuck at 10, no kill
-# needed), a server bug this test is not about; PROCTOR_TEST_SERVE_FLAGS="" reproduces it.
-EXTRA_SERVE_FLAGS = os.environ.get("PROCTOR_TEST_SERVE_FLAGS", "--warm-slots 0").split()
+# Extra `proctor serve` flags for the three servers (default: none, warm slots on).
+EXTRA_SERVE_FLAGS = os.environ.get("PROCTOR_TEST_SERVE_FLAGS", "").split()
 
 # (task, language, reference solution, wrong solution failing every test): rewards 1.0, 0.0.
 CASES: List[Tuple[str, str, str, str]] = [

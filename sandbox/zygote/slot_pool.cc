@@ -1,6 +1,7 @@
 #include "sandbox/zygote/slot_pool.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -28,6 +29,7 @@ namespace {
 // kernel worker, its shm pages uncharged then) before it is destroyed instead.
 constexpr double kVerifySeconds = 2.0;
 constexpr double kQueueWaitSeconds = 0.25;
+constexpr int kColdRunsBeforeWarm = 3;
 constexpr char kStopping[] = "the fork server is stopping";
 
 void WriteReply(int fd, const KeeperReply& reply) {
@@ -106,12 +108,20 @@ void SlotPool::SweepDeadSlots() {
   }
 }
 
-bool SlotPool::Accepts(const KeeperRequest& h) const {
+bool SlotPool::Accepts(const KeeperRequest& h) {
   const LayerPlan& l = h.layers;
-  return options_.max_slots > 0 && l.user_ns && l.pid_ns && l.mount_ns && l.net_ns &&
-         l.ipc_ns && l.uts_ns && l.cgroup_version != CgroupVersion::kV2 &&
-         h.policy.workdir.size() > 1 && h.policy.workdir[0] == '/' &&
-         broken_shapes_.count(ShapeOf(h)) == 0;
+  if (!(options_.max_slots > 0 && l.user_ns && l.pid_ns && l.mount_ns && l.net_ns && l.ipc_ns &&
+        l.uts_ns && l.cgroup_version != CgroupVersion::kV2 && h.policy.workdir.size() > 1 &&
+        h.policy.workdir[0] == '/'))
+    return false;
+  const std::string shape = ShapeOf(h);
+  if (broken_shapes_.count(shape)) return false;
+  if (h.policy.binds.empty()) return true;
+  // A root with binds may be one run's own (a compiled program's binary in a folder of its
+  // own): a slot for it would serve a handful of runs and evict slots that serve thousands.
+  // Such a shape gets slots only once it has come back often enough.
+  if (shape_requests_.size() > 4096) shape_requests_.clear();
+  return ++shape_requests_[shape] > kColdRunsBeforeWarm;
 }
 
 std::string SlotPool::ShapeOf(const KeeperRequest& h) const {
@@ -380,14 +390,32 @@ bool SlotPool::Verify(Slot& slot, std::string* problem) {
   return !slot.cgroup || slot.cgroup->ResetForReuse(slot.holder, problem);
 }
 
-void SlotPool::Destroy(Slot& slot, const std::string& why) {
+// Rare events worth an operator's eye (a slot that could not be verified clean), at most one
+// line a second, never blocking: the supervisor's stderr may be a pipe nobody drains.
+void SlotPool::Log(const std::string& line) {
+  const double now = keeper::MonotonicNow();
+  if (now - last_log_ < 1.0) {
+    ++unlogged_;
+    return;
+  }
+  if (log_fd_ < 0) log_fd_ = ::open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  std::string text = "proctor-zygote: " + line;
+  if (unlogged_ > 0) text += " (and " + std::to_string(unlogged_) + " more since the last line)";
+  text += "\n";
+  if (log_fd_ >= 0) {
+    ssize_t ignored = ::write(log_fd_, text.data(), text.size());
+    (void)ignored;
+  }
+  last_log_ = now;
+  unlogged_ = 0;
+}
+
+void SlotPool::Destroy(Slot& slot, const std::string& why, bool verification_failed) {
   if (slot.state == State::kDead) return;
   ++discarded_;
   last_discard_ = why;
-  // Rare by design (a hostile run the slot could not be verified clean after): say so.
-  if (why != kStopping && !options_.fail_verification)
-    std::fprintf(stderr, "proctor-zygote: warm slot %d (%d runs) discarded: %s\n", slot.id,
-                 slot.runs, why.c_str());
+  if (verification_failed) Log("warm slot " + std::to_string(slot.id) + " (" +
+                                std::to_string(slot.runs) + " runs) discarded: " + why);
   if (slot.reply_fd >= 0) {
     slot.reply.error = "warm slot lost: " + why;
     WriteReply(slot.reply_fd, slot.reply);
@@ -448,7 +476,7 @@ void SlotPool::Tick(double now) {
       if (Verify(slot, &problem)) {
         slot.state = State::kReady;
       } else if (now >= slot.verify_deadline) {
-        Destroy(slot, problem);
+        Destroy(slot, problem, /*verification_failed=*/!options_.fail_verification);
       }
     }
   }
@@ -532,12 +560,17 @@ void SlotPool::Shutdown() {
     queue_.pop_front();
     FailRun(std::move(run), kStopping);
   }
+  // Every holder and run is killed first, then all are waited for together: one by one, a
+  // loaded machine could take longer than the supervisor waits before it SIGKILLs this
+  // process, which would leave the cgroups for the next fork server's sweep.
+  std::vector<pid_t> holders;
   for (auto& s : slots_) {
-    pid_t holder = s->holder;
+    if (s->holder > 0) holders.push_back(s->holder);
     Destroy(*s, kStopping);
-    if (holder > 0) ::waitpid(holder, nullptr, __WALL);
   }
+  for (pid_t holder : holders) ::waitpid(holder, nullptr, __WALL);
   slots_.clear();
+  for (auto& cgroup : dying_cgroups_) cgroup->SignalAll();
   for (auto& cgroup : dying_cgroups_) {
     cgroup->KillAll();
     cgroup->Remove();

@@ -48,7 +48,8 @@ class SlotPool {
   ~SlotPool();
 
   // Can this run use a warm slot? (every namespace layer on, cgroup v1 or none)
-  bool Accepts(const KeeperRequest& header) const;
+  // (Counts the requests of each root shape with binds: see kColdRunsBeforeWarm.)
+  bool Accepts(const KeeperRequest& header);
   // Starts the run in a ready slot of its shape, or queues it until one is.
   void Submit(std::unique_ptr<SlotRun> run);
   void Kill(const std::string& run_id);
@@ -100,7 +101,8 @@ class SlotPool {
   void OnMessage(Slot& slot, const std::string& message);
   void FinishRun(Slot& slot, const keeper::InitReport* report, int init_status);
   bool Verify(Slot& slot, std::string* problem);
-  void Destroy(Slot& slot, const std::string& why);
+  void Destroy(Slot& slot, const std::string& why, bool verification_failed = false);
+  void Log(const std::string& line);
   void KillRun(Slot& slot, KillCause cause);
   void FailRun(std::unique_ptr<SlotRun> run, const std::string& error);
   int CountShape(const std::string& shape, State state) const;
@@ -112,6 +114,10 @@ class SlotPool {
   std::vector<std::unique_ptr<linux::Cgroup>> dying_cgroups_;  // removed once empty
   std::map<std::string, std::string> broken_shapes_;  // shape -> why its slot failed
   int next_id_ = 0;
+  std::map<std::string, int> shape_requests_;
+  int log_fd_ = -1;
+  double last_log_ = -1e9;
+  int unlogged_ = 0;
   int discarded_ = 0;
   int cold_fallbacks_ = 0;
   std::string last_discard_;
