@@ -512,8 +512,17 @@ TEST(Server, HttpGradeHealthzAndPrometheusMetrics) {
 TEST(Server, SigtermDrainsInFlightWorkThenExits) {
   ServerProcess server;
   Client c(server.port());
-  c.Send(1, "grade", {{"pack", "adversarial"}, {"task_id", "T1"}, {"submissions", {{{"code", kAdd}}}}});
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // Slow enough (0.5 s at import) that its run is surely seen in flight before SIGTERM.
+  const std::string slow_add = "import time\ntime.sleep(0.5)\n" + std::string(kAdd);
+  c.Send(1, "grade",
+         {{"pack", "adversarial"}, {"task_id", "T1"}, {"submissions", {{{"code", slow_add}}}}});
+  // SIGTERM once the grading is in flight (a process of its run exists), not after a guess.
+  bool running = false;
+  for (int i = 0; i < 1000 && !running; ++i) {
+    running = !proctor::testing::RunProcesses(server.pid()).empty();
+    if (!running) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_TRUE(running) << "the grading never started";
   ::kill(server.pid(), SIGTERM);
   json m = c.Read(30000);
   ASSERT_FALSE(m.is_null()) << "the in-flight request was dropped";

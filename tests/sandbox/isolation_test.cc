@@ -266,22 +266,30 @@ TEST_P(IsolationTest, ConcurrentRunsOnOneEventLoopDoNotMix) {
 
 // Two runs at the same time: what one leaves or attempts (files in /tmp and /dev/shm, an
 // abstract socket, SysV shared memory, kill(-1)) is invisible to and harmless for the other.
+// The runs take turns by handshake over pipes (fds 3-5), so each step happens while the other
+// run is alive, however loaded the machine is: the victim looks only once everything is
+// planted, and the attacker kill(-1)s only once the victim has looked and waits for the result.
 TEST_P(IsolationTest, ConcurrentRunsCannotSeeOrAffectEachOther) {
   const std::string attacker = R"(
-import os, socket, time, ctypes
+import os, socket, ctypes
 open('/tmp/planted', 'w').write('x')
 open('/dev/shm/planted', 'w').write('x')
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.bind('\0proctor-planted'); s.listen(1)
 libc = ctypes.CDLL(None, use_errno=True)
 print('shm', libc.shmget(0x5eed, 4096, 0o1666))
-time.sleep(1.0)
+os.write(3, b'p')                  # planted
+print('victim looked', os.read(4, 1) == b'l', flush=True)
+try:
+    os.kill(-1, 9)                 # every process it can reach (none: ESRCH)
+except ProcessLookupError:
+    pass
 print('attacker done', flush=True)
-os.kill(-1, 9)
+os.write(5, b'k')                  # killed what it could
 )";
   const std::string victim = R"(
-import os, socket, time, ctypes
-time.sleep(0.4)
+import os, socket, ctypes
+assert os.read(3, 1) == b'p'       # everything is planted now
 seen = []
 for path in ('/tmp/planted', '/dev/shm/planted'):
     if os.path.exists(path): seen.append(path)
@@ -292,14 +300,25 @@ except OSError:
     pass
 libc = ctypes.CDLL(None, use_errno=True)
 if libc.shmget(0x5eed, 0, 0o666) >= 0: seen.append('shm')
-time.sleep(1.2)
+os.write(4, b'l')                  # looked
+assert os.read(5, 1) == b'k'       # the attacker's kill(-1) has happened
 print('victim alive, saw', seen)
 )";
+  int planted[2], looked[2], killed[2];
+  ASSERT_EQ(::pipe(planted), 0);
+  ASSERT_EQ(::pipe(looked), 0);
+  ASSERT_EQ(::pipe(killed), 0);
+  RunSpec a_spec = PythonCodeSpec(attacker), b_spec = PythonCodeSpec(victim);
+  a_spec.pass_fds = {planted[1], looked[0], killed[1]};
+  b_spec.pass_fds = {planted[0], looked[1], killed[0]};
   boost::asio::io_context io;
   Result a, b;
-  sandbox()->AsyncRun(io.get_executor(), PythonCodeSpec(attacker), [&a](Result r) { a = r; });
-  sandbox()->AsyncRun(io.get_executor(), PythonCodeSpec(victim), [&b](Result r) { b = r; });
+  sandbox()->AsyncRun(io.get_executor(), a_spec, [&a](Result r) { a = r; });
+  sandbox()->AsyncRun(io.get_executor(), b_spec, [&b](Result r) { b = r; });
+  for (int fd : {planted[0], planted[1], looked[0], looked[1], killed[0], killed[1]}) ::close(fd);
   io.run();
+  EXPECT_NE(a.stdout_data.find("victim looked True"), std::string::npos)
+      << a.stdout_data << a.stderr_data;
   EXPECT_NE(a.stdout_data.find("attacker done"), std::string::npos) << a.stdout_data << a.stderr_data;
   EXPECT_NE(a.stdout_data.find("shm "), std::string::npos);
   EXPECT_EQ(b.status, Status::kOk) << b.stderr_data;
