@@ -1,5 +1,9 @@
 #include "sandbox/keeper_protocol.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+
 #include <nlohmann/json.hpp>
 
 namespace proctor::sandbox {
@@ -192,6 +196,17 @@ bool DecodeReply(const std::string& text, KeeperReply* r, std::string* error) {
   } catch (const std::exception& e) {
     *error = std::string("bad keeper reply: ") + e.what();
     return false;
+  }
+}
+
+void WriteReply(int fd, const KeeperReply& reply) {
+  const std::string text = EncodeReply(reply);
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    done += static_cast<size_t>(n);
   }
 }
 

@@ -68,5 +68,8 @@ std::string EncodeRequest(const KeeperRequest& request);
 bool DecodeRequest(const std::string& text, KeeperRequest* request, std::string* error);
 std::string EncodeReply(const KeeperReply& reply);
 bool DecodeReply(const std::string& text, KeeperReply* reply, std::string* error);
+// Writes the encoded reply whole to `fd` (a run's reply pipe; retried on EINTR). Does not
+// close it.
+void WriteReply(int fd, const KeeperReply& reply);
 
 }  // namespace proctor::sandbox

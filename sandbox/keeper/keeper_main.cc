@@ -43,14 +43,7 @@ std::string ReadAll(int fd) {
 }
 
 [[noreturn]] void Finish(const KeeperReply& reply) {
-  std::string text = EncodeReply(reply);
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(kKeeperReplyFd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<size_t>(n);
-  }
+  WriteReply(kKeeperReplyFd, reply);
   ::_exit(0);
 }
 

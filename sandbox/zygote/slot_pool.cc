@@ -32,15 +32,8 @@ constexpr double kQueueWaitSeconds = 0.25;
 constexpr int kColdRunsBeforeWarm = 3;
 constexpr char kStopping[] = "the fork server is stopping";
 
-void WriteReply(int fd, const KeeperReply& reply) {
-  const std::string text = EncodeReply(reply);
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<size_t>(n);
-  }
+void ReplyAndClose(int fd, const KeeperReply& reply) {
+  WriteReply(fd, reply);
   ::close(fd);
 }
 
@@ -108,13 +101,13 @@ void SlotPool::SweepDeadSlots() {
   }
 }
 
-bool SlotPool::Accepts(const KeeperRequest& h) {
+bool SlotPool::Accepts(const KeeperRequest& h, std::string* shape_out) {
   const LayerPlan& l = h.layers;
   if (!(options_.max_slots > 0 && l.user_ns && l.pid_ns && l.mount_ns && l.net_ns && l.ipc_ns &&
         l.uts_ns && l.cgroup_version != CgroupVersion::kV2 && h.policy.workdir.size() > 1 &&
         h.policy.workdir[0] == '/'))
     return false;
-  const std::string shape = ShapeOf(h);
+  const std::string& shape = *shape_out = ShapeOf(h);
   if (broken_shapes_.count(shape)) return false;
   if (h.policy.binds.empty()) return true;
   // A root with binds may be one run's own (a compiled program's binary in a folder of its
@@ -135,6 +128,12 @@ std::string SlotPool::ShapeOf(const KeeperRequest& h) const {
   return shape;
 }
 
+int SlotPool::LiveSlots() const {
+  int n = 0;
+  for (const auto& s : slots_) n += s->state != State::kDead;
+  return n;
+}
+
 int SlotPool::CountShape(const std::string& shape, State state) const {
   int n = 0;
   for (const auto& s : slots_) n += s->shape == shape && s->state == state;
@@ -146,7 +145,7 @@ void SlotPool::FailRun(std::unique_ptr<SlotRun> run, const std::string& error) {
     if (i != kReply) ::close(run->fds[i]);
   KeeperReply reply;
   reply.error = error;
-  WriteReply(run->fds[kReply], reply);
+  ReplyAndClose(run->fds[kReply], reply);
 }
 
 void SlotPool::Submit(std::unique_ptr<SlotRun> run) {
@@ -171,7 +170,7 @@ void SlotPool::DispatchQueued() {
 
 void SlotPool::DispatchQueuedOnce() {
   for (auto it = queue_.begin(); it != queue_.end();) {
-    const std::string shape = ShapeOf((*it)->header);
+    const std::string& shape = (*it)->shape;
     if (broken_shapes_.count(shape)) {
       std::unique_ptr<SlotRun> run = std::move(*it);
       it = queue_.erase(it);
@@ -189,7 +188,7 @@ void SlotPool::DispatchQueuedOnce() {
     }
     // None ready: build one unless enough are on their way for the runs already waiting.
     int waiting = 0;
-    for (auto jt = queue_.begin(); jt != std::next(it); ++jt) waiting += ShapeOf((*jt)->header) == shape;
+    for (auto jt = queue_.begin(); jt != std::next(it); ++jt) waiting += (*jt)->shape == shape;
     if (CountShape(shape, State::kBuilding) < waiting) {
       if (static_cast<int>(slots_.size()) >= options_.max_slots) {
         // Make room: an idle slot of another shape goes.
@@ -199,18 +198,17 @@ void SlotPool::DispatchQueuedOnce() {
             break;
           }
       }
-      int live = 0;
-      for (auto& s : slots_) live += s->state != State::kDead;
-      if (live < options_.max_slots) Build((*it)->header);
+      if (LiveSlots() < options_.max_slots) Build(**it);
     }
     ++it;
   }
 }
 
-void SlotPool::Build(const KeeperRequest& like) {
+void SlotPool::Build(const SlotRun& first) {
+  const KeeperRequest& like = first.header;
   auto slot = std::make_unique<Slot>();
   slot->id = next_id_++;
-  slot->shape = ShapeOf(like);
+  slot->shape = first.shape;
   std::string error;
   SlotSetup setup;
   setup.shape.readonly_paths = like.policy.readonly_paths;
@@ -263,7 +261,7 @@ void SlotPool::Build(const KeeperRequest& like) {
       SendMessage(slot->socket, "G", {}) != 0) {
     Destroy(*slot, "id map: " + error);
     slots_.push_back(std::move(slot));
-    return MarkBroken(ShapeOf(like), "user namespace id map: " + error);
+    return MarkBroken(first.shape, "user namespace id map: " + error);
   }
   slots_.push_back(std::move(slot));
 }
@@ -306,11 +304,9 @@ void SlotPool::Dispatch(Slot& slot, std::unique_ptr<SlotRun> run) {
     return;
   }
   // A spare for the next run of this shape, built while this one runs.
-  int live = 0;
-  for (auto& s : slots_) live += s->state != State::kDead;
   if (CountShape(slot.shape, State::kReady) + CountShape(slot.shape, State::kBuilding) == 0 &&
-      live < options_.max_slots)
-    Build(slot.run->header);
+      LiveSlots() < options_.max_slots)
+    Build(*slot.run);
 }
 
 void SlotPool::FinishRun(Slot& slot, const keeper::InitReport* report, int init_status) {
@@ -321,7 +317,7 @@ void SlotPool::FinishRun(Slot& slot, const keeper::InitReport* report, int init_
       slot.run && !slot.run->header.argv.empty() ? slot.run->header.argv[0] : "";
   keeper::FinishReply(report, init_status, slot.start, keeper::MonotonicNow(), usage, program,
                       &slot.reply);
-  WriteReply(slot.reply_fd, slot.reply);
+  ReplyAndClose(slot.reply_fd, slot.reply);
   slot.reply_fd = -1;
   slot.run.reset();
 }
@@ -418,7 +414,7 @@ void SlotPool::Destroy(Slot& slot, const std::string& why, bool verification_fai
                                 std::to_string(slot.runs) + " runs) discarded: " + why);
   if (slot.reply_fd >= 0) {
     slot.reply.error = "warm slot lost: " + why;
-    WriteReply(slot.reply_fd, slot.reply);
+    ReplyAndClose(slot.reply_fd, slot.reply);
     slot.reply_fd = -1;
   }
   slot.run.reset();
@@ -458,7 +454,7 @@ void SlotPool::Kill(const std::string& run_id) {
       if (i != kReply) ::close(run->fds[i]);
     KeeperReply reply;
     reply.kill_cause = KillCause::kRequest;
-    WriteReply(run->fds[kReply], reply);
+    ReplyAndClose(run->fds[kReply], reply);
     return;
   }
 }

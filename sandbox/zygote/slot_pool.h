@@ -39,6 +39,7 @@ struct SlotPoolOptions {
 struct SlotRun {
   KeeperRequest header;
   std::vector<int> fds;
+  std::string shape;     // its root's shape (SlotPool::Accepts computed it)
   double queued_at = 0;  // CLOCK_MONOTONIC seconds
 };
 
@@ -48,8 +49,9 @@ class SlotPool {
   ~SlotPool();
 
   // Can this run use a warm slot? (every namespace layer on, cgroup v1 or none)
-  // (Counts the requests of each root shape with binds: see kColdRunsBeforeWarm.)
-  bool Accepts(const KeeperRequest& header);
+  // (Counts the requests of each root shape with binds: see kColdRunsBeforeWarm.) Sets
+  // `shape`, which the run carries into Submit.
+  bool Accepts(const KeeperRequest& header, std::string* shape);
   // Starts the run in a ready slot of its shape, or queues it until one is.
   void Submit(std::unique_ptr<SlotRun> run);
   void Kill(const std::string& run_id);
@@ -94,7 +96,7 @@ class SlotPool {
 
   void SweepDeadSlots();
   std::string ShapeOf(const KeeperRequest& header) const;
-  void Build(const KeeperRequest& like);
+  void Build(const SlotRun& first);  // a slot of the shape of `first`
   void Dispatch(Slot& slot, std::unique_ptr<SlotRun> run);
   void DispatchQueued();
   void DispatchQueuedOnce();
@@ -106,6 +108,7 @@ class SlotPool {
   void KillRun(Slot& slot, KillCause cause);
   void FailRun(std::unique_ptr<SlotRun> run, const std::string& error);
   int CountShape(const std::string& shape, State state) const;
+  int LiveSlots() const;
   void MarkBroken(const std::string& shape, const std::string& why);
 
   SlotPoolOptions options_;

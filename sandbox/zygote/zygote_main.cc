@@ -54,18 +54,8 @@ struct ActiveRun {
   int reply_fd = -1;
 };
 
-void WriteAll(int fd, const std::string& text) {
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    done += static_cast<size_t>(n);
-  }
-}
-
 void Reply(int fd, const KeeperReply& reply) {
-  WriteAll(fd, EncodeReply(reply));
+  WriteReply(fd, reply);
   ::close(fd);
 }
 
@@ -103,8 +93,10 @@ class Zygote {
       Reply(reply_fd, reply);
       return;
     }
-    if (pool_.Accepts(header)) {
+    std::string shape;
+    if (pool_.Accepts(header, &shape)) {
       auto run = std::make_unique<SlotRun>();
+      run->shape = std::move(shape);
       run->header = std::move(header);
       run->fds = std::move(fds);
       pool_.Submit(std::move(run));
