@@ -182,10 +182,14 @@ class HaproxyKillTest(unittest.TestCase):
                 answers[i].append(reward)
                 progress.notify_all()
 
-        # The victim is the server that most tasks hash to, so the direct clients lose it too.
+        # The victim is the server that most of the direct clients' tasks hash to, so they lose
+        # it too (client t grades i = t, t + THREADS, ...: only some of CASES when THREADS and
+        # len(CASES) share a factor, and the victim must own one of those).
+        direct_tasks = sorted({CASES[i % len(CASES)][0] for i in range(GRADINGS)
+                               if (i % THREADS) % 2 == 1})
         owners = [p.endpoint_order(p.parse_endpoints(direct),
-                                   p.route_key("grade", {"pack": "basics", "task_id": c[0]}))[0]
-                  for c in CASES]
+                                   p.route_key("grade", {"pack": "basics", "task_id": task}))[0]
+                  for task in direct_tasks]
         victim, _, _ = self.servers[max(range(3), key=owners.count)]
         started = time.monotonic()
         with concurrent.futures.ThreadPoolExecutor(THREADS) as pool:
