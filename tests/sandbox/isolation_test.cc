@@ -13,6 +13,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <random>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -248,20 +252,36 @@ TEST_P(IsolationTest, SetsidAndDoubleForkSurvivorsDieWithTheRun) {
   EXPECT_EQ(testing::LeftoverRunCgroups(), std::vector<std::string>{});
 }
 
+// Each run reports the host's monotonic clock (not namespaced) when it starts and ends, so the
+// test checks that runs really were alive at the same time instead of hoping they were.
 TEST_P(IsolationTest, ConcurrentRunsOnOneEventLoopDoNotMix) {
   boost::asio::io_context io;
   std::vector<Result> results(8);
   for (int i = 0; i < 8; ++i) {
     RunSpec spec = PythonCodeSpec(
-        "import os, time; time.sleep(0.2); print(" + std::to_string(i) +
-        ", len([p for p in os.listdir('/proc') if p.isdigit()]))");
+        "import os, time\nstart = time.monotonic()\ntime.sleep(0.2)\n"
+        "print(" + std::to_string(i) +
+        ", len([p for p in os.listdir('/proc') if p.isdigit()]))\n"
+        "print(start, time.monotonic())\n");
     sandbox()->AsyncRun(io.get_executor(), spec, [&results, i](Result r) { results[i] = r; });
   }
   io.run();
+  std::vector<std::pair<double, double>> alive;  // [start, end] of each run
   for (int i = 0; i < 8; ++i) {
     EXPECT_EQ(results[i].status, Status::kOk) << results[i].error;
-    EXPECT_EQ(results[i].stdout_data, std::to_string(i) + " 2\n");
+    std::istringstream out(results[i].stdout_data);
+    std::string first_line;
+    std::getline(out, first_line);
+    EXPECT_EQ(first_line, std::to_string(i) + " 2");  // its own output, and alone in its pid ns
+    double start = 0, end = 0;
+    if (out >> start >> end) alive.emplace_back(start, end);
   }
+  ASSERT_EQ(alive.size(), 8u);
+  bool overlapped = false;
+  for (size_t a = 0; a < alive.size(); ++a)
+    for (size_t b = a + 1; b < alive.size(); ++b)
+      overlapped |= alive[a].first < alive[b].second && alive[b].first < alive[a].second;
+  EXPECT_TRUE(overlapped) << "no two runs were alive at the same time: nothing was tested";
 }
 
 // Two runs at the same time: what one leaves or attempts (files in /tmp and /dev/shm, an
