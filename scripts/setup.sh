@@ -13,6 +13,8 @@ PACKAGES=(
   python3 python3-dev
   # tests and tools
   procps util-linux
+  # tests/faults: a wall-clock jump under a running server (LD_PRELOAD libfaketime)
+  faketime libfaketime
   # deploy: the load balancer of deploy/haproxy.cfg (and the python_haproxy test)
   haproxy
 )
