@@ -11,8 +11,10 @@ FROM debian:bookworm-slim
 
 WORKDIR /opt/proctor
 
-# Only what setup.sh and build.sh need first, so that editing the sources reuses the apt layer.
+# Only what setup.sh and build.sh need first, so that editing the sources reuses the apt layer
+# (setup.sh installs the packages that the language definitions of languages/ declare).
 COPY scripts/setup.sh scripts/setup.sh
+COPY languages languages
 RUN bash scripts/setup.sh \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
 

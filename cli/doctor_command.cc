@@ -1,5 +1,6 @@
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 
@@ -7,6 +8,8 @@
 #include "cli/smoke_test.h"
 #include "grader/grading/grader.h"
 #include "grader/languages/compiler_preload.h"
+#include "grader/languages/language.h"
+#include "grader/languages/language_probe.h"
 #include "grader/languages/pch.h"
 #include "sandbox/layers.h"
 
@@ -49,6 +52,34 @@ void PrintSpeedSetup(const sandbox::Sandbox& sb) {
             << "\n";
 }
 
+// Each language of the registry: its version (the definition's probe) and its packages.
+// Returns false when a definition file does not load.
+bool PrintLanguages() {
+  std::cout << "languages (" << grader::LanguageFolders().front() << "):\n";
+  for (const grader::Language& l : grader::Languages()) {
+    const grader::LanguageStatus s = grader::ProbeLanguage(l);
+    std::string name = l.name, version = s.version.empty() ? "-" : s.version;
+    name.resize(std::max<size_t>(name.size() + 1, 11), ' ');
+    version.resize(std::max<size_t>(version.size() + 1, 20), ' ');
+    std::string state = "ready";
+    if (!s.ready()) {
+      state.clear();
+      auto add = [&](const std::string& part) { state += (state.empty() ? "" : "; ") + part; };
+      if (!s.missing_packages.empty()) {
+        std::string list;
+        for (const std::string& p : s.missing_packages) list += (list.empty() ? "" : " ") + p;
+        add("missing packages: " + list + " (scripts/setup.sh installs them)");
+      }
+      if (!s.packages_error.empty()) add(s.packages_error);
+      if (!s.probe_error.empty()) add(s.probe_error);
+    }
+    std::cout << "  " << name << version << state << "\n";
+  }
+  const std::string& error = grader::LanguageRegistryError();
+  if (!error.empty()) std::cout << "language definitions FAILED to load: " << error << "\n";
+  return error.empty();
+}
+
 }  // namespace
 
 CommandLine DoctorCommandLine() {
@@ -60,7 +91,8 @@ CommandLine DoctorCommandLine() {
           "runs before listening),\nthen what decides grading speed here (the "
           "launcher, the preloaded runner code, the compilers'\nhuge-pages "
           "preload, the precompiled header).\nExits 0 when every required "
-          "layer is active and the smoke test passes.",
+          "layer is active, the smoke test passes and every language definition\n"
+          "loads. Then each language: its version and whether its packages are installed.",
           specs};
 }
 
@@ -83,7 +115,8 @@ int DoctorCommand(const Flags& flags) {
   std::cout << "wall " << r.wall_seconds << " s, cpu " << r.cpu_seconds << " s\n";
   if (!t.passed) std::cout << "smoke test FAILED: " << t.failure << "\n";
   PrintSpeedSetup(*sb);
-  return t.passed ? 0 : 1;
+  const bool languages_ok = PrintLanguages();
+  return t.passed && languages_ok ? 0 : 1;
 }
 
 }  // namespace proctor::cli

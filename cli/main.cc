@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "grader/languages/language.h"
 
 namespace proctor::cli {
 namespace {
@@ -107,6 +108,11 @@ int main(int argc, char** argv) {
   if (std::string(argv[1]) == "--version") {
     std::cout << "proctor " << PROCTOR_VERSION << "\n";
     return 0;
+  }
+  // Every command but doctor (which reports it) needs the language definitions to load.
+  if (std::string(argv[1]) != "doctor" && !proctor::grader::LanguageRegistryError().empty()) {
+    std::cerr << "proctor: refusing to run: the language definitions do not load (above)\n";
+    return 2;
   }
   for (const proctor::cli::Command& command : kCommands) {
     if (argv[1] == std::string(command.name))

@@ -23,7 +23,8 @@ bool ReadFile(const std::string& path, std::string* out) {
 
 CommandLine RunCommandLine() {
   std::vector<FlagSpec> specs = {
-      {"language", true, false, "python or cpp (required)", "LANG"},
+      {"language", true, false,
+       "a language of languages/*.yaml: " + grader::LanguageNames() + " (required)", "LANG"},
       {"stdin", true, false, "file whose bytes are the program's stdin (default: empty)", "FILE"},
       {"policy", true, false, "YAML policy (limits, env, ...; see docs/sandbox.md)", "FILE"},
       {"wall-seconds", true, false, "wall-clock limit (default 10)", "S"},
@@ -36,9 +37,9 @@ CommandLine RunCommandLine() {
       HelpFlag(),
   };
   for (const FlagSpec& s : SandboxFlags()) specs.push_back(s);
-  return {"proctor run --language python|cpp FILE [--stdin FILE] [limits]",
-          "Runs one program in the sandbox (C++ is compiled inside it first) and prints the "
-          "result\nas JSON. Exit code 0 when the sandbox ran, whatever the program did; 1 when "
+  return {"proctor run --language LANG FILE [--stdin FILE] [limits]",
+          "Runs one program in the sandbox (a compiled language is compiled inside it first) "
+          "and prints\nthe result as JSON. Exit code 0 when the sandbox ran, whatever the program did; 1 when "
           "Proctor failed;\n2 on bad usage.",
           specs};
 }

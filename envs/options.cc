@@ -1,13 +1,13 @@
 #include "envs/options.h"
 
+#include "grader/languages/language.h"
+
 namespace proctor::envs {
 
 namespace task = grader::task;
 
 std::optional<task::Language> LanguageFromName(std::string_view name) {
-  for (task::Language l : {task::Language::kPython, task::Language::kCpp})
-    if (task::LanguageName(l) == name) return l;
-  return std::nullopt;
+  return task::Language::Find(name);  // a language of the registry (languages/*.yaml)
 }
 
 namespace {
@@ -62,7 +62,7 @@ EnvOptions ParseEnvOptions(const std::string& env_id, const nlohmann::json& defa
   }
   if (merged.contains("language") && !merged["language"].is_null()) {
     o.language = LanguageFromName(StringOption(env_id, "language", merged["language"]));
-    if (!o.language) Bad(env_id, "language", "must be \"python\" or \"cpp\"");
+    if (!o.language) Bad(env_id, "language", "must be one of " + grader::LanguageNames());
   }
   if (merged.contains("max_turns")) {
     const nlohmann::json& v = merged["max_turns"];

@@ -19,6 +19,19 @@ PACKAGES=(
   haproxy
 )
 
+# The sandboxed languages' own packages: the `packages: [a, b]` line of each definition in
+# languages/ (docs/languages.md; the loader accepts only that one-line form, so this sed reads
+# what proctor reads, before proctor is built).
+LANGUAGES_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/languages"
+for def in "$LANGUAGES_DIR"/*.yaml; do
+  [[ -e $def ]] || continue
+  line=$(sed -n 's/^packages: \[\([^]]*\)\].*/\1/p' "$def")
+  IFS=', ' read -r -a declared <<<"$line"
+  for p in "${declared[@]}"; do
+    if [[ -n $p ]]; then PACKAGES+=("$p"); fi
+  done
+done
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "grader/languages/language.h"
+
 namespace proctor::grader {
 namespace {
 
@@ -183,8 +185,8 @@ std::string FenceSource(const Fence& fence, size_t index, size_t count) {
   return s + ")";
 }
 
-std::string_view LanguageFenceExample(task::Language language) {
-  return language == task::Language::kPython ? "```python" : "```cpp";
+std::string LanguageFenceExample(task::Language language) {
+  return "```" + std::string(task::LanguageName(language));
 }
 
 // The starter of the task in `language`, or null.
@@ -196,9 +198,7 @@ const task::Solution* StarterFor(const task::Task& task, task::Language language
 
 std::optional<task::Language> LanguageOf(const task::Task& task, const std::string& name) {
   if (name.empty()) return task.languages.empty() ? task::Language::kPython : task.languages[0];
-  for (task::Language l : {task::Language::kPython, task::Language::kCpp})
-    if (task::LanguageName(l) == name) return l;
-  return std::nullopt;
+  return task::Language::Find(name);
 }
 
 std::string_view FirstNonBlankLine(std::string_view text) {
@@ -381,12 +381,9 @@ std::optional<ExtractMode> ExtractModeFromName(std::string_view name) {
 }
 
 bool TagMatches(std::string_view tag, task::Language language) {
-  static constexpr std::array<std::string_view, 4> kPython = {"python", "py", "python3", "py3"};
-  static constexpr std::array<std::string_view, 4> kCpp = {"cpp", "c++", "cc", "cxx"};
-  const std::string t = Lower(tag);
-  for (std::string_view name : language == task::Language::kPython ? kPython : kCpp)
-    if (t == name) return true;
-  return false;
+  // The language's name and the aliases of its definition (languages/*.yaml).
+  const Language* found = FindLanguageByTag(std::string(tag));
+  return found != nullptr && found->name == task::LanguageName(language);
 }
 
 std::optional<Extracted> ExtractCode(std::string_view text, task::Language language,

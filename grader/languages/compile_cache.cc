@@ -15,9 +15,9 @@
 namespace proctor::grader {
 namespace fs = std::filesystem;
 
-std::string CompilerIdentity() {
+std::string ToolchainIdentity(const std::vector<std::string>& toolchain) {
   std::string id;
-  for (const char* path : {"/usr/bin/g++", "/usr/bin/as", "/usr/bin/ld"}) {
+  for (const std::string& path : toolchain) {
     std::error_code ec;
     fs::path real = fs::canonical(path, ec);
     struct stat st;
@@ -68,11 +68,12 @@ CompileCache& CompileCache::Default() {
 }
 
 CompileCache::CompileCache(std::string dir, uint64_t max_bytes)
-    : dir_(std::move(dir)), max_bytes_(max_bytes), compiler_identity_(CompilerIdentity()) {}
+    : dir_(std::move(dir)), max_bytes_(max_bytes) {}
 
-std::string CompileCache::Key(const std::vector<std::string>& argv,
+std::string CompileCache::Key(const std::string& toolchain_identity,
+                              const std::vector<std::string>& argv,
                               const std::vector<sandbox::FileIn>& files) const {
-  std::string material = compiler_identity_ + "\n";
+  std::string material = toolchain_identity + "\n";
   for (const std::string& a : argv) material += std::to_string(a.size()) + ":" + a + "\n";
   for (const sandbox::FileIn& f : files)
     material += std::to_string(f.name.size()) + ":" + f.name + ":" +

@@ -13,16 +13,17 @@
 
 namespace proctor::grader {
 
-// Which compiler: the resolved g++, as and ld binaries by path, size and modification time
-// (a package upgrade changes them).
-std::string CompilerIdentity();
+// Which compiler: the resolved `toolchain` files of a language (cpp: g++, as and ld) by path,
+// size and modification time (a package upgrade changes them).
+std::string ToolchainIdentity(const std::vector<std::string>& toolchain);
 
 class CompileCache {
  public:
   static CompileCache& Default();
 
-  // The key of a compile: compiler identity, the command, and every input file.
-  std::string Key(const std::vector<std::string>& argv,
+  // The key of a compile: compiler identity (ToolchainIdentity), the command, and every
+  // input file.
+  std::string Key(const std::string& toolchain_identity, const std::vector<std::string>& argv,
                   const std::vector<sandbox::FileIn>& files) const;
   // Copies a cached binary to `dest` (created exclusively); false on a miss.
   bool Fetch(const std::string& key, const std::string& dest);
@@ -36,7 +37,6 @@ class CompileCache {
 
   std::string dir_;
   uint64_t max_bytes_;
-  std::string compiler_identity_;
 };
 
 }  // namespace proctor::grader

@@ -1,64 +1,74 @@
 #include "grader/languages/language.h"
 
+#include <cstdlib>
+#include <iostream>
+
+#include "grader/languages/language_loader.h"
+
 namespace proctor::grader {
 namespace {
 
-std::vector<Language> MakeTable() {
-  sandbox::Limits compile;
-  compile.wall_seconds = 30;
-  compile.cpu_seconds = 20;
-  compile.memory_bytes = 1024 * sandbox::kMiB;
-  compile.max_processes = 16;
-  compile.stdout_bytes = 64 * 1024;
-  compile.stderr_bytes = 64 * 1024;
-  compile.disk_bytes = 128 * sandbox::kMiB;
-  compile.disk_inodes = 256;
-  compile.open_files = 128;
+struct Registry {
+  std::vector<Language> languages;
+  std::string error;
+};
 
-  Language python;
-  python.name = "python";
-  python.source_file = "solution.py";
-  // -I: isolated (no env vars, no user site, script dir not trusted); -B: no bytecode
-  // written. -X int_max_str_digits=0: no limit on int <-> str conversions (CPython 3.11
-  // refuses more than 4,300 digits by default, a ValueError that would fail correct programs
-  // printing or reading big integers). No -S: the site module defines the builtins exit()
-  // and quit() that correct programs call; in the sandbox it adds no paths (no site-packages
-  // is mounted). Proctor's own runners keep -S.
-  python.run_argv = {"/usr/bin/python3", "-I", "-B", "-X", "int_max_str_digits=0", "{source}"};
-  python.readonly_paths = {"/usr/bin/python3", "/usr/bin/python3.11", "/usr/lib/python3.11",
-                           "/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/etc/ld.so.cache"};
+std::string Lower(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
 
-  Language cpp;
-  cpp.name = "cpp";
-  cpp.source_file = "solution.cpp";
-  // One list of flags for the compile and its precompiled header (they must be identical).
-  const std::vector<std::string> cpp_flags = {"-std=c++20", "-O2", "-pipe", "-pthread"};
-  cpp.compile_argv = {"/usr/bin/g++"};
-  cpp.compile_argv.insert(cpp.compile_argv.end(), cpp_flags.begin(), cpp_flags.end());
-  cpp.compile_argv.insert(cpp.compile_argv.end(), {"-o", "solution", "solution.cpp"});
-  cpp.pch_header = "bits/stdc++.h";
-  cpp.pch_argv = {"/usr/bin/g++"};
-  cpp.pch_argv.insert(cpp.pch_argv.end(), cpp_flags.begin(), cpp_flags.end());
-  cpp.pch_argv.insert(cpp.pch_argv.end(), {"-x", "c++-header", "{header}", "-o", "{output}"});
-  cpp.binary_file = "solution";
-  cpp.run_argv = {"{binary}"};
-  cpp.readonly_paths = {"/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/etc/ld.so.cache"};
-  cpp.compile_readonly_paths = {"/usr/bin", "/usr/lib", "/usr/lib64", "/usr/libexec",
-                                "/usr/include", "/etc/ld.so.cache"};
-  cpp.compile_limits = compile;
-  return {python, cpp};
+const Registry& TheRegistry() {
+  static const Registry registry = [] {
+    Registry r;
+    for (const std::string& folder : LanguageFolders()) {
+      task::LoadResult<std::vector<Language>> loaded = LoadLanguageFolder(folder, r.languages);
+      if (!loaded) {
+        r.error += (r.error.empty() ? "" : "\n") + loaded.error().ToString();
+        continue;
+      }
+      r.languages.insert(r.languages.end(), loaded->begin(), loaded->end());
+    }
+    if (!r.error.empty()) std::cerr << "proctor: language definitions: " << r.error << "\n";
+    return r;
+  }();
+  return registry;
 }
 
 }  // namespace
 
-const std::vector<Language>& Languages() {
-  static const std::vector<Language> table = MakeTable();
-  return table;
+std::vector<std::string> LanguageFolders() {
+  const char* dir = std::getenv("PROCTOR_LANGUAGES_DIR");
+  std::vector<std::string> folders = {dir && *dir ? dir : PROCTOR_BUNDLED_LANGUAGES_DIR};
+  const char* extra = std::getenv("PROCTOR_EXTRA_LANGUAGES");
+  std::string rest = extra ? extra : "";
+  for (size_t start = 0; start <= rest.size();) {
+    size_t end = rest.find(':', start);
+    if (end == std::string::npos) end = rest.size();
+    if (end > start) folders.push_back(rest.substr(start, end - start));
+    start = end + 1;
+  }
+  return folders;
 }
+
+const std::vector<Language>& Languages() { return TheRegistry().languages; }
+
+const std::string& LanguageRegistryError() { return TheRegistry().error; }
 
 const Language* FindLanguage(const std::string& name) {
   for (const Language& l : Languages())
     if (l.name == name) return &l;
+  return nullptr;
+}
+
+const Language* FindLanguageByTag(const std::string& tag) {
+  const std::string t = Lower(tag);
+  for (const Language& l : Languages()) {
+    if (l.name == t) return &l;
+    for (const std::string& a : l.aliases)
+      if (a == t) return &l;
+  }
   return nullptr;
 }
 

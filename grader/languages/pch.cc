@@ -132,7 +132,7 @@ bool PchCache::Inputs(const Language& language, PchInputs* inputs, std::string* 
                                              : a);
   // The key: the compiler, both commands, and the header set. Package upgrades replace files
   // by renaming them into place, which changes their directory's modification time.
-  std::string material = "pch-v1\n" + CompilerIdentity() + "\n";
+  std::string material = "pch-v1\n" + ToolchainIdentity(language.toolchain) + "\n";
   for (const std::string& a : inputs->argv) material += std::to_string(a.size()) + ":" + a + "\n";
   for (const std::string& a : language.compile_argv)
     material += std::to_string(a.size()) + ":" + a + "\n";

@@ -90,6 +90,7 @@ std::unique_ptr<PreparedProgram> PreparedProgram::Prepare(sandbox::Sandbox& sand
     spec.argv.insert(spec.argv.end(), extras.extra_sources.begin(), extras.extra_sources.end());
     spec.policy.limits = extras.limits ? *extras.limits : language.compile_limits;
     spec.policy.readonly_paths = language.compile_readonly_paths;
+    for (const auto& [name, value] : language.compile_env) spec.policy.env[name] = value;
     spec.policy.files = {{language.source_file, source, false}};
     spec.policy.files.insert(spec.policy.files.end(), extras.files.begin(), extras.files.end());
     spec.policy.outputs = {{language.binary_file, program->binary_path_, 256 * sandbox::kMiB}};
@@ -99,8 +100,11 @@ std::unique_ptr<PreparedProgram> PreparedProgram::Prepare(sandbox::Sandbox& sand
   sandbox::RunSpec spec = make_spec(!pch_dir.empty());
   // Compiled before with the same compiler, command and inputs: reuse the binary.
   CompileCache& cache = CompileCache::Default();
-  const std::string key = cache.Key(spec.argv, spec.policy.files);
-  if (cache.Fetch(key, program->binary_path_)) {
+  const bool cached = language.compile_cache && cache.enabled();
+  const std::string key =
+      cached ? cache.Key(ToolchainIdentity(language.toolchain), spec.argv, spec.policy.files)
+             : "";
+  if (cached && cache.Fetch(key, program->binary_path_)) {
     outcome->cached = true;
     outcome->pch = !pch_dir.empty();
     outcome->result.status = sandbox::Status::kOk;
@@ -145,7 +149,7 @@ std::unique_ptr<PreparedProgram> PreparedProgram::Prepare(sandbox::Sandbox& sand
     return nullptr;
   }
   ::chmod(program->binary_path_.c_str(), 0755);
-  cache.Store(key, program->binary_path_);
+  if (cached) cache.Store(key, program->binary_path_);
   return program;
 }
 
@@ -163,7 +167,11 @@ sandbox::RunSpec PreparedProgram::MakeRunSpec(const sandbox::Limits& limits,
                                               std::string stdin_data) const {
   sandbox::RunSpec spec;
   spec.policy.limits = limits;
+  // The language's own additions (a VM's threads and heap), on top of the task's limits.
+  spec.policy.limits.max_processes += language_.run_extra.max_processes;
+  spec.policy.limits.memory_bytes += static_cast<uint64_t>(language_.run_extra.memory_mb) * sandbox::kMiB;
   spec.policy.readonly_paths = language_.readonly_paths;
+  for (const auto& [name, value] : language_.run_env) spec.policy.env[name] = value;
   spec.policy.stdin_data = std::move(stdin_data);
   if (language_.compile_argv.empty()) {
     spec.policy.files = {{language_.source_file, source_, false}};

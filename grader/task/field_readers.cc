@@ -2,6 +2,8 @@
 
 #include <optional>
 
+#include "grader/languages/language.h"
+
 namespace proctor::grader::task {
 
 using yaml::Fail;
@@ -97,8 +99,14 @@ Scoring ReadScoring(const YamlFile& file, const YAML::Node& node, Scoring base) 
 }
 
 Language ReadLanguage(const YamlFile& file, const YAML::Node& node) {
-  return yaml::ReadEnum<Language>(file, node, "language",
-                                  {{"python", Language::kPython}, {"cpp", Language::kCpp}});
+  const std::string name = yaml::ReadString(file, node, "language");
+  std::optional<Language> language = Language::Find(name);
+  if (!language) {
+    Fail(file, node,
+         "bad value \"" + name + "\" for \"language\" (expected one of " + LanguageNames() +
+             ")");
+  }
+  return *language;
 }
 
 std::vector<Language> ReadLanguages(const YamlFile& file, const YAML::Node& node) {

@@ -1,16 +1,21 @@
 #include "grader/task/model.h"
 
+#include <ostream>
+
+#include "grader/languages/language.h"
+
 namespace proctor::grader::task {
 
-std::string_view LanguageName(Language language) {
-  switch (language) {
-    case Language::kPython:
-      return "python";
-    case Language::kCpp:
-      return "cpp";
-  }
-  return "?";
+std::optional<Language> Language::Find(std::string_view name) {
+  // The registry's copy of the name: it lives as long as the program.
+  const grader::Language* found = grader::FindLanguage(std::string(name));
+  if (found == nullptr) return std::nullopt;
+  return Language(found->name);
 }
+
+std::ostream& operator<<(std::ostream& out, Language l) { return out << l.name(); }
+
+std::string_view LanguageName(Language language) { return language.name(); }
 
 std::string_view ScoringModeName(ScoringMode mode) {
   switch (mode) {

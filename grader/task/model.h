@@ -4,6 +4,7 @@
 // the rules that span fields.
 #pragma once
 
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,7 +19,28 @@
 
 namespace proctor::grader::task {
 
-enum class Language { kPython, kCpp };
+// A language by name: one of the definitions of languages/ (grader/languages/language.h).
+// An open set: the registry says which exist; a pack naming another fails to load at that
+// name's file:line:col. Compared by name. The name lives as long as the program (a literal
+// or the registry's own copy), so a Language is a cheap value.
+class Language {
+ public:
+  constexpr Language() = default;  // python
+  // The registry's language called `name`, or nullopt when none is.
+  static std::optional<Language> Find(std::string_view name);
+  constexpr std::string_view name() const { return name_; }
+  static const Language kPython;
+  static const Language kCpp;
+  friend constexpr bool operator==(Language a, Language b) { return a.name_ == b.name_; }
+  friend constexpr auto operator<=>(Language a, Language b) { return a.name_ <=> b.name_; }
+  friend std::ostream& operator<<(std::ostream& out, Language l);
+
+ private:
+  constexpr explicit Language(std::string_view name) : name_(name) {}
+  std::string_view name_ = "python";
+};
+inline constexpr Language Language::kPython{"python"};
+inline constexpr Language Language::kCpp{"cpp"};
 
 // Per-run limits. A "run" is one execution of the submission (a whole call-test session, or
 // one stdio input). Defaults are the reference profile of the hostile-submission corpus.
@@ -115,6 +137,9 @@ enum class UnitStyle {
   kAsserts,     // python: a script of top-level asserts, importing from `solution`
   kCppAsserts,  // C++: a main() with assert()s, compiled with the solution
 };
+// Every style; a language definition's `unit_styles` names those it supports.
+inline constexpr UnitStyle kUnitStyles[] = {UnitStyle::kHumanEval, UnitStyle::kPytest,
+                                            UnitStyle::kAsserts, UnitStyle::kCppAsserts};
 
 // Run test code of the pack against the solution; it passes if every test in it passes.
 struct UnitTest {

@@ -7,6 +7,8 @@
 #include <regex>
 #include <string>
 
+#include "grader/languages/language.h"
+
 namespace proctor::grader::task {
 namespace {
 
@@ -70,13 +72,30 @@ class Validator {
     }
   }
 
-  // Tests that run Python code against the solution need the task to be Python-only.
-  void OnlyLanguage(const task::Task& task, const Test& test, Language language,
-                    const std::string& what) {
-    bool ok = task.languages.size() == 1 && task.languages[0] == language;
-    Check(ok, test.where,
-          what + " supports only language \"" + std::string(LanguageName(language)) +
-              "\", but the task allows " + LanguageList(task));
+  // Tests written in one language (a unit test file, the call-test runner) need a task of
+  // exactly one language whose definition supports them (languages/*.yaml: call_tests,
+  // unit_styles).
+  void OnlySupporting(const task::Task& task, const Test& test,
+                      bool (*supports)(const grader::Language&, const UnitTest*),
+                      const UnitTest* unit, const std::string& what) {
+    std::string names;
+    int count = 0;
+    for (const grader::Language& l : grader::Languages()) {
+      if (!supports(l, unit)) continue;
+      names += (names.empty() ? "\"" : ", \"") + l.name + "\"";
+      ++count;
+    }
+    const grader::Language* only =
+        task.languages.size() == 1 ? grader::FindLanguage(std::string(task.languages[0].name()))
+                                   : nullptr;
+    Check(only != nullptr && supports(*only, unit), test.where,
+          what + " supports only language" + (count == 1 ? " " : "s ") +
+              (names.empty() ? "(none defined)" : names) + ", but the task allows " +
+              LanguageList(task));
+  }
+  static bool CallTests(const grader::Language& l, const UnitTest*) { return l.call_tests; }
+  static bool SupportsStyle(const grader::Language& l, const UnitTest* unit) {
+    return l.SupportsUnitStyle(std::string(UnitStyleName(unit->style)));
   }
 
   static std::string LanguageList(const task::Task& task) {
@@ -170,7 +189,7 @@ class Validator {
       if (test.visibility == Visibility::kHidden) ++hidden;
 
       if (const auto* call = std::get_if<CallTest>(&test.body)) {
-        OnlyLanguage(task, test, Language::kPython, "a call test");
+        OnlySupporting(task, test, CallTests, nullptr, "a call test");
         Check(!call->function.empty(), test.where,
               "call test \"" + test.name + "\" names no function and the task has no entry_point");
         // `Class.method`: the method of a fresh instance of the solution's class.
@@ -193,11 +212,7 @@ class Validator {
         Tolerance(stdio->compare.tolerance, test.where);
       } else if (const auto* unit = std::get_if<UnitTest>(&test.body)) {
         std::string what = "a unit test of style " + std::string(UnitStyleName(unit->style));
-        if (unit->style == UnitStyle::kCppAsserts) {
-          OnlyLanguage(task, test, Language::kCpp, what);
-        } else {
-          OnlyLanguage(task, test, Language::kPython, what);
-        }
+        OnlySupporting(task, test, SupportsStyle, unit, what);
         Check(unit->style != UnitStyle::kHumanEval || !task.entry_point.empty(), test.where,
               "a humaneval unit test needs the task's entry_point");
         Check(unit->expected_tests >= 0, test.where, "expected_tests must not be negative");

@@ -325,7 +325,7 @@ TEST_F(PackTest, WrongScalarType) {
 TEST_F(PackTest, BadEnumValue) {
   EXPECT_EQ(ErrorFor("id: t\nprompt: p\nlanguages: [python, rust]\ntests: []\n"),
             At("tasks/t.yaml", 3, 21) +
-                ": bad value \"rust\" for \"language\" (expected one of python, cpp)");
+                ": bad value \"rust\" for \"language\" (expected one of bash, c, cpp, python)");
   EXPECT_EQ(ErrorFor("id: t\nprompt: p\ntests:\n"
                      "  - stdio: {stdin: '', expected_stdout: '', compare: fuzzy}\n"),
             At("tasks/t.yaml", 4, 54) +
