@@ -1,0 +1,3 @@
+# Infinite loop: burns CPU until the CPU limit kills it.
+while True:
+    pass
