@@ -42,6 +42,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(SOURCE, "python"))
 
 from proctor_client.aio import AsyncProctorClient  # noqa: E402
+from proctor_client.errors import ProctorError  # noqa: E402
 
 import hostile  # noqa: E402
 import load as load_mod  # noqa: E402
@@ -181,9 +182,20 @@ class Soak:
         self.config: Dict[str, int] = {}
         self.aborted: Optional[str] = None
 
+    async def stats(self) -> Dict:
+        """The server's stats, or {} when it cannot answer (it died: reported, not raised)."""
+        try:
+            return await self.stats_client.stats()
+        except (ProctorError, OSError) as error:
+            if self.aborted is None:
+                self.aborted = f"stats failed: {error}; proctor serve " + (
+                    "alive" if self.server.alive()
+                    else f"died (exit {self.server.proc.returncode})")
+            return {}
+
     async def take_sample(self, label: str = "") -> Dict[str, float]:
         s = self.sampler.sample()
-        stats = await self.stats_client.stats()
+        stats = await self.stats()
         now = time.monotonic()
         window = self.load.window
         self.load.window = {}
@@ -234,8 +246,8 @@ class Soak:
 
     async def wait_idle(self, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            st = await self.stats_client.stats()
+        while time.monotonic() < deadline and self.server.alive():
+            st = await self.stats()
             if st.get("in_flight") == 0 and st.get("queue_depth") == 0:
                 return True
             await asyncio.sleep(0.1)
@@ -286,10 +298,10 @@ class Soak:
             lambda s: s["run_cgroups"] == 0 and s["tmpdir_entries"] == 0
             and s["processes"] == s["zygotes"] + s["slot_cgroups"], 30)
         deadline = time.monotonic() + 10
-        after = await self.stats_client.stats()
-        while after.get("connections") != 1 and time.monotonic() < deadline:
+        after = await self.stats()
+        while after and after.get("connections") != 1 and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
-            after = await self.stats_client.stats()
+            after = await self.stats()
         end.update({"gradings": self.done, "elapsed_s": time.monotonic() - self.started,
                     "label": "end"})
         await self.stats_client.close()
@@ -335,7 +347,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             checks.append(verdict.Check("the load ran to the end", False, soak.aborted))
         checks.append(verdict.Check("server idle after the load", bool(result["idle"]),
                                     "in_flight and queue_depth 0" if result["idle"]
-                                    else "still busy after 120 s"))
+                                    else "still busy after 120 s" if server.alive()
+                                    else "the server is dead"))
         checks += verdict.bound_checks(samples, soak.config)
         checks.append(verdict.latency_check(samples, judged=not args.ci))
         checks += verdict.quiesce_checks(result["end"], soak.config)
