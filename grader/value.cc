@@ -868,7 +868,11 @@ WireResult<Value> FromWire(const json& j, const std::string& path, int depth) {
       return At(path, std::string("unexpected JSON ") + j.type_name());
   }
   if (j.size() != 1) return At(path, "a tagged object must have exactly one key");
-  const auto& [tag, body] = *j.items().begin();
+  // Through the object's own iterator: `*j.items().begin()` would bind to a temporary that
+  // is gone by the next line (found by fuzz/wire_decode_fuzz.cc: stack-use-after-scope).
+  const json::const_iterator entry = j.begin();
+  const std::string& tag = entry.key();
+  const json& body = entry.value();
   if (tag == "int" || tag == "float" || tag == "bytes") {
     if (!body.is_string()) return At(path, "\"" + tag + "\" must hold a string");
     const auto& text = body.template get_ref<const std::string&>();
