@@ -71,7 +71,9 @@ MapReader::MapReader(const YamlFile& file, const YAML::Node& node, std::string w
     : file_(file), node_(node), what_(std::move(what)) {
   if (!node.IsMap()) Fail(file, node, what_ + " must be a mapping (got " + Describe(node) + ")");
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& key_node = it->first;
+    // A copy (a Node is a handle): `it->` returns a temporary proxy, so a reference to its
+    // `first` dangles (found by fuzz/pack_load_fuzz.cc: stack-use-after-scope).
+    const YAML::Node key_node = it->first;
     if (!key_node.IsScalar()) Fail(file, key_node, "keys of " + what_ + " must be names");
     std::string key = key_node.Scalar();
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
@@ -157,7 +159,7 @@ bool ReadBool(const YamlFile& file, const YAML::Node& node, std::string_view key
        "\"" + std::string(key) + "\" must be true or false (got " + Describe(node) + ")");
 }
 
-const YAML::Node& RequireList(const YamlFile& file, const YAML::Node& node, std::string_view key) {
+YAML::Node RequireList(const YamlFile& file, const YAML::Node& node, std::string_view key) {
   if (!node.IsSequence()) {
     Fail(file, node, "\"" + std::string(key) + "\" must be a list (got " + Describe(node) + ")");
   }

@@ -86,8 +86,10 @@ E ReadEnum(const YamlFile& file, const YAML::Node& node, std::string_view key,
            ")");
 }
 
-// The node itself when it is a sequence; fails with "must be a list" otherwise.
-const YAML::Node& RequireList(const YamlFile& file, const YAML::Node& node, std::string_view key);
+// The node itself (a handle to it) when it is a sequence; fails with "must be a list" otherwise.
+// By value: callers loop over RequireList(file, map.Get("k"), ...), and a reference to that
+// temporary argument dangled in the loop (found by fuzz/pack_load_fuzz.cc).
+YAML::Node RequireList(const YamlFile& file, const YAML::Node& node, std::string_view key);
 
 // Reads a file referenced from `file` (a path relative to that YAML file's directory). The
 // path must stay inside the pack: no absolute paths, no "..", no symlink escaping the root.
