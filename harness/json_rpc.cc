@@ -37,7 +37,10 @@ std::optional<Request> ParseRequest(const nlohmann::json& j, nlohmann::json* err
     return std::nullopt;
   };
   if (!j.is_object()) return invalid("not an object");
-  if (j.value("jsonrpc", "") != "2.0") return invalid("\"jsonrpc\" must be \"2.0\"");
+  // Compared as JSON: j.value("jsonrpc", "") throws for a non-string, which ended the
+  // connection unanswered (found by fuzz/json_rpc_fuzz.cc: {"jsonrpc": {}}).
+  if (const auto version = j.find("jsonrpc"); version == j.end() || *version != "2.0")
+    return invalid("\"jsonrpc\" must be \"2.0\"");
   if (!j.contains("method") || !j["method"].is_string()) return invalid("missing \"method\"");
   if (j.contains("id") && !j["id"].is_string() && !j["id"].is_number_integer() &&
       !j["id"].is_null())
