@@ -3,6 +3,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <stdexcept>
+#include <type_traits>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -19,17 +22,35 @@ json LimitsToJson(const Limits& l) {
           {"open_files", l.open_files},       {"stack_bytes", l.stack_bytes}};
 }
 
+// The number at `key`, of the field's own type: an integer field takes only an integer in its
+// range (nlohmann's conversion of 1e300 or of -1 into uint64_t is undefined or wraps; found by
+// fuzz/keeper_protocol_fuzz.cc), a double field any number. Throws for anything else.
+template <typename T>
+T Number(const json& j, const char* key) {
+  const json& v = j.at(key);
+  if constexpr (std::is_floating_point_v<T>) {
+    if (!v.is_number()) throw std::invalid_argument(std::string(key) + " is not a number");
+    return v.get<T>();
+  } else {
+    const bool fits = v.is_number_unsigned()
+                          ? std::in_range<T>(v.get<uint64_t>())
+                          : v.is_number_integer() && std::in_range<T>(v.get<int64_t>());
+    if (!fits) throw std::out_of_range(std::string(key) + " is not an integer in range");
+    return v.get<T>();
+  }
+}
+
 void LimitsFromJson(const json& j, Limits* l) {
-  l->wall_seconds = j.at("wall_seconds");
-  l->cpu_seconds = j.at("cpu_seconds");
-  l->memory_bytes = j.at("memory_bytes");
-  l->max_processes = j.at("max_processes");
-  l->stdout_bytes = j.at("stdout_bytes");
-  l->stderr_bytes = j.at("stderr_bytes");
-  l->disk_bytes = j.at("disk_bytes");
-  l->disk_inodes = j.at("disk_inodes");
-  l->open_files = j.at("open_files");
-  l->stack_bytes = j.at("stack_bytes");
+  l->wall_seconds = Number<double>(j, "wall_seconds");
+  l->cpu_seconds = Number<double>(j, "cpu_seconds");
+  l->memory_bytes = Number<uint64_t>(j, "memory_bytes");
+  l->max_processes = Number<int>(j, "max_processes");
+  l->stdout_bytes = Number<uint64_t>(j, "stdout_bytes");
+  l->stderr_bytes = Number<uint64_t>(j, "stderr_bytes");
+  l->disk_bytes = Number<uint64_t>(j, "disk_bytes");
+  l->disk_inodes = Number<uint64_t>(j, "disk_inodes");
+  l->open_files = Number<int>(j, "open_files");
+  l->stack_bytes = Number<uint64_t>(j, "stack_bytes");
 }
 
 }  // namespace
@@ -121,7 +142,7 @@ bool DecodeRequest(const std::string& text, KeeperRequest* r, std::string* error
     }
     p.outputs.clear();
     for (const json& f : j.at("outputs"))
-      p.outputs.push_back({f.at("name"), f.at("host_path"), f.at("max_bytes")});
+      p.outputs.push_back({f.at("name"), f.at("host_path"), Number<uint64_t>(f, "max_bytes")});
     p.hostname = j.at("hostname");
     const json& l = j.at("layers");
     r->layers.user_ns = l.at("user_ns");
@@ -137,9 +158,10 @@ bool DecodeRequest(const std::string& text, KeeperRequest* r, std::string* error
       return false;
     }
     r->layers.cgroup_v2_parent = l.at("cgroup_v2_parent");
-    r->pass_fds = j.at("pass_fds");
-    r->sandbox_uid = j.at("sandbox_uid");
-    r->host_uid_base = j.at("host_uid_base");
+    r->pass_fds = Number<int>(j, "pass_fds");
+    if (r->pass_fds < 0) throw std::out_of_range("pass_fds is negative");
+    r->sandbox_uid = Number<uint32_t>(j, "sandbox_uid");
+    r->host_uid_base = Number<uint32_t>(j, "host_uid_base");
     return true;
   } catch (const std::exception& e) {
     *error = std::string("bad keeper request: ") + e.what();
@@ -175,23 +197,23 @@ bool DecodeReply(const std::string& text, KeeperReply* r, std::string* error) {
     r->error = j.at("error");
     r->exec_error = j.at("exec_error");
     r->exited = j.at("exited");
-    r->exit_code = j.at("exit_code");
-    r->term_signal = j.at("term_signal");
+    r->exit_code = Number<int>(j, "exit_code");
+    r->term_signal = Number<int>(j, "term_signal");
     const std::string kill_cause = j.at("kill_cause");
     if (!KillCauseFromName(kill_cause, &r->kill_cause)) {
       *error = "bad keeper reply: unknown kill_cause '" + kill_cause + "'";
       return false;
     }
-    r->kill_at = j.at("kill_at");
-    r->violation_at = j.at("violation_at");
+    r->kill_at = Number<double>(j, "kill_at");
+    r->violation_at = Number<double>(j, "violation_at");
     r->oom_killed = j.at("oom_killed");
     r->pids_limit_hit = j.at("pids_limit_hit");
     r->disk_full = j.at("disk_full");
-    r->wall_seconds = j.at("wall_seconds");
-    r->cpu_seconds = j.at("cpu_seconds");
-    r->peak_memory_bytes = j.at("peak_memory_bytes");
-    r->warm_slot = j.at("warm_slot");
-    r->warm_slot_run = j.at("warm_slot_run");
+    r->wall_seconds = Number<double>(j, "wall_seconds");
+    r->cpu_seconds = Number<double>(j, "cpu_seconds");
+    r->peak_memory_bytes = Number<uint64_t>(j, "peak_memory_bytes");
+    r->warm_slot = Number<int>(j, "warm_slot");
+    r->warm_slot_run = Number<int>(j, "warm_slot_run");
     return true;
   } catch (const std::exception& e) {
     *error = std::string("bad keeper reply: ") + e.what();
