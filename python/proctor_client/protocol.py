@@ -175,7 +175,9 @@ def decode(line: bytes) -> Optional[Dict[str, Any]]:
         return None
     try:
         message = json.loads(line)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: a line nested deeper than the interpreter's stack (found by
+        # fuzz/python_wire_fuzz.py), which had ended the client's reader.
         return None
     return message if isinstance(message, dict) else None
 
