@@ -5,6 +5,8 @@
 #include <boost/beast/http.hpp>
 #include <cmath>
 
+#include "harness/http_query.h"
+
 namespace proctor::harness {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -57,46 +59,6 @@ Response ErrorResponse(const http::request<http::string_body>& req, const RpcErr
             std::to_string(std::max<int64_t>(1, static_cast<int64_t>(std::ceil(ms / 1000)))));
   }
   return res;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// "a=1&b=x%20y" as {"a": "1", "b": "x y"}; a malformed escape is a 400.
-json ParseQuery(const std::string& query) {
-  json out = json::object();
-  size_t start = 0;
-  while (start < query.size()) {
-    size_t end = query.find('&', start);
-    if (end == std::string::npos) end = query.size();
-    const std::string pair = query.substr(start, end - start);
-    start = end + 1;
-    if (pair.empty()) continue;
-    const size_t eq = pair.find('=');
-    auto decode = [](const std::string& s) {
-      std::string d;
-      for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '+') {
-          d += ' ';
-        } else if (s[i] == '%') {
-          if (i + 2 >= s.size() || HexValue(s[i + 1]) < 0 || HexValue(s[i + 2]) < 0)
-            throw RpcError{rpc_error::kInvalidParams, "invalid params: bad %-escape in the query",
-                           {}};
-          d += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
-          i += 2;
-        } else {
-          d += s[i];
-        }
-      }
-      return d;
-    };
-    out[decode(pair.substr(0, eq))] = eq == std::string::npos ? "" : decode(pair.substr(eq + 1));
-  }
-  return out;
 }
 
 }  // namespace
