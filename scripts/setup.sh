@@ -17,6 +17,8 @@ PACKAGES=(
   faketime libfaketime
   # deploy: the load balancer of deploy/haproxy.cfg (and the python_haproxy test)
   haproxy
+  # fuzz/: libFuzzer targets built with clang (scripts/fuzz.sh); llvm-symbolizer for reports
+  clang libclang-rt-14-dev llvm
 )
 
 # The sandboxed languages' own packages: the `packages: [a, b]` line of each definition in
