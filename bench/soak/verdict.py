@@ -12,8 +12,6 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Tuple
 
-MIB = 1.0
-
 
 @dataclass(frozen=True)
 class Bound:
@@ -52,12 +50,15 @@ BOUNDS: List[Bound] = [
     Bound("zygote_rss_mib", "fork server RSS (MiB)", abs_=32, rel=0.20,
           text="warm-up level + max(32 MiB, 20%)"),
     Bound("server_fds", "server open descriptors", abs_=16, text="warm-up level + 16"),
-    Bound("zygote_fds", "fork server open descriptors", abs_=16, text="warm-up level + 16"),
+    Bound("zygote_fds", "fork server open descriptors", abs_=24,
+          text="warm-up level + 24 (runs in flight and slots being destroyed hold some)"),
     Bound("server_threads", "server threads", abs_=4, text="warm-up level + 4"),
     Bound("zygote_threads", "fork server threads", abs_=4, text="warm-up level + 4"),
     Bound("zygotes", "fork servers", ceiling=lambda c: 1, text="exactly one, never restarted"),
-    Bound("slot_cgroups", "warm-slot cgroups", ceiling=lambda c: c["warm_slots"] + c["workers"],
-          text="at most warm_slots + workers (a slot being replaced)"),
+    Bound("slot_cgroups", "warm-slot cgroups",
+          ceiling=lambda c: c["warm_slots"] + 4 * c["workers"],
+          text="at most warm_slots + 4 x workers (a destroyed slot's cgroup goes once its "
+               "processes are gone)"),
     Bound("run_cgroups", "run cgroups (live)", ceiling=lambda c: 4 * c["workers"],
           text="at most 4 x workers (runs in flight)"),
     Bound("cgroup_dirs_all", "cgroup directories, every controller",
@@ -67,8 +68,9 @@ BOUNDS: List[Bound] = [
           text="no growth (sandbox mounts live in their own namespaces)"),
     Bound("ns_mounts_max", "largest sandbox mount table", abs_=8, text="warm-up level + 8"),
     Bound("mount_namespaces", "mount namespaces below the server",
-          ceiling=lambda c: c["warm_slots"] + 4 * c["workers"] + 1,
-          text="at most warm_slots + 4 x workers + 1"),
+          ceiling=lambda c: c["warm_slots"] + 8 * c["workers"] + 1,
+          text="at most warm_slots + 8 x workers + 1 (slots, runs in flight, slots being "
+               "destroyed)"),
     Bound("cache_mib", "compile cache (MiB)", ceiling=lambda c: 1024 + 64,
           text="at most its 1 GiB cap + 64 MiB (eviction runs every 64 stores)"),
     Bound("tmpdir_entries", "build folders in the server's TMPDIR",
