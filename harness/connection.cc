@@ -7,12 +7,16 @@ namespace asio = boost::asio;
 
 namespace {
 constexpr size_t kMaxOutboxBytes = 256 << 20;  // unsent responses before we give up on a client
+// Unsent bytes over which no more requests are read from the client (tests/faults/
+// slow_client_test.cc); reading resumes once half of it is written.
+constexpr size_t kPauseReadingBytes = 4 << 20;
 }
 
 Connection::Connection(StreamSocket socket, Service& service, uint64_t id,
                        const ServerConfig& config)
     : socket_(std::move(socket)), service_(service), config_(config),
-      client_(std::make_shared<ClientState>()), idle_(socket_.get_executor()) {
+      client_(std::make_shared<ClientState>()), idle_(socket_.get_executor()),
+      resume_(socket_.get_executor()) {
   client_->id = id;
 }
 
@@ -31,6 +35,7 @@ void Connection::Close() {
   service_.ClientClosed(client_);
   --service_.connections;
   idle_.cancel();
+  resume_.cancel();
   boost::system::error_code ignored;
   socket_.shutdown(asio::socket_base::shutdown_both, ignored);
   socket_.close(ignored);
@@ -42,7 +47,13 @@ void Connection::ArmIdleTimer() {
   auto self = shared_from_this();
   idle_.async_wait([self](boost::system::error_code ec) {
     if (ec) return;
-    if (!self->client_->in_flight.empty() || self->writing_) return self->ArmIdleTimer();
+    // A client that reads nothing of what we send is as idle as one that sends nothing.
+    const bool stalled = self->writing_ && std::chrono::steady_clock::now() -
+                                                   self->last_write_progress_ >=
+                                               std::chrono::duration<double>(
+                                                   self->config_.idle_timeout_seconds);
+    if (!stalled && (!self->client_->in_flight.empty() || self->writing_))
+      return self->ArmIdleTimer();
     self->Close();
   });
 }
@@ -52,6 +63,12 @@ asio::awaitable<void> Connection::ReadLoop() {
   bool discarding = false;  // inside an oversized message: drop bytes until its newline
   char chunk[65536];
   for (;;) {
+    // Backpressure: a client that does not read its responses gets no more of them.
+    while (outbox_bytes_ > kPauseReadingBytes && client_->open) {
+      resume_.expires_at(asio::steady_timer::time_point::max());
+      co_await resume_.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    if (!client_->open) break;
     auto [ec, n] = co_await socket_.async_read_some(asio::buffer(chunk),
                                                     asio::as_tuple(asio::use_awaitable));
     if (ec) break;
@@ -153,6 +170,7 @@ void Connection::WriteNext() {
     writing_ = false;
     return;
   }
+  if (!writing_) last_write_progress_ = std::chrono::steady_clock::now();
   writing_ = true;
   auto self = shared_from_this();
   asio::async_write(socket_, asio::buffer(outbox_.front()),
@@ -160,6 +178,8 @@ void Connection::WriteNext() {
                       self->outbox_bytes_ -= self->outbox_.front().size();
                       self->outbox_.pop_front();
                       if (ec) return self->Close();
+                      self->last_write_progress_ = std::chrono::steady_clock::now();
+                      if (self->outbox_bytes_ <= kPauseReadingBytes / 2) self->resume_.cancel();
                       self->WriteNext();
                     });
 }

@@ -1,7 +1,9 @@
 // One client connection: splits the byte stream into lines (capped), hands each request to
 // the Service, and writes responses in the order they finish. Works for TCP and Unix sockets.
-// A client that stops reading is disconnected once its unsent output passes a cap, so it can
-// never stall the server or make it buffer without bound.
+// A client that stops reading is not read from while its unsent output is over 4 MiB (its own
+// sends then block in TCP: backpressure), is closed when a write makes no progress for
+// idle_timeout_seconds, and is disconnected at once if in-flight results push its unsent
+// output past 256 MiB, so it can never stall the server or make it buffer without bound.
 #pragma once
 
 #include <boost/asio.hpp>
@@ -35,7 +37,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::deque<std::string> outbox_;
   size_t outbox_bytes_ = 0;
   bool writing_ = false;
+  std::chrono::steady_clock::time_point last_write_progress_;
   boost::asio::steady_timer idle_;
+  boost::asio::steady_timer resume_;  // wakes a read loop paused by unsent output
 };
 
 }  // namespace proctor::harness

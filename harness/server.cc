@@ -61,12 +61,30 @@ bool Server::Listen(std::string* error) {
   return true;
 }
 
+namespace {
+
+// After a failed accept: out of descriptors or kernel memory (EMFILE, ENFILE, ENOBUFS, ENOMEM)
+// the pending connection stays in the backlog and the listening socket stays readable, so
+// accepting again at once fails again at once: a busy loop that starves the event loop of the
+// very connections whose closing would free descriptors. Wait a little instead (the backlog
+// keeps the clients); other errors (a client that reset before we accepted) retry at once.
+asio::awaitable<void> PauseAfterAcceptError(boost::system::error_code ec) {
+  if (ec != asio::error::no_descriptors && ec != boost::system::errc::too_many_files_open_in_system &&
+      ec != asio::error::no_buffer_space && ec != asio::error::no_memory)
+    co_return;
+  asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::milliseconds(50));
+  co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+}  // namespace
+
 asio::awaitable<void> Server::AcceptTcp() {
   while (!stopping_) {
     auto [ec, socket] = co_await tcp_.async_accept(asio::as_tuple(asio::use_awaitable));
     if (ec) {
       if (stopping_ || ec == asio::error::operation_aborted) break;
-      continue;  // e.g. EMFILE: keep serving the connections we have
+      co_await PauseAfterAcceptError(ec);  // e.g. EMFILE: keep serving the connections we have
+      continue;
     }
     socket.set_option(asio::ip::tcp::no_delay(true), ec);
     std::make_shared<Connection>(StreamSocket(std::move(socket)), service_, ++next_client_, config_)
@@ -79,6 +97,7 @@ asio::awaitable<void> Server::AcceptUnix() {
     auto [ec, socket] = co_await unix_.async_accept(asio::as_tuple(asio::use_awaitable));
     if (ec) {
       if (stopping_ || ec == asio::error::operation_aborted) break;
+      co_await PauseAfterAcceptError(ec);
       continue;
     }
     std::make_shared<Connection>(StreamSocket(std::move(socket)), service_, ++next_client_, config_)
@@ -91,6 +110,7 @@ asio::awaitable<void> Server::AcceptHttp() {
     auto [ec, socket] = co_await http_.async_accept(asio::as_tuple(asio::use_awaitable));
     if (ec) {
       if (stopping_ || ec == asio::error::operation_aborted) break;
+      co_await PauseAfterAcceptError(ec);
       continue;
     }
     asio::co_spawn(io_, ServeHttp(std::move(socket), service_, ++next_client_,

@@ -16,6 +16,8 @@ struct InitReport {
   double violation_at = -1;  // first process of the run killed by SIGSYS (seccomp)
   int disk_full = 0;         // the writable space had no free block or inode left
   int outputs_failed = 0;    // an output file could not be copied out
+  int output_errno = 0;      // ... because the host could not take it (e.g. ENOSPC): Proctor's
+  char output_name[64] = {};  // failure; the first such output's name
 };
 
 // What the program's process tells init when a setup step before its program failed (a

@@ -23,8 +23,11 @@ double Now() {
 }
 
 // Copies one output file out without following links and without passing its bytes through
-// this process' memory (sendfile), so nothing of it stays in a warm slot.
-bool CopyOut(const char* workdir, const char* name, uint64_t cap, int out_fd) {
+// this process' memory (sendfile), so nothing of it stays in a warm slot. False when the
+// program left no such regular file within the cap (its doing); *host_errno is set when the
+// host side could not take the bytes (a full or failing disk: Proctor's failure, never the
+// program's).
+bool CopyOut(const char* workdir, const char* name, uint64_t cap, int out_fd, int* host_errno) {
   char path[4096];
   if (std::snprintf(path, sizeof path, "%s/%s", workdir, name) >= static_cast<int>(sizeof path))
     return false;
@@ -36,7 +39,12 @@ bool CopyOut(const char* workdir, const char* name, uint64_t cap, int out_fd) {
   while (ok && offset < st.st_size) {
     ssize_t n = ::sendfile(out_fd, fd, &offset, static_cast<size_t>(st.st_size - offset));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) ok = false;
+    if (n <= 0) {
+      // The file was read up to here; a short or failed write is the host's side (ENOSPC,
+      // EDQUOT, EIO). A read error of the run's own tmpfs is not expected either.
+      *host_errno = n < 0 ? errno : ENOSPC;
+      ok = false;
+    }
   }
   if (fd >= 0) ::close(fd);
   return ok;
@@ -89,9 +97,17 @@ InitReport SuperviseProgram(pid_t main_pid, int exec_error_fd, const RunEndPlan&
   }
   // A missing or oversized output file is left absent on the host; the caller checks for it.
   for (size_t i = 0; i < plan.outputs; ++i) {
+    int host_errno = 0;
     if (report.setup_failed == 0 &&
-        !CopyOut(plan.workdir, plan.output_names[i], plan.output_caps[i], plan.output_fds[i]))
+        !CopyOut(plan.workdir, plan.output_names[i], plan.output_caps[i], plan.output_fds[i],
+                 &host_errno)) {
       report.outputs_failed = 1;
+      if (host_errno != 0 && report.output_errno == 0) {
+        report.output_errno = host_errno;
+        std::snprintf(report.output_name, sizeof report.output_name, "%s",
+                      plan.output_names[i]);
+      }
+    }
     ::close(plan.output_fds[i]);
   }
   return report;

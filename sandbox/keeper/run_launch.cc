@@ -242,6 +242,11 @@ void FinishReply(const InitReport* init_report, int init_status, double start, d
     }
     if (init_report->violation_at >= 0) reply.violation_at = init_report->violation_at - start;
     reply.disk_full = init_report->disk_full != 0;
+    // An output the program made that the host could not store (a full TMPDIR): Proctor's
+    // failure, so a compile is never reported as the submission's compile error.
+    if (init_report->output_errno != 0)
+      reply.error = std::string("copying output '") + init_report->output_name +
+                    "' to the host: " + std::strerror(init_report->output_errno);
     // A missing or oversized output file is left absent on the host; the caller checks for it
     // (PreparedProgram::Prepare reports a compile that left no binary).
   } else if (reply.kill_cause == KillCause::kNone && usage && usage->oom_killed) {
