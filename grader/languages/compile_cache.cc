@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <string_view>
 
 #include "grader/task/sha256.h"
 
@@ -29,27 +30,45 @@ std::string ToolchainIdentity(const std::vector<std::string>& toolchain) {
 
 namespace {
 
-bool CopyFile(const std::string& from, const std::string& to, mode_t mode) {
-  int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (in < 0) return false;
-  int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
-  if (out < 0) {
-    ::close(in);
-    return false;
+// An entry is this header, the key, the SHA-256 of the binary, then the binary: a truncated,
+// garbled or swapped entry (a full disk mid-write, a bad sector, another key's file) is found
+// and compiled again, never run (tests/faults/disk_fault_test.cc).
+constexpr std::string_view kEntryMagic = "proctor-compile-cache-v1\n";
+
+bool ReadWhole(const std::string& path, uint64_t cap, std::string* out) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return false;
+  struct stat st;
+  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+            static_cast<uint64_t>(st.st_size) <= cap;
+  if (ok) out->resize(static_cast<size_t>(st.st_size));
+  size_t done = 0;
+  while (ok && done < out->size()) {
+    ssize_t n = ::read(fd, out->data() + done, out->size() - done);
+    if (n <= 0) ok = false;
+    else done += static_cast<size_t>(n);
   }
-  char buf[1 << 16];
-  bool ok = true;
-  for (ssize_t n; (n = ::read(in, buf, sizeof buf)) != 0;) {
-    if (n < 0 || ::write(out, buf, static_cast<size_t>(n)) != n) {
-      ok = false;
-      break;
-    }
-  }
-  ::close(in);
-  ::close(out);
-  if (!ok) ::unlink(to.c_str());
+  ::close(fd);
   return ok;
 }
+
+bool WriteNew(const std::string& path, mode_t mode, std::string_view a, std::string_view b) {
+  int out = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+  if (out < 0) return false;
+  bool ok = true;
+  for (std::string_view part : {a, b}) {
+    while (ok && !part.empty()) {
+      ssize_t n = ::write(out, part.data(), part.size());
+      if (n <= 0) ok = false;
+      else part.remove_prefix(static_cast<size_t>(n));
+    }
+  }
+  ok = ::close(out) == 0 && ok;
+  if (!ok) ::unlink(path.c_str());
+  return ok;
+}
+
+constexpr uint64_t kMaxEntryBytes = uint64_t{512} << 20;
 
 }  // namespace
 
@@ -84,7 +103,22 @@ std::string CompileCache::Key(const std::string& toolchain_identity,
 bool CompileCache::Fetch(const std::string& key, const std::string& dest) {
   if (!enabled()) return false;
   const std::string path = dir_ + "/" + key;
-  if (!CopyFile(path, dest, 0755)) return false;
+  std::string entry;
+  if (!ReadWhole(path, kMaxEntryBytes, &entry)) return false;
+  // magic, key, '\n', SHA-256 of the binary, '\n', binary
+  const size_t header = kEntryMagic.size() + key.size() + 1 + 64 + 1;
+  const std::string_view view(entry);
+  const bool intact =
+      entry.size() > header && view.substr(0, kEntryMagic.size()) == kEntryMagic &&
+      view.substr(kEntryMagic.size(), key.size()) == key &&
+      entry[kEntryMagic.size() + key.size()] == '\n' && entry[header - 1] == '\n' &&
+      view.substr(kEntryMagic.size() + key.size() + 1, 64) ==
+          task::Sha256Hex(entry.substr(header));
+  if (!intact) {
+    ::unlink(path.c_str());  // corrupt: compiled again (and stored again) by the caller
+    return false;
+  }
+  if (!WriteNew(dest, 0755, view.substr(header), {})) return false;
   ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0);  // recently used: evicted last
   return true;
 }
@@ -94,7 +128,11 @@ void CompileCache::Store(const std::string& key, const std::string& binary) {
   static std::atomic<uint64_t> counter{0};
   const std::string tmp =
       dir_ + "/.tmp-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
-  if (!CopyFile(binary, tmp, 0755)) return;
+  std::string bytes;
+  if (!ReadWhole(binary, kMaxEntryBytes, &bytes)) return;
+  const std::string header =
+      std::string(kEntryMagic) + key + "\n" + task::Sha256Hex(bytes) + "\n";
+  if (!WriteNew(tmp, 0755, header, bytes)) return;  // e.g. a full disk: simply not cached
   if (::rename(tmp.c_str(), (dir_ + "/" + key).c_str()) != 0) ::unlink(tmp.c_str());
   if (counter % 64 == 0) Evict();
 }

@@ -4,10 +4,15 @@
 #include "grader/languages/compiler_preload.h"
 #include "grader/languages/pch.h"
 
+#include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <filesystem>
+#include <mutex>
 #include <string_view>
 #include <vector>
 
@@ -34,9 +39,34 @@ bool Compiled(const sandbox::Result& r, const std::string& binary) {
 
 }  // namespace
 
+void RemoveDeadProcessesTempDirs(const std::string& base, const std::string& prefix) {
+  DIR* dir = ::opendir(base.c_str());
+  if (dir == nullptr) return;
+  while (dirent* e = ::readdir(dir)) {
+    const std::string name = e->d_name;
+    if (name.rfind(prefix, 0) != 0) continue;
+    const pid_t owner = static_cast<pid_t>(std::atoi(name.c_str() + prefix.size()));
+    if (owner <= 0 || name.find('-', prefix.size()) == std::string::npos) continue;
+    if (::kill(owner, 0) == 0 || errno != ESRCH) continue;  // alive (or not ours to judge)
+    const std::string path = base + "/" + name;
+    struct stat st;
+    // Only our own directories; remove_all never follows links.
+    if (::lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::geteuid())
+      continue;
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  ::closedir(dir);
+}
+
 std::string MakeTempDir(const std::string& prefix) {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base && *base ? base : "/tmp") + "/" + prefix + "XXXXXX";
+  const char* env = std::getenv("TMPDIR");
+  const std::string base = env && *env ? env : "/tmp";
+  // Named by the owning process, so that what a killed process (SIGKILL, no destructors) left
+  // is removed by the next one that makes such a directory (tests/faults/serve_kill_test.cc).
+  static std::once_flag swept;
+  std::call_once(swept, [&] { RemoveDeadProcessesTempDirs(base, prefix); });
+  std::string pattern = base + "/" + prefix + std::to_string(::getpid()) + "-XXXXXX";
   std::vector<char> buf(pattern.begin(), pattern.end());
   buf.push_back('\0');
   if (::mkdtemp(buf.data()) == nullptr) return "";

@@ -68,7 +68,10 @@ class PreparedProgram {
   std::string binary_path_;  // host path of the compiled binary
 };
 
-// Makes a fresh private host directory under $TMPDIR (or /tmp) for one submission.
+// Makes a fresh private host directory under $TMPDIR (or /tmp) for one submission, named
+// <prefix><pid>-XXXXXX; the first call in a process removes the <prefix><pid>-* directories of
+// processes that no longer exist (RemoveDeadProcessesTempDirs).
 std::string MakeTempDir(const std::string& prefix);
+void RemoveDeadProcessesTempDirs(const std::string& base, const std::string& prefix);
 
 }  // namespace proctor::grader
