@@ -1,0 +1,7 @@
+// stdin: the port of a listener on the host's loopback.
+const net = require('net');
+const port = Number(require('fs').readFileSync(0, 'utf8').trim());
+const socket = net.connect({ host: '127.0.0.1', port, timeout: 1000 });
+socket.on('connect', () => { console.log('ADVMARK-NET-CONNECTED'); socket.destroy(); });
+socket.on('timeout', () => { console.log('no connection: timeout'); socket.destroy(); });
+socket.on('error', (e) => console.log('no connection: ' + e.message));

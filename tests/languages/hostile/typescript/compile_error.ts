@@ -1,0 +1,2 @@
+const n: number = undeclaredName;
+console.log(n);

@@ -1,0 +1,2 @@
+const blocks: Buffer[] = [];
+for (;;) blocks.push(Buffer.alloc(1 << 20, 1));
