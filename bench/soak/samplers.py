@@ -151,6 +151,22 @@ class Sampler:
                     out["run_cgroup_procs"] += n
         return out
 
+    def slot_members(self, zygotes: List[int]) -> set:
+        """Processes in this server's slot cgroups (first controller)."""
+        out: set = set()
+        prefixes = tuple(f"slot-{z}-" for z in zygotes)
+        if not prefixes or not self.cgroup_parents:
+            return out
+        parent = self.cgroup_parents[0]
+        try:
+            names = [n for n in os.listdir(parent) if n.startswith(prefixes)]
+        except OSError:
+            return out
+        for name in names:
+            out.update(int(x) for x in (_read(os.path.join(parent, name, "cgroup.procs"))
+                                        or "").split())
+        return out
+
     def sample(self) -> Dict[str, float]:
         table = process_table()
         zygotes = self.zygotes(table)
@@ -188,6 +204,10 @@ class Sampler:
                 ns_lines[ns] = max(ns_lines.get(ns, 0), mount_lines(p))
         s["mount_namespaces"] = len(ns_lines)
         s["ns_mounts_max"] = max(ns_lines.values(), default=0)
+        # The warm slots' namespaces outlive their runs: a mount left behind would pile up
+        # there. Their holders are the fork server's children in slot cgroups.
+        holders = self.slot_members(zygotes) & {p for p in below if table.get(p) in zygotes}
+        s["slot_mounts_max"] = max((mount_lines(p) for p in holders), default=0)
         size, entries, temporary = dir_size(self.compile_cache)
         s["cache_mib"] = size / (1 << 20)
         s["cache_entries"] = entries
