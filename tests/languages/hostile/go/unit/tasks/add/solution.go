@@ -1,0 +1,5 @@
+package main
+
+func Add(a, b int) int {
+	return a + b
+}

@@ -1,0 +1,3 @@
+blocks = []
+while True:
+    blocks.append(b"\x01" * (1 << 20))  # written, so really resident

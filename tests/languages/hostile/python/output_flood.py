@@ -1,0 +1,5 @@
+import sys
+
+line = "flood " * 100 + "\n"
+while True:
+    sys.stdout.write(line)
