@@ -89,7 +89,18 @@ grader::SubmissionReport Service::GradeOne(const grader::task::Pack& pack,
                                            const grader::task::Task& task,
                                            const grader::Submission& s) {
   auto start = std::chrono::steady_clock::now();
-  grader::SubmissionReport report = graders_.at(&pack)->Grade(task, s);
+  grader::SubmissionReport report;
+  try {
+    report = graders_.at(&pack)->Grade(task, s);
+  } catch (const std::exception& e) {
+    // Proctor's own failure mid-grading (e.g. no descriptor left for an event loop: EMFILE,
+    // tests/faults/descriptors_test.cc): this submission is ungradeable; the worker thread, and
+    // the server, live on.
+    report = grader::SubmissionReport{};
+    report.task_id = task.id;
+    report.language = s.language;
+    report.ungradeable_reason = std::string("Proctor failed while grading: ") + e.what();
+  }
   metrics_.CountGrading(
       report, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return report;

@@ -44,12 +44,15 @@ inline bool WaitFor(const std::function<bool()>& condition,
   }
 }
 
-// A fresh private directory under /tmp, removed with everything in it at the end.
+// A fresh directory under /tmp, removed with everything in it at the end. Traversable by
+// all (0711), as a TMPDIR must be: a run's init reads the compiled binary there as an
+// unprivileged host uid.
 class TempDir {
  public:
   TempDir() {
     char pattern[] = "/tmp/proctor-fault-XXXXXX";
     path_ = ::mkdtemp(pattern) ? pattern : "";
+    if (!path_.empty()) ::chmod(path_.c_str(), 0711);
   }
   ~TempDir() {
     std::error_code ec;
