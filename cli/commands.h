@@ -23,6 +23,8 @@ CommandLine PackCheckCommandLine();
 int PackCheckCommand(const Flags& flags);
 CommandLine PackImportCommandLine();
 int PackImportCommand(const Flags& flags);
+CommandLine PackDepsCommandLine();
+int PackDepsCommand(const Flags& flags);
 CommandLine ServeCommandLine();
 int ServeCommand(const Flags& flags);
 

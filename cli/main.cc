@@ -31,6 +31,10 @@ const std::vector<Command> kPackCommands = {
      .summary = "build a pack from a public benchmark",
      .command_line = PackImportCommandLine,
      .run = PackImportCommand},
+    {.name = "deps",
+     .summary = "list (or install) the Debian packages a pack needs",
+     .command_line = PackDepsCommandLine,
+     .run = PackDepsCommand},
 };
 
 const std::vector<Command> kCommands = {
@@ -47,6 +51,7 @@ const std::vector<Command> kCommands = {
      .subcommands = &kPackCommands,
      .group_usage = "usage: proctor pack check DIR [flags]\n"
                     "       proctor pack import FORMAT FILE --out DIR\n"
+                    "       proctor pack deps DIR [--install]\n"
                     "(proctor pack SUBCOMMAND --help for details)\n"},
     {.name = "run",
      .summary = "run one program in the sandbox, print JSON",

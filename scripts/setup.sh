@@ -17,6 +17,8 @@ PACKAGES=(
   faketime libfaketime
   # deploy: the load balancer of deploy/haproxy.cfg (and the python_haproxy test)
   haproxy
+  # tests/python_packages: a pack's python_packages (pack.yaml) bound into its runs
+  python3-numpy
   # fuzz/: libFuzzer targets built with clang (scripts/fuzz.sh); llvm-symbolizer for reports
   clang libclang-rt-14-dev llvm
 )

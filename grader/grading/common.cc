@@ -19,6 +19,9 @@ sandbox::RunSpec PythonRunnerSpec(const TestContext& ctx, std::vector<std::strin
   sandbox::RunSpec spec = ctx.program.MakeRunSpec(ctx.limits, "");
   spec.policy.binds.push_back({ctx.python_runtime_dir, kRuntimeMount, false});
   spec.argv = {"/usr/bin/python3", "-I", "-S", "-B", "-X", "int_max_str_digits=0"};
+  // A pack's Python packages are bound under dist-packages, which only the site module puts
+  // on sys.path: the runner that imports the solution then runs without -S.
+  if (!ctx.program.extra_readonly_paths().empty()) spec.argv.erase(spec.argv.begin() + 2);
   spec.argv.insert(spec.argv.end(), runner_args.begin(), runner_args.end());
   return spec;
 }

@@ -8,6 +8,7 @@
 #include "grader/grading/test_plan.h"
 #include "grader/grading/test_runners.h"
 #include "grader/languages/program.h"
+#include "grader/task/python_packages.h"
 
 namespace proctor::grader {
 
@@ -54,7 +55,10 @@ std::string ProgramText(const task::Task& task, const Submission& s) {
 }
 
 Grader::Grader(sandbox::Sandbox& sandbox, const task::Pack& pack, GraderConfig config)
-    : sandbox_(sandbox), pack_(pack), config_(std::move(config)) {
+    : sandbox_(sandbox),
+      pack_(pack),
+      config_(std::move(config)),
+      python_package_paths_(task::PythonPackagePaths(pack)) {
   if (config_.python_runtime_dir.empty()) config_.python_runtime_dir = DefaultPythonRuntimeDir();
 }
 
@@ -154,6 +158,8 @@ SubmissionReport Grader::ReportShell(const task::Task& task, const Submission& s
   report.pack_name = pack_.name;
   report.pack_version = pack_.version;
   report.pack_hash = pack_.content_hash;
+  for (const task::PythonPackage& p : pack_.python_packages)
+    report.python_packages.emplace_back(p.name, p.version);
   report.limits = LimitsToJson(task.limits);
   return report;
 }
@@ -215,6 +221,8 @@ SubmissionReport Grader::GradeOnce(const task::Task& task, const Submission& sub
     program = standalone || language->compile_argv.empty()
                   ? PreparedProgram::Prepare(sandbox_, *language, program_text, &compile, extras)
                   : PreparedProgram::SourceOnly(*language, program_text);
+    // The pack's Python packages (pack.yaml python_packages): seen by its Python runs only.
+    if (program && language->name == "python") program->AddRunReadonlyPaths(python_package_paths_);
   }
   if (!program) {
     if (compile.infra_error) {

@@ -63,6 +63,7 @@ class Grader {
   sandbox::Sandbox& sandbox_;
   const task::Pack& pack_;
   GraderConfig config_;
+  std::vector<std::string> python_package_paths_;  // of pack_.python_packages, bound in Python runs
 };
 
 // The program text a submission stands for (extract.h's BuildProgram); empty when there is

@@ -100,6 +100,12 @@ nlohmann::json SubmissionReport::ToJson() const {
       {"limits", limits},
       {"wall_seconds", wall_seconds},
   };
+  if (!python_packages.empty()) {
+    nlohmann::json packages = nlohmann::json::array();
+    for (const auto& [name, version] : python_packages)
+      packages.push_back({{"name", name}, {"version", version}});
+    out["pack"]["python_packages"] = packages;
+  }
   if (!reward) out["ungradeable_reason"] = Text(ungradeable_reason);
   if (!compiled) out["compile_message"] = Text(compile_message);
   if (extraction) {

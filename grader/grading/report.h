@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -70,6 +71,7 @@ struct SubmissionReport {
   std::string scoring;
   // Reproducibility.
   std::string pack_name, pack_version, pack_hash;
+  std::vector<std::pair<std::string, std::string>> python_packages;  // name, dpkg version
   nlohmann::json limits;
   double wall_seconds = 0;           // of the whole grading
   std::optional<Rerun> rerun;        // set when the submission was graded twice

@@ -201,6 +201,8 @@ sandbox::RunSpec PreparedProgram::MakeRunSpec(const sandbox::Limits& limits,
   spec.policy.limits.max_processes += language_.run_extra.max_processes;
   spec.policy.limits.memory_bytes += static_cast<uint64_t>(language_.run_extra.memory_mb) * sandbox::kMiB;
   spec.policy.readonly_paths = language_.readonly_paths;
+  spec.policy.readonly_paths.insert(spec.policy.readonly_paths.end(),
+                                    extra_readonly_paths_.begin(), extra_readonly_paths_.end());
   for (const auto& [name, value] : language_.run_env) spec.policy.env[name] = value;
   spec.policy.stdin_data = std::move(stdin_data);
   if (language_.compile_argv.empty()) {

@@ -56,6 +56,11 @@ class PreparedProgram {
   // A run of the program under `limits` with `stdin_data`; callers may add files, binds and
   // extra argv (e.g. a runner script wrapping the source) before running it.
   sandbox::RunSpec MakeRunSpec(const sandbox::Limits& limits, std::string stdin_data) const;
+  // Host paths every run sees read-only besides the language's (a pack's Python packages).
+  void AddRunReadonlyPaths(const std::vector<std::string>& paths) {
+    extra_readonly_paths_.insert(extra_readonly_paths_.end(), paths.begin(), paths.end());
+  }
+  const std::vector<std::string>& extra_readonly_paths() const { return extra_readonly_paths_; }
   const Language& language() const { return language_; }
   const std::string& source() const { return source_; }
 
@@ -66,6 +71,7 @@ class PreparedProgram {
   std::string source_;
   std::string temp_dir_;     // host dir holding the compiled binary
   std::string binary_path_;  // host path of the compiled binary
+  std::vector<std::string> extra_readonly_paths_;
 };
 
 // Makes a fresh private host directory under $TMPDIR (or /tmp) for one submission, named

@@ -185,6 +185,14 @@ struct PackDefaults {
   compare::ValueCompareOptions call_compare;              // call test `compare` default
 };
 
+// A Debian python3-* package a pack's Python runs may import (pack.yaml `python_packages`),
+// or one such package depends on (grader/task/python_packages.h).
+struct PythonPackage {
+  std::string name;                // e.g. "python3-numpy"
+  std::string version;             // dpkg's, read at load, e.g. "1:1.24.2-1+deb12u1"
+  std::vector<std::string> paths;  // its top-level entries under /usr/lib/python3/dist-packages
+};
+
 struct Pack {
   std::string name;          // [a-z0-9_-]+, e.g. "adversarial"
   std::string version;       // e.g. "1" or "1.2.0"; with name it identifies the pack
@@ -193,6 +201,9 @@ struct Pack {
   std::vector<Task> tasks;   // ordered by file name, then position in the file
   std::string root;          // the directory given to LoadPack
   std::string content_hash;  // sha256 (hex) of every file of the pack, see pack_hash.h
+  // `python_packages`, each followed by its python3-* dependencies; empty: the standard
+  // library only.
+  std::vector<PythonPackage> python_packages;
 };
 
 std::string_view LanguageName(Language language);    // "python", "cpp"

@@ -1,8 +1,10 @@
 #include "grader/task/task_parser.h"
 
+#include <algorithm>
 #include <map>
 
 #include "grader/task/field_readers.h"
+#include "grader/task/python_packages.h"
 #include "grader/task/yaml_value.h"
 
 namespace proctor::grader::task {
@@ -11,14 +13,49 @@ using yaml::Fail;
 using yaml::MapReader;
 using yaml::YamlFile;
 
+namespace {
+
+// `python_packages: [python3-numpy, ...]`: each name installed, resolved with its python3-*
+// dependencies (python_packages.h); a name that is not installed fails at its position,
+// naming the command that installs it.
+std::vector<PythonPackage> ReadPythonPackages(const YamlFile& file, const YAML::Node& node) {
+  if (!node.IsSequence()) {
+    Fail(file, node, "python_packages must be a list of Debian package names, not " +
+                         yaml::Describe(node));
+  }
+  std::vector<PythonPackage> packages;
+  std::vector<std::string> seen;
+  for (const YAML::Node& item : node) {
+    const std::string name = yaml::ReadString(file, item, "python_packages item");
+    if (!IsPythonPackageName(name)) {
+      Fail(file, item, "python_packages item \"" + name +
+                           "\" is not a Debian Python 3 package name (python3-[a-z0-9.+-]+)");
+    }
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
+    auto resolved = ResolvePythonPackage(name, &seen);
+    if (!resolved) {
+      Fail(file, item, "python package \"" + name + "\" is not installed; install it with: " +
+                           InstallCommand({name}) + " (or: proctor pack deps DIR --install)");
+    }
+    packages.insert(packages.end(), resolved->begin(), resolved->end());
+  }
+  return packages;
+}
+
+}  // namespace
+
 Pack ParsePackFile(const YamlFile& file) {
   YAML::Node root = yaml::LoadYaml(file);
-  MapReader map(file, root, "pack.yaml", {"name", "version", "description", "defaults"});
+  MapReader map(file, root, "pack.yaml",
+                {"name", "version", "description", "defaults", "python_packages"});
   Pack pack;
   pack.name = yaml::ReadString(file, map.Require("name"), "name");
   pack.version = yaml::ReadString(file, map.Require("version"), "version");
   if (map.Has("description")) {
     pack.description = yaml::ReadString(file, map.Get("description"), "description");
+  }
+  if (map.Has("python_packages")) {
+    pack.python_packages = ReadPythonPackages(file, map.Get("python_packages"));
   }
   if (map.Has("defaults")) {
     MapReader defaults(file, map.Get("defaults"), "defaults",
