@@ -229,7 +229,7 @@ CommandLine PackImportCommandLine() {
 int PackImportCommand(const Flags& flags) {
   namespace importers = grader::importers;
   std::string error;
-  if (flags.positionals().size() != 2 || !flags.Get("out")) {
+  if (flags.positionals().size() < 2 || !flags.Get("out")) {
     std::cerr << "proctor pack import: expected a format, a FILE and --out DIR (see --help)\n";
     return 2;
   }
@@ -240,8 +240,13 @@ int PackImportCommand(const Flags& flags) {
               << importers::ImporterNames() << ")\n";
     return 2;
   }
+  if (flags.positionals().size() > 2 && !importer->many_inputs) {
+    std::cerr << "proctor pack import: format '" << format << "' takes one FILE\n";
+    return 2;
+  }
   importers::ImportRequest request;
   request.input = flags.positionals()[1];
+  request.more_inputs.assign(flags.positionals().begin() + 2, flags.positionals().end());
   request.out_dir = *flags.Get("out");
   if (auto w = flags.Get("wrong")) request.wrong_jsonl = *w;
   if (auto n = flags.Get("name")) request.pack_name = *n;

@@ -169,7 +169,8 @@ SubmissionReport Grader::NoCodeReport(const task::Task& task, const Submission& 
   SubmissionReport report = ReportShell(task, submission);
   report.compiled = false;
   report.compile_message = why;
-  FillAll(task, PlanTests(task, false, !config_.all_tests), Verdict::kNoCode, "", &report);
+  FillAll(task, PlanTests(task, false, !config_.all_tests, task::Language::Find(report.language)),
+          Verdict::kNoCode, "", &report);
   report.reward = 0.0;  // the model gave no code: every test fails, whatever the scoring
   return report;
 }
@@ -193,7 +194,9 @@ SubmissionReport Grader::GradeWithRetries(const task::Task& task, const Submissi
 
 SubmissionReport Grader::GradeOnce(const task::Task& task, const Submission& submission) {
   SubmissionReport report = ReportShell(task, submission);
-  const TestPlan plan = PlanTests(task, config_.early_stop, !config_.all_tests);
+  const std::optional<task::Language> submission_language = task::Language::Find(report.language);
+  const TestPlan plan =
+      PlanTests(task, config_.early_stop, !config_.all_tests, submission_language);
   auto fill_all = [&](Verdict verdict, const std::string& reason) {
     FillAll(task, plan, verdict, reason, &report);
   };
@@ -210,11 +213,16 @@ SubmissionReport Grader::GradeOnce(const task::Task& task, const Submission& sub
     extras.limits = compile_limits;
   }
   // A C++ solution tested only by cpp_asserts files has no main() of its own: it is compiled
-  // together with each test file instead of on its own.
+  // together with each test file instead of on its own; so is a solution tested only by
+  // `program` or `go_test` tests (its test code completes it). Only the tests of its own
+  // language count.
   bool standalone = false;
   for (const task::Test& test : task.tests) {
+    if (submission_language && !task::AppliesTo(test, *submission_language)) continue;
     const auto* unit = std::get_if<task::UnitTest>(&test.body);
-    standalone |= unit == nullptr || unit->style != task::UnitStyle::kCppAsserts;
+    standalone |= unit == nullptr || (unit->style != task::UnitStyle::kCppAsserts &&
+                                      unit->style != task::UnitStyle::kProgram &&
+                                      unit->style != task::UnitStyle::kGoTest);
   }
   std::unique_ptr<PreparedProgram> program;
   if (language != nullptr) {

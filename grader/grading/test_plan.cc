@@ -29,7 +29,8 @@ size_t InputSize(const task::Test& test) {
   return 0;
 }
 
-TestPlan PlanTests(const task::Task& task, bool early_stop, bool max_tests) {
+TestPlan PlanTests(const task::Task& task, bool early_stop, bool max_tests,
+                   std::optional<task::Language> language) {
   TestPlan plan;
   const size_t n = task.tests.size();
   plan.selected.assign(n, true);
@@ -37,6 +38,10 @@ TestPlan PlanTests(const task::Task& task, bool early_stop, bool max_tests) {
   std::vector<size_t> counted;
   for (size_t i = 0; i < n; ++i) {
     const task::Test& t = task.tests[i];
+    if (language && !task::AppliesTo(t, *language)) {
+      plan.selected[i] = false;  // another language's test
+      continue;
+    }
     if (t.visibility == task::Visibility::kHidden || task.scoring.count_public) {
       counted.push_back(i);
     }

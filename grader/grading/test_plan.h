@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <vector>
 
 #include "grader/grading/report.h"
@@ -19,8 +20,11 @@ struct TestPlan {
 };
 
 // `early_stop`: whether the caller allows it (GraderConfig::early_stop); `max_tests`:
-// whether scoring's max_tests applies (GraderConfig::all_tests turns it off).
-TestPlan PlanTests(const task::Task& task, bool early_stop, bool max_tests = true);
+// whether scoring's max_tests applies (GraderConfig::all_tests turns it off). `language`:
+// the submission's; tests that do not apply to it (unit tests of another `language`) are
+// neither selected nor counted.
+TestPlan PlanTests(const task::Task& task, bool early_stop, bool max_tests = true,
+                   std::optional<task::Language> language = std::nullopt);
 
 // What max_tests ranks by: stdin bytes (stdio), the arguments' wire size (call), 0 (unit).
 size_t InputSize(const task::Test& test);

@@ -36,6 +36,8 @@ std::vector<TestOutcome> RunStdioTests(const TestContext& ctx,
                                        bool stopped = false);
 // One unit-test session: Python (two sandboxes) or C++ (compiled with the solution).
 TestOutcome RunUnitTest(const TestContext& ctx, const task::Test& test);
+// One `program` unit test: solution + test code as one program (program_tests.h).
+TestOutcome RunProgramUnit(const TestContext& ctx, const task::UnitTest& unit);
 
 // Fills usage and, for runs that did not end normally, the verdict from the run.
 void ApplyUsage(const sandbox::Result& run, TestOutcome* outcome);

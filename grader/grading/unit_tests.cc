@@ -64,6 +64,7 @@ std::string ModeName(task::UnitStyle style) {
     case task::UnitStyle::kPytest: return "pytest";
     case task::UnitStyle::kAsserts: return "asserts";
     case task::UnitStyle::kCppAsserts: return "cpp_asserts";
+    case task::UnitStyle::kProgram: return "program";
   }
   return "";
 }
@@ -240,6 +241,7 @@ TestOutcome RunCppUnit(const TestContext& ctx, const task::UnitTest& unit) {
 
 TestOutcome RunUnitTest(const TestContext& ctx, const task::Test& test) {
   const auto& unit = std::get<task::UnitTest>(test.body);
+  if (unit.style == task::UnitStyle::kProgram) return RunProgramUnit(ctx, unit);
   if (unit.style == task::UnitStyle::kCppAsserts) {
     if (ctx.program.language().name != "cpp") {
       TestOutcome o;

@@ -4,10 +4,12 @@
 #include "grader/importers/codecontests.h"
 #include "grader/importers/codeforces.h"
 #include "grader/importers/humaneval.h"
+#include "grader/importers/humaneval_x.h"
 #include "grader/importers/kodcode.h"
 #include "grader/importers/leetcode.h"
 #include "grader/importers/livecodebench.h"
 #include "grader/importers/mbpp.h"
+#include "grader/importers/multipl_e.h"
 #include "grader/importers/taco.h"
 
 namespace proctor::grader::importers {
@@ -54,6 +56,14 @@ const std::vector<Importer>& Importers() {
        "newfacade/LeetCodeDataset: task_id, problem_description, starter_code, prompt, "
        "completion, entry_point, test",
        RunLeetCode},
+      {"humaneval-x",
+       "THUDM/CodeGeeX humaneval_<lang>.jsonl.gz: task_id, prompt, declaration, "
+       "canonical_solution, test (several FILEs or a folder: one task per problem)",
+       ImportHumanEvalX, true},
+      {"multipl-e",
+       "nuprl/MultiPL-E rows: name, language, prompt, tests, stop_tokens (several FILEs or a "
+       "folder: one task per problem)",
+       ImportMultiplE, true},
   };
   return kImporters;
 }

@@ -17,6 +17,9 @@ namespace proctor::grader::importers {
 // What the user asked for: the same flags for every format, each ignores what it has no use for.
 struct ImportRequest {
   std::string input;         // the dataset file: JSONL, or gzip-compressed JSONL
+  // More dataset files (or folders), for the formats that merge several (humaneval-x,
+  // multipl-e: one file per language); the CLI refuses them for the others.
+  std::vector<std::string> more_inputs;
   std::string out_dir;       // absent or empty folder the pack is written into
   std::string wrong_jsonl;   // humaneval: JSONL of known-wrong completions (task_id, completion)
   std::string pack_name;     // empty: the format's name
@@ -39,6 +42,7 @@ struct Importer {
   std::string_view summary;  // one line for --help
   // Imports request.input into request.out_dir. False with "file:line: ..." on a fatal error.
   bool (*run)(const ImportRequest& request, ImportReport* report, std::string* error);
+  bool many_inputs = false;  // takes several FILEs (and folders) in one import
 };
 
 // Every format, in the order --help lists them.

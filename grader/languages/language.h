@@ -32,6 +32,18 @@ struct LimitsExtra {
   int memory_mb = 0;      // added to memory_mb
 };
 
+// How the `program` unit style (grader/grading/program_tests.cc) makes one program of a
+// solution and test code in this language: solution, `prelude`, the test code (its first
+// match of `main_pattern` replaced by `main_replace`, ECMAScript format: $1 ...), `epilogue`.
+// The epilogue or the new main prints the environment variable PROCTOR_UNIT_MARKER on a line
+// of its own once the test code has run to its end (docs/languages.md).
+struct ProgramTests {
+  std::string prelude;
+  std::string main_pattern;
+  std::string main_replace;
+  std::string epilogue;
+};
+
 struct Language {
   std::string name;                           // "python", "cpp": also the file's stem
   std::vector<std::string> aliases;           // more fence tags for it ("py", "c++")
@@ -60,6 +72,7 @@ struct Language {
   VersionProbe version;
   bool call_tests = false;                    // call tests (through the Python runner)
   std::vector<std::string> unit_styles;       // unit test styles it supports ("pytest", ...)
+  ProgramTests program_tests;                 // the `program` style's assembly
   std::string definition_file;                // where it was loaded from
 
   bool SupportsUnitStyle(const std::string& style) const;

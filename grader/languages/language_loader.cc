@@ -236,6 +236,27 @@ std::vector<std::string> ReadUnitStyles(const YamlFile& file, const YAML::Node& 
   return styles;
 }
 
+// `program_tests`: how the `program` unit style assembles a test program (docs/languages.md).
+void ReadProgramTests(const YamlFile& file, const YAML::Node& node, Language* l) {
+  MapReader m(file, node, "program_tests", {"prelude", "main_pattern", "main_replace", "epilogue"});
+  ProgramTests& p = l->program_tests;
+  for (auto [key, field] : {std::pair{"prelude", &p.prelude}, {"main_pattern", &p.main_pattern},
+                            {"main_replace", &p.main_replace}, {"epilogue", &p.epilogue}})
+    if (m.Has(key)) *field = task::yaml::ReadString(file, m.Get(key), key);
+  if (m.Has("main_pattern") != m.Has("main_replace"))
+    Fail(file, node, "program_tests needs both main_pattern and main_replace, or neither");
+  if (m.Has("main_pattern")) {
+    try {
+      std::regex check(p.main_pattern);
+    } catch (const std::regex_error& e) {
+      Fail(file, m.Get("main_pattern"),
+           "main_pattern is not a valid regular expression: " + std::string(e.what()));
+    }
+  }
+  if ((p.epilogue + p.main_replace).find("PROCTOR_UNIT_MARKER") == std::string::npos)
+    Fail(file, node, "program_tests must print PROCTOR_UNIT_MARKER (in epilogue or main_replace)");
+}
+
 // Where a name or alias is already taken, or null.
 const Language* Owner(const std::vector<Language>& taken, const std::string& tag) {
   for (const Language& l : taken) {
@@ -251,7 +272,7 @@ Language Parse(const fs::path& folder, const std::string& file_name,
   const YAML::Node root = task::yaml::LoadYaml(file);
   MapReader m(file, root, "language definition",
               {"name", "aliases", "packages", "source_file", "compile", "run", "version",
-               "call_tests", "unit_styles"});
+               "call_tests", "unit_styles", "program_tests"});
   Language l;
   l.definition_file = file.DisplayPath();
   const YAML::Node name_node = m.Require("name");
@@ -285,6 +306,10 @@ Language Parse(const fs::path& folder, const std::string& file_name,
   ReadVersion(file, m.Require("version"), &l);
   if (m.Has("call_tests")) l.call_tests = task::yaml::ReadBool(file, m.Get("call_tests"), "call_tests");
   if (m.Has("unit_styles")) l.unit_styles = ReadUnitStyles(file, m.Get("unit_styles"));
+  if (m.Has("program_tests")) ReadProgramTests(file, m.Get("program_tests"), &l);
+  if (l.SupportsUnitStyle("program") && !m.Has("program_tests"))
+    Fail(file, m.Get("unit_styles"),
+         "unit style \"program\" needs program_tests (how a test program prints its marker)");
   return l;
 }
 

@@ -47,6 +47,8 @@ std::string_view UnitStyleName(UnitStyle style) {
       return "asserts";
     case UnitStyle::kCppAsserts:
       return "cpp_asserts";
+    case UnitStyle::kProgram:
+      return "program";
   }
   return "?";
 }
@@ -60,6 +62,11 @@ std::string_view TestKindName(const Test& test) {
     default:
       return "unit";
   }
+}
+
+bool AppliesTo(const Test& test, Language language) {
+  const auto* unit = std::get_if<UnitTest>(&test.body);
+  return unit == nullptr || !unit->language || *unit->language == language;
 }
 
 }  // namespace proctor::grader::task

@@ -136,16 +136,23 @@ enum class UnitStyle {
   kPytest,      // python: test_* functions with assert, importing from `solution`
   kAsserts,     // python: a script of top-level asserts, importing from `solution`
   kCppAsserts,  // C++: a main() with assert()s, compiled with the solution
+  kProgram,     // any language: solution + test code as one program, run; passes on exit 0
+                // and Proctor's end marker (grader/grading/program_tests.cc)
 };
 // Every style; a language definition's `unit_styles` names those it supports.
 inline constexpr UnitStyle kUnitStyles[] = {UnitStyle::kHumanEval, UnitStyle::kPytest,
-                                            UnitStyle::kAsserts, UnitStyle::kCppAsserts};
+                                            UnitStyle::kAsserts, UnitStyle::kCppAsserts,
+                                            UnitStyle::kProgram};
 
 // Run test code of the pack against the solution; it passes if every test in it passes.
 struct UnitTest {
   UnitStyle style = UnitStyle::kPytest;  // how the code is run
   Code code;                             // the test code
   int expected_tests = 0;  // pytest: exactly this many tests must run; 0 = at least one
+  // `language:`: the test applies only to submissions in this language (a task of several
+  // languages has tests per language); unset: the task's one language.
+  std::optional<Language> language;
+  SourceLocation language_where;  // of the `language` key's value
 };
 
 struct Test {
@@ -211,5 +218,8 @@ std::string_view ScoringModeName(ScoringMode mode);  // "all_or_nothing", ...
 std::string_view VisibilityName(Visibility v);       // "public", "hidden"
 std::string_view UnitStyleName(UnitStyle style);     // "humaneval", ...
 std::string_view TestKindName(const Test& test);     // "call", "stdio", "unit"
+// Whether `test` grades submissions in `language`: every test but a unit test with its own
+// `language`, which grades only that language's.
+bool AppliesTo(const Test& test, Language language);
 
 }  // namespace proctor::grader::task

@@ -193,13 +193,19 @@ StdioTest ReadStdioTest(const YamlFile& file, const YAML::Node& node,
 }
 
 UnitTest ReadUnitTest(const YamlFile& file, const YAML::Node& node) {
-  MapReader map(file, node, "unit test", {"style", "code", "file", "expected_tests"});
+  MapReader map(file, node, "unit test",
+                {"style", "language", "code", "file", "expected_tests"});
   UnitTest unit;
   unit.style = yaml::ReadEnum<UnitStyle>(file, map.Require("style"), "style",
                                          {{"humaneval", UnitStyle::kHumanEval},
                                           {"pytest", UnitStyle::kPytest},
                                           {"asserts", UnitStyle::kAsserts},
-                                          {"cpp_asserts", UnitStyle::kCppAsserts}});
+                                          {"cpp_asserts", UnitStyle::kCppAsserts},
+                                          {"program", UnitStyle::kProgram}});
+  if (map.Has("language")) {
+    unit.language = ReadLanguage(file, map.Get("language"));
+    unit.language_where = yaml::Where(file, map.Get("language"));
+  }
   unit.code = ReadCode(map);
   if (map.Has("expected_tests")) {
     unit.expected_tests = yaml::ReadInt(file, map.Get("expected_tests"), "expected_tests");

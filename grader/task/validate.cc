@@ -212,7 +212,18 @@ class Validator {
         Tolerance(stdio->compare.tolerance, test.where);
       } else if (const auto* unit = std::get_if<UnitTest>(&test.body)) {
         std::string what = "a unit test of style " + std::string(UnitStyleName(unit->style));
-        OnlySupporting(task, test, SupportsStyle, unit, what);
+        if (unit->language) {
+          const std::string name(LanguageName(*unit->language));
+          Check(Allows(task, *unit->language), unit->language_where,
+                "unit test language \"" + name + "\" is not allowed by the task (it allows " +
+                    LanguageList(task) + ")");
+          const grader::Language* definition = grader::FindLanguage(name);
+          Check(definition != nullptr && SupportsStyle(*definition, unit), unit->language_where,
+                what + " is not supported by language \"" + name +
+                    "\" (its definition's unit_styles do not list it)");
+        } else {
+          OnlySupporting(task, test, SupportsStyle, unit, what);
+        }
         Check(unit->style != UnitStyle::kHumanEval || !task.entry_point.empty(), test.where,
               "a humaneval unit test needs the task's entry_point");
         Check(unit->expected_tests >= 0, test.where, "expected_tests must not be negative");
@@ -222,6 +233,18 @@ class Validator {
     }
     Check(hidden > 0, task.where,
           "task \"" + task.id + "\" has no hidden tests (its reward would be meaningless)");
+    // Unit tests with `language:` grade only their language: each allowed language needs a
+    // counted test of its own, or its submissions would get a reward from no test.
+    for (Language language : task.languages) {
+      bool counted = false;
+      for (const Test& test : task.tests)
+        counted |= AppliesTo(test, language) &&
+                   (test.visibility == Visibility::kHidden || task.scoring.count_public);
+      Check(hidden == 0 || counted, task.where,
+            "task \"" + task.id + "\" allows language \"" + std::string(LanguageName(language)) +
+                "\" but has no hidden test that applies to it (a stdio test, or a unit test "
+                "with language: " + std::string(LanguageName(language)) + ")");
+    }
     if (task.checker) {
       Check(uses_checker, task.checker->where,
             "task \"" + task.id + "\" has a checker but no test uses compare: checker");
