@@ -51,8 +51,9 @@ IdempotencyCache::Lookup IdempotencyCache::Begin(const std::string& key,
   }
   Entry& e = it->second;
   if (e.params_hash != params_hash) return Lookup::kConflict;
-  if (e.answer) {
-    *replay = *e.answer;
+  if (e.answered) {
+    replay->error = e.error;
+    replay->result = e.error ? json() : json::parse(e.result_text);
     return Lookup::kReplay;
   }
   e.waiters.push_back(std::move(waiter));
@@ -62,17 +63,20 @@ IdempotencyCache::Lookup IdempotencyCache::Begin(const std::string& key,
 void IdempotencyCache::Finish(const std::string& key, const Answer& answer, bool keep,
                               Clock::time_point now) {
   auto it = entries_.find(key);
-  if (it == entries_.end() || it->second.answer) return;  // not a key being graded
+  if (it == entries_.end() || it->second.answered) return;  // not a key being graded
   std::vector<Waiter> waiters = std::move(it->second.waiters);
   if (keep) {
-    it->second.waiters.clear();
-    it->second.answer = answer;
-    it->second.answered_at = now;
-    it->second.bytes =
-        key.size() + (answer.error ? answer.error->message.size() + answer.error->data.dump().size()
-                                   : answer.result.dump(-1, ' ', false,
-                                                        json::error_handler_t::replace).size());
-    bytes_ += it->second.bytes;
+    Entry& e = it->second;
+    e.waiters.clear();
+    e.answered = true;
+    e.error = answer.error;
+    if (!answer.error)
+      e.result_text = answer.result.dump(-1, ' ', false, json::error_handler_t::replace);
+    e.answered_at = now;
+    e.bytes = key.size() + (answer.error ? answer.error->message.size() +
+                                               answer.error->data.dump().size()
+                                         : e.result_text.size());
+    bytes_ += e.bytes;
     it->second.at = order_.insert(order_.end(), key);
   } else {
     entries_.erase(it);
