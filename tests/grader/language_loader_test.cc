@@ -124,10 +124,14 @@ version: {argv: [/usr/bin/gcc, --version]}
 }
 
 TEST_F(LanguageLoaderTest, UnknownKeysAreRejectedByNameAtTheirPosition) {
-  EXPECT_EQ(ErrorFor(std::string(kMinimal) + "jit: true\n"),
-            At(14, 1) + ": unknown key \"jit\" in language definition (expected one of name, "
-                        "aliases, packages, source_file, compile, run, version, call_tests, "
-                        "unit_styles)");
+  // (Keys added later are listed after these.)
+  EXPECT_EQ(ErrorFor(std::string(kMinimal) + "jit: true\n")
+                .rfind(At(14, 1) + ": unknown key \"jit\" in language definition (expected one "
+                                   "of name, aliases, packages, source_file, compile, run, "
+                                   "version, call_tests, unit_styles",
+                       0),
+            0u)
+      << ErrorFor(std::string(kMinimal) + "jit: true\n");
   EXPECT_EQ(ErrorFor(With("  env:", "  jvm: x\n  env:")),
             At(8, 3) + ": unknown key \"jvm\" in run (expected one of argv, readonly_paths, "
                        "env, extra)");
@@ -187,9 +191,14 @@ TEST_F(LanguageLoaderTest, PlaceholdersFitTheLanguage) {
 TEST_F(LanguageLoaderTest, ValuesAreChecked) {
   EXPECT_EQ(ErrorFor(With("memory_mb: 64}", "memory_mb: -1}")),
             At(9, 40) + ": extra memory_mb must not be negative");
-  EXPECT_EQ(ErrorFor(With("unit_styles: [asserts]", "unit_styles: [asserts, junit]")),
-            At(13, 24) + ": unknown unit style \"junit\" (expected one of humaneval, pytest, "
-                         "asserts, cpp_asserts)");
+  // (Styles added later are listed after these.)
+  const std::string style_error =
+      ErrorFor(With("unit_styles: [asserts]", "unit_styles: [asserts, junit]"));
+  EXPECT_EQ(style_error.rfind(At(13, 24) + ": unknown unit style \"junit\" (expected one of "
+                                           "humaneval, pytest, asserts, cpp_asserts",
+                              0),
+            0u)
+      << style_error;
   EXPECT_EQ(ErrorFor(With("pattern: 'Lua (\\S+)'", "pattern: 'Lua ((\\S+)'")).rfind(
                 At(12, 12) + ": pattern is not a valid regular expression: ", 0),
             0u);
@@ -347,7 +356,7 @@ TEST(BundledLanguages, FenceTagsComeFromNamesAndAliases) {
     EXPECT_EQ(FindLanguageByTag(tag), FindLanguage("cpp")) << tag;
   EXPECT_EQ(FindLanguageByTag("c"), FindLanguage("c"));
   EXPECT_EQ(FindLanguageByTag("sh"), FindLanguage("bash"));
-  EXPECT_EQ(FindLanguageByTag("rust"), nullptr);
+  EXPECT_EQ(FindLanguageByTag("cobol"), nullptr);
 }
 
 TEST(BundledLanguages, TaskLanguagesNameRegistryEntries) {
@@ -355,7 +364,7 @@ TEST(BundledLanguages, TaskLanguagesNameRegistryEntries) {
   EXPECT_EQ(task::Language::Find("python"), task::Language::kPython);
   ASSERT_TRUE(task::Language::Find("bash"));
   EXPECT_EQ(task::Language::Find("bash")->name(), "bash");
-  EXPECT_FALSE(task::Language::Find("rust"));
+  EXPECT_FALSE(task::Language::Find("cobol"));
   EXPECT_FALSE(task::Language::Find("py"));  // an alias names fences, not languages
   EXPECT_EQ(task::Language{}, task::Language::kPython);
 }

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <string>
 
+#include "grader/languages/language.h"
 #include "grader/task/pack_hash.h"
 #include "grader/task/pack_loader.h"
 #include "grader/task/sha256.h"
@@ -323,9 +324,11 @@ TEST_F(PackTest, WrongScalarType) {
 }
 
 TEST_F(PackTest, BadEnumValue) {
-  EXPECT_EQ(ErrorFor("id: t\nprompt: p\nlanguages: [python, rust]\ntests: []\n"),
-            At("tasks/t.yaml", 3, 21) +
-                ": bad value \"rust\" for \"language\" (expected one of bash, c, cpp, python)");
+  // The known languages are those of languages/ (docs/languages.md), in name order.
+  EXPECT_EQ(ErrorFor("id: t\nprompt: p\nlanguages: [python, cobol]\ntests: []\n"),
+            At("tasks/t.yaml", 3, 21) + ": bad value \"cobol\" for \"language\" (expected one of " +
+                LanguageNames() + ")");
+  EXPECT_NE(LanguageNames().find("bash, c, cpp, "), std::string::npos) << LanguageNames();
   EXPECT_EQ(ErrorFor("id: t\nprompt: p\ntests:\n"
                      "  - stdio: {stdin: '', expected_stdout: '', compare: fuzzy}\n"),
             At("tasks/t.yaml", 4, 54) +
