@@ -36,6 +36,31 @@ for def in "$LANGUAGES_DIR"/*.yaml; do
   done
 done
 
+# npm for tools/typescript below: NodeSource's nodejs carries it, Debian's nodejs does not.
+if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi
+
+# Runs however the packages went (also when none was missing): the pinned TypeScript compiler
+# of languages/typescript.yaml, installed project-locally by `npm ci` from
+# tools/typescript/package-lock.json; skipped when node_modules has the pinned version. Then
+# the JVM's class-data-sharing archive of languages/java.yaml (javac's and common programs'
+# classes, so that a compile and a run start faster), rebuilt when the JDK changes.
+after_packages() {
+  local ts_dir="$LANGUAGES_DIR/../tools/typescript"
+  local want have
+  want=$(sed -n 's/^ *"typescript": "\([^"]*\)".*/\1/p' "$ts_dir/package.json")
+  have=$(sed -n 's/^  "version": "\([^"]*\)".*/\1/p' \
+    "$ts_dir/node_modules/typescript/package.json" 2>/dev/null || true)
+  if [[ -z $want || $have != "$want" || ! -e $ts_dir/node_modules/@types/node/package.json ]]; then
+    echo "setup: npm ci in tools/typescript (typescript $want)" >&2
+    if ! (cd "$ts_dir" && npm ci --no-audit --no-fund --ignore-scripts) >/tmp/proctor-npm.log 2>&1; then
+      cat /tmp/proctor-npm.log >&2
+      echo "setup: FAILED: npm ci in $ts_dir" >&2
+      exit 1
+    fi
+  fi
+  bash "$LANGUAGES_DIR/java/build_cds_archive.sh" || { echo "setup: FAILED: java CDS archive" >&2; exit 1; }
+}
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -44,6 +69,7 @@ for p in "${PACKAGES[@]}"; do
 done
 
 if ((${#missing[@]} == 0)); then
+  after_packages
   exit 0
 fi
 
@@ -61,4 +87,5 @@ for p in "${missing[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
     || { echo "setup: package $p is still not installed" >&2; exit 1; }
 done
+after_packages
 echo "setup: done" >&2

@@ -38,6 +38,11 @@ std::vector<TestOutcome> RunStdioTests(const TestContext& ctx,
 TestOutcome RunUnitTest(const TestContext& ctx, const task::Test& test);
 // One `program` unit test: solution + test code as one program (program_tests.h).
 TestOutcome RunProgramUnit(const TestContext& ctx, const task::UnitTest& unit);
+// One `go_test` unit test: the _test.go file built with the solution by `go test -c`.
+TestOutcome RunGoTestUnit(const TestContext& ctx, const task::UnitTest& unit);
+// One `java_main` or `node_require` unit test (grader/grading/unit_styles_jvm_node.cc).
+TestOutcome RunJavaMainUnit(const TestContext& ctx, const task::UnitTest& unit);
+TestOutcome RunNodeRequireUnit(const TestContext& ctx, const task::UnitTest& unit);
 
 // Fills usage and, for runs that did not end normally, the verdict from the run.
 void ApplyUsage(const sandbox::Result& run, TestOutcome* outcome);

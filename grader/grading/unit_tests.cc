@@ -65,6 +65,9 @@ std::string ModeName(task::UnitStyle style) {
     case task::UnitStyle::kAsserts: return "asserts";
     case task::UnitStyle::kCppAsserts: return "cpp_asserts";
     case task::UnitStyle::kProgram: return "program";
+    case task::UnitStyle::kGoTest: return "go_test";
+    case task::UnitStyle::kJavaMain: return "java_main";
+    case task::UnitStyle::kNodeRequire: return "node_require";
   }
   return "";
 }
@@ -242,6 +245,9 @@ TestOutcome RunCppUnit(const TestContext& ctx, const task::UnitTest& unit) {
 TestOutcome RunUnitTest(const TestContext& ctx, const task::Test& test) {
   const auto& unit = std::get<task::UnitTest>(test.body);
   if (unit.style == task::UnitStyle::kProgram) return RunProgramUnit(ctx, unit);
+  if (unit.style == task::UnitStyle::kGoTest) return RunGoTestUnit(ctx, unit);
+  if (unit.style == task::UnitStyle::kJavaMain) return RunJavaMainUnit(ctx, unit);
+  if (unit.style == task::UnitStyle::kNodeRequire) return RunNodeRequireUnit(ctx, unit);
   if (unit.style == task::UnitStyle::kCppAsserts) {
     if (ctx.program.language().name != "cpp") {
       TestOutcome o;

@@ -1,6 +1,7 @@
 #include "grader/languages/language.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "grader/languages/language_loader.h"
@@ -50,6 +51,14 @@ std::vector<std::string> LanguageFolders() {
     start = end + 1;
   }
   return folders;
+}
+
+std::string ProctorRoot() {
+  std::error_code ec;
+  std::filesystem::path bundled = std::filesystem::absolute(LanguageFolders().front(), ec);
+  bundled = bundled.lexically_normal();
+  if (!bundled.has_filename()) bundled = bundled.parent_path();  // "dir/" -> "dir"
+  return bundled.parent_path().string();
 }
 
 const std::vector<Language>& Languages() { return TheRegistry().languages; }

@@ -95,5 +95,8 @@ std::string LanguageNames();  // "bash, c, cpp, python" for messages
 const std::string& LanguageRegistryError();
 // The folders the registry loads, in order (the bundled one first).
 std::vector<std::string> LanguageFolders();
+// The folder holding the bundled languages/ folder (its parent; the source tree), which
+// definitions name as "{proctor_root}" in paths and commands.
+std::string ProctorRoot();
 
 }  // namespace proctor::grader

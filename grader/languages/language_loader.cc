@@ -6,6 +6,7 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <string_view>
 
 #include "grader/task/model.h"
 #include "grader/task/yaml_reader.h"
@@ -34,10 +35,20 @@ std::vector<std::string> ReadStrings(const YamlFile& file, const YAML::Node& nod
   return out;
 }
 
+// "{proctor_root}" in a path or an argument becomes ProctorRoot() (tools shipped with
+// Proctor, e.g. the pinned TypeScript compiler in tools/typescript).
+std::vector<std::string> WithRoot(std::vector<std::string> items) {
+  static constexpr std::string_view kRoot = "{proctor_root}";
+  for (std::string& s : items)
+    for (size_t at = s.find(kRoot); at != std::string::npos; at = s.find(kRoot, at))
+      s.replace(at, kRoot.size(), ProctorRoot());
+  return items;
+}
+
 // Absolute host paths without "..": what a sandbox may bind or execute.
 std::vector<std::string> ReadPaths(const YamlFile& file, const YAML::Node& node,
                                    const std::string& key) {
-  std::vector<std::string> out = ReadStrings(file, node, key);
+  std::vector<std::string> out = WithRoot(ReadStrings(file, node, key));
   for (size_t i = 0; i < out.size(); ++i) {
     const fs::path p(out[i]);
     bool dotdot = std::any_of(p.begin(), p.end(), [](const fs::path& part) { return part == ".."; });
@@ -50,7 +61,7 @@ std::vector<std::string> ReadPaths(const YamlFile& file, const YAML::Node& node,
 
 std::vector<std::string> ReadArgv(const YamlFile& file, const YAML::Node& node,
                                   const std::string& key, bool binary_allowed) {
-  std::vector<std::string> argv = ReadStrings(file, node, key);
+  std::vector<std::string> argv = WithRoot(ReadStrings(file, node, key));
   if (argv.empty()) Fail(file, node, "\"" + key + "\" must not be empty");
   const bool binary = binary_allowed && argv[0] == "{binary}";
   if (!binary && !fs::path(argv[0]).is_absolute())

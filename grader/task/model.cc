@@ -49,6 +49,12 @@ std::string_view UnitStyleName(UnitStyle style) {
       return "cpp_asserts";
     case UnitStyle::kProgram:
       return "program";
+    case UnitStyle::kGoTest:
+      return "go_test";
+    case UnitStyle::kJavaMain:
+      return "java_main";
+    case UnitStyle::kNodeRequire:
+      return "node_require";
   }
   return "?";
 }

@@ -138,11 +138,18 @@ enum class UnitStyle {
   kCppAsserts,  // C++: a main() with assert()s, compiled with the solution
   kProgram,     // any language: solution + test code as one program, run; passes on exit 0
                 // and Proctor's end marker (grader/grading/program_tests.cc)
+  kGoTest,      // Go: a _test.go file of `testing` Test functions, built with the solution by
+                // `go test -c` (grader/grading/unit_style_go_test.cc)
+  kJavaMain,    // Java: a test class with main(), compiled with the solution
+                // (grader/grading/unit_styles_jvm_node.cc)
+  kNodeRequire, // JavaScript/TypeScript: a test module that require()s/imports ./solution
+                // (grader/grading/unit_styles_jvm_node.cc)
 };
 // Every style; a language definition's `unit_styles` names those it supports.
 inline constexpr UnitStyle kUnitStyles[] = {UnitStyle::kHumanEval, UnitStyle::kPytest,
                                             UnitStyle::kAsserts, UnitStyle::kCppAsserts,
-                                            UnitStyle::kProgram};
+                                            UnitStyle::kProgram, UnitStyle::kGoTest,
+                                            UnitStyle::kJavaMain, UnitStyle::kNodeRequire};
 
 // Run test code of the pack against the solution; it passes if every test in it passes.
 struct UnitTest {

@@ -201,7 +201,10 @@ UnitTest ReadUnitTest(const YamlFile& file, const YAML::Node& node) {
                                           {"pytest", UnitStyle::kPytest},
                                           {"asserts", UnitStyle::kAsserts},
                                           {"cpp_asserts", UnitStyle::kCppAsserts},
-                                          {"program", UnitStyle::kProgram}});
+                                          {"program", UnitStyle::kProgram},
+                                          {"go_test", UnitStyle::kGoTest},
+                                          {"java_main", UnitStyle::kJavaMain},
+                                          {"node_require", UnitStyle::kNodeRequire}});
   if (map.Has("language")) {
     unit.language = ReadLanguage(file, map.Get("language"));
     unit.language_where = yaml::Where(file, map.Get("language"));
