@@ -29,8 +29,8 @@ constexpr Prefix kPrefixes[] = {
     {"Java", "java", nullptr},
     {"JavaScript", "javascript", nullptr},
     {"Go", "go",
-     "its tests are `go test` files using github.com/stretchr/testify, which Proctor does not "
-     "provide"},
+     "its tests are one `go test` file with the solution (package main, testify, the prompt's "
+     "imports), which the importer does not convert to the go_test style yet"},
     {"Rust", "rust",
      "its tests are #[cfg(test)] modules for `cargo test`, and every declaration uses the "
      "rand, regex and md5 crates, which Proctor does not provide"},
