@@ -229,6 +229,10 @@ class Validator {
         Check(unit->expected_tests >= 0, test.where, "expected_tests must not be negative");
         Check(unit->expected_tests == 0 || unit->style == UnitStyle::kPytest, test.where,
               "expected_tests applies only to style pytest");
+        // Proctor's harness is the test binary's TestMain (grader/grading/unit_style_go_test.cc).
+        static const std::regex kTestMain(R"((^|\n)\s*func\s+TestMain\s*\()");
+        Check(unit->style != UnitStyle::kGoTest || !std::regex_search(unit->code.text, kTestMain),
+              test.where, "a go_test file must not define TestMain (Proctor's harness does)");
       }
     }
     Check(hidden > 0, task.where,
