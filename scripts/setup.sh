@@ -48,8 +48,8 @@ after_packages() {
   local ts_dir="$LANGUAGES_DIR/../tools/typescript"
   local want have
   want=$(sed -n 's/^ *"typescript": "\([^"]*\)".*/\1/p' "$ts_dir/package.json")
-  have=$(sed -n 's/^  "version": "\([^"]*\)".*/\1/p' \
-    "$ts_dir/node_modules/typescript/package.json" 2>/dev/null || true)
+  have=$(sed -n 's/^ *"version": "\([^"]*\)".*/\1/p' \
+    "$ts_dir/node_modules/typescript/package.json" 2>/dev/null | head -n 1 || true)
   if [[ -z $want || $have != "$want" || ! -e $ts_dir/node_modules/@types/node/package.json ]]; then
     echo "setup: npm ci in tools/typescript (typescript $want)" >&2
     if ! (cd "$ts_dir" && npm ci --no-audit --no-fund --ignore-scripts) >/tmp/proctor-npm.log 2>&1; then
