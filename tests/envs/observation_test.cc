@@ -164,7 +164,7 @@ TEST(Action, CodeCompletionAndLanguage) {
   EXPECT_EQ(s.completion, "y");
   EXPECT_FALSE(s.code);
   for (const json& bad : {json("x"), json::object(), json{{"code", "x"}, {"completion", "y"}},
-                          json{{"code", "x"}, {"language", "rust"}},
+                          json{{"code", "x"}, {"language", "cobol"}},
                           json{{"code", "x"}, {"extra", "y"}}, json{{"completion", nullptr}}}) {
     try {
       ParseAction(bad, leap, task::Language::kPython);

@@ -62,7 +62,7 @@ TEST(Registry, BadOptionsAreNamed) {
       {"proctor/codegen-v0", {{"split", "dev"}}, "options.split"},
       {"proctor/codegen-v0", {{"pack", "nope"}}, "options.pack"},
       {"proctor/codegen-v0", {{"pack", 3}}, "options.pack"},
-      {"proctor/codegen-v0", {{"language", "rust"}}, "options.language"},
+      {"proctor/codegen-v0", {{"language", "cobol"}}, "options.language"},
       {"proctor/repair-v0", {{"max_turns", 0}}, "options.max_turns"},
       {"proctor/repair-v0", {{"max_turns", 65}}, "options.max_turns"},
       {"proctor/repair-v0", {{"max_turns", "4"}}, "options.max_turns"},

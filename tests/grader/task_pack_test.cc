@@ -293,7 +293,7 @@ TEST_F(PackTest, UnknownKeyInPackYaml) {
   EXPECT_EQ(LoadPack(dir_).error().ToString(),
             At("pack.yaml", 3, 1) +
                 ": unknown key \"limits\" in pack.yaml (expected one of name, version, "
-                "description, defaults)");
+                "description, defaults, python_packages)");
 }
 
 TEST_F(PackTest, UnknownLimit) {
