@@ -15,14 +15,15 @@ WORKDIR /opt/proctor
 # (setup.sh installs the packages that the language definitions of languages/ declare).
 COPY scripts/setup.sh scripts/setup.sh
 COPY languages languages
-RUN bash scripts/setup.sh \
+COPY tools/typescript/package.json tools/typescript/package-lock.json tools/typescript/
+RUN bash scripts/setup.sh --runtime \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
 
 COPY . .
 # As scripts/build.sh configures, but only the two binaries the server runs (`proctor` and the
 # per-run `proctor-keeper` beside it): the test suite is a third of the compile and is not
 # shipped (.dockerignore leaves tests/ out of the build context).
-RUN bash scripts/setup.sh \
+RUN bash scripts/setup.sh --runtime \
  && cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF >/dev/null \
  && cmake --build build -j "$(nproc)" --target proctor proctor-keeper
 

@@ -2,7 +2,18 @@
 # Installs every Debian package Proctor needs to build, test and run its sandboxed languages.
 # Idempotent: when everything is present it only checks and returns (well under a second).
 # Fails loudly (non-zero exit, the package named) when something cannot be installed.
+#   bash scripts/setup.sh             everything: build, languages, and the test suite's tools
+#   bash scripts/setup.sh --runtime   build and languages only (the Dockerfile: a server image
+#                                     needs no fuzzer, load balancer or fault-injection library)
 set -euo pipefail
+
+RUNTIME_ONLY=0
+case "${1:-}" in
+  --runtime) RUNTIME_ONLY=1 ;;
+  "") ;;
+  -h | --help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "setup: unknown argument $1 (expected --runtime or nothing)" >&2; exit 2 ;;
+esac
 
 PACKAGES=(
   # build
@@ -11,8 +22,12 @@ PACKAGES=(
   zlib1g-dev libssl-dev libpugixml-dev libcli11-dev
   # sandboxed languages (Python runs on Debian's interpreter, C++ on g++ above)
   python3 python3-dev
-  # tests and tools
+  # tools the server uses
   procps util-linux
+)
+
+# Only the test suite needs these (not a server image: --runtime leaves them out).
+TEST_PACKAGES=(
   # tests/faults: a wall-clock jump under a running server (LD_PRELOAD libfaketime)
   faketime libfaketime
   # deploy: the load balancer of deploy/haproxy.cfg (and the python_haproxy test)
@@ -22,6 +37,7 @@ PACKAGES=(
   # fuzz/: libFuzzer targets built with clang (scripts/fuzz.sh); llvm-symbolizer for reports
   clang libclang-rt-14-dev llvm
 )
+if ((RUNTIME_ONLY == 0)); then PACKAGES+=("${TEST_PACKAGES[@]}"); fi
 
 # The sandboxed languages' own packages: the `packages: [a, b]` line of each definition in
 # languages/ (docs/languages.md; the loader accepts only that one-line form, so this sed reads
