@@ -201,7 +201,7 @@ def main():
     proctor = os.path.join(args.build_dir, "proctor")
     languages = args.languages.split(",") if args.languages else defined_languages()
     tests = [(i * 7919 + 1, i * 104729 - 3) for i in range(args.tests)]
-    rows = []
+    rows, failed = [], []
     for language in languages:
         if language not in PROGRAMS:
             print(f"{language}: no benchmark program written, skipped", file=sys.stderr)
@@ -209,11 +209,15 @@ def main():
         programs = [PROGRAMS[language].format(n=f"{os.getpid()}-{time.time_ns()}-{i}")
                     for i in range(args.programs)]
         print(f"{language}: plain toolchain ...", file=sys.stderr, flush=True)
-        compiles, runs = measure_plain(language, programs, tests)
         work = tempfile.mkdtemp(prefix="proctor-bench-lang-")
         try:
+            compiles, runs = measure_plain(language, programs, tests)
             print(f"{language}: proctor grade ...", file=sys.stderr, flush=True)
             first, cached, per_run = measure_proctor(proctor, language, programs, tests, work)
+        except SystemExit as e:  # a wrong reward or a broken toolchain: no figures, said so
+            print(f"{language}: FAILED: {e}", file=sys.stderr)
+            failed.append((language, str(e).splitlines()[0][:300]))
+            continue
         finally:
             shutil.rmtree(work, ignore_errors=True)
         plain_compile = p50(compiles) if compiles else 0.0
@@ -233,6 +237,8 @@ def main():
         out.append(f"| {language} | {pc:.2f} | {pr * 1000:.1f} | {ps:.2f} | {first:.2f} | "
                    f"{first / ps:.2f}x | {cached:.3f} | {cached / plain_runs:.2f}x | "
                    f"{per_run * 1000:.1f} | {per_run / pr:.2f}x |")
+    for language, why in failed:
+        out.append(f"| {language} | not measured: {why} |||||||||")
     text = "\n".join(out) + "\n"
     sys.stdout.write(text)
     if args.markdown:
@@ -240,7 +246,8 @@ def main():
             f.write(text)
     print(f"machine: {platform.node()}, {os.cpu_count()} cores, load {os.getloadavg()}",
           file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

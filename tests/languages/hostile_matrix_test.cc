@@ -355,3 +355,28 @@ INSTANTIATE_TEST_SUITE_P(Languages, UnitStyleTest, ::testing::ValuesIn(UnitPacks
                          });
 
 }  // namespace
+
+namespace {
+
+TEST(GoTestStyle, ATestFileDefiningTestMainIsRefusedAtTheTest) {
+  // Proctor's harness is the test binary's TestMain: a pack's own would replace it (and the
+  // marker), so such a pack does not load.
+  if (!Defined("go")) GTEST_SKIP() << "languages/go.yaml is not there";
+  const fs::path dir = fs::temp_directory_path() /
+                       ("proctor-matrix-testmain-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "tasks");
+  std::ofstream(dir / "pack.yaml") << "name: testmain\nversion: \"1\"\n";
+  std::ofstream(dir / "tasks" / "t.yaml")
+      << "id: t\nprompt: p\nlanguages: [go]\ntests:\n"
+         "  - unit:\n      style: go_test\n      code: |\n        package main\n"
+         "        import \"testing\"\n"
+         "        func TestMain(m *testing.M) { m.Run() }\n";
+  const auto out = proctor::testing::RunCommand({kProctor, "pack", "check", dir.string()});
+  fs::remove_all(dir);
+  EXPECT_EQ(out.exit_code, 2) << out.out << out.err;
+  EXPECT_NE((out.out + out.err).find("tasks/t.yaml:5:5: a go_test file must not define TestMain"),
+            std::string::npos)
+      << out.out << out.err;
+}
+
+}  // namespace
