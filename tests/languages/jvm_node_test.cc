@@ -1,5 +1,8 @@
 // Java, JavaScript and TypeScript (languages/java.yaml, javascript.yaml, typescript.yaml)
-// graded through the real binary: `proctor grade` on the pack tests/languages/jvm_node_pack
+// graded through the real binary: `proctor pack check` proves the pack
+// tests/languages/jvm_node_pack (stdio, unit and checker tasks: a JavaScript checker judging
+// Java, a Java checker judging TypeScript; references 1.0, wrong ones below), and
+// `proctor grade` on it
 // gives 1.0 to right programs and 0.0 to wrong ones, reports compile errors with javac's and
 // tsc's own messages, and fails unit tests (java_main, node_require) for a wrong solution, for
 // one that exits 0 before the checks and for one that disarms console.assert. The hostile
