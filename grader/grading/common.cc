@@ -1,5 +1,7 @@
 #include "grader/grading/test_runners.h"
 
+#include <random>
+
 namespace proctor::grader {
 
 void ApplyUsage(const sandbox::Result& run, TestOutcome* outcome) {
@@ -13,6 +15,29 @@ void ApplyUsage(const sandbox::Result& run, TestOutcome* outcome) {
     outcome->verdict = VerdictFromRunStatus(run.status);
     outcome->time_limit = TimeLimitKindFromRunStatus(run.status);
   }
+}
+
+sandbox::Limits TaskCompileLimits(const task::Task& task, const Language& language) {
+  sandbox::Limits limits = language.compile_limits;
+  limits.wall_seconds = task.limits.compile_wall_seconds;
+  limits.memory_bytes = static_cast<uint64_t>(task.limits.compile_memory_mb) * sandbox::kMiB;
+  return limits;
+}
+
+TestOutcome CompileFailed(const CompileOutcome& compile) {
+  TestOutcome o;
+  o.verdict = compile.infra_error ? Verdict::kInfraError : Verdict::kCompileError;
+  o.infra_reason = compile.infra_error ? compile.message : "";
+  Feedback fb;
+  fb.message = CapText(compile.message, kFeedbackCap);
+  o.feedback = fb;
+  return o;
+}
+
+std::string NewNonce() {
+  std::random_device rd;
+  return std::to_string(rd()) + std::to_string(rd()) + std::to_string(rd()) +
+         std::to_string(rd());
 }
 
 sandbox::RunSpec PythonRunnerSpec(const TestContext& ctx, std::vector<std::string> runner_args) {

@@ -206,12 +206,8 @@ SubmissionReport Grader::GradeOnce(const task::Task& task, const Submission& sub
   const std::string& program_text = *submission.code;
   CompileOutcome compile;
   CompileExtras extras;
-  if (language != nullptr && !language->compile_argv.empty()) {
-    sandbox::Limits compile_limits = language->compile_limits;
-    compile_limits.wall_seconds = task.limits.compile_wall_seconds;
-    compile_limits.memory_bytes = static_cast<uint64_t>(task.limits.compile_memory_mb) * sandbox::kMiB;
-    extras.limits = compile_limits;
-  }
+  if (language != nullptr && !language->compile_argv.empty())
+    extras.limits = TaskCompileLimits(task, *language);
   // A C++ solution tested only by cpp_asserts files has no main() of its own: it is compiled
   // together with each test file instead of on its own; so is a solution tested only by
   // `program` or `go_test` tests (its test code completes it). Only the tests of its own

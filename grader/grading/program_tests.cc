@@ -1,6 +1,5 @@
 #include "grader/grading/program_tests.h"
 
-#include <random>
 #include <regex>
 
 #include "grader/grading/test_runners.h"
@@ -39,26 +38,12 @@ TestOutcome RunProgramUnit(const TestContext& ctx, const task::UnitTest& unit) {
   const std::string source = AssembleTestProgram(language, ctx.program_text, unit.code.text);
   CompileOutcome compile;
   CompileExtras extras;
-  if (!language.compile_argv.empty()) {
-    sandbox::Limits compile_limits = language.compile_limits;
-    compile_limits.wall_seconds = ctx.task.limits.compile_wall_seconds;
-    compile_limits.memory_bytes =
-        static_cast<uint64_t>(ctx.task.limits.compile_memory_mb) * sandbox::kMiB;
-    extras.limits = compile_limits;
-  }
+  if (!language.compile_argv.empty()) extras.limits = TaskCompileLimits(ctx.task, language);
   auto program = PreparedProgram::Prepare(ctx.sandbox, language, source, &compile, extras);
-  if (!program) {
-    o.verdict = compile.infra_error ? Verdict::kInfraError : Verdict::kCompileError;
-    o.infra_reason = compile.infra_error ? compile.message : "";
-    fb.message = CapText(compile.message, kFeedbackCap);
-    o.feedback = fb;
-    return o;
-  }
+  if (!program) return CompileFailed(compile);
   // The marker is new for every run, and only the environment carries it: the compiled
   // program (and the compile cache's key) stays the same.
-  std::random_device rd;
-  const std::string marker = "PROCTOR-UNIT-PASSED " + std::to_string(rd()) +
-                             std::to_string(rd()) + std::to_string(rd());
+  const std::string marker = "PROCTOR-UNIT-PASSED " + NewNonce();
   program->AddRunReadonlyPaths(ctx.program.extra_readonly_paths());
   sandbox::RunSpec spec = program->MakeRunSpec(ctx.limits, "");
   spec.policy.env[kUnitMarkerEnv] = marker;

@@ -46,6 +46,14 @@ TestOutcome RunNodeRequireUnit(const TestContext& ctx, const task::UnitTest& uni
 
 // Fills usage and, for runs that did not end normally, the verdict from the run.
 void ApplyUsage(const sandbox::Result& run, TestOutcome* outcome);
+
+// The compile limits of `language` with the task's compile wall clock and memory.
+sandbox::Limits TaskCompileLimits(const task::Task& task, const Language& language);
+// The outcome of a test whose program did not compile: the compiler's message (a
+// compile_error), or Proctor's own failure (infra_error).
+TestOutcome CompileFailed(const CompileOutcome& compile);
+// A fresh random nonce (decimal digits) for a unit test's end-of-test marker.
+std::string NewNonce();
 sandbox::RunSpec PythonRunnerSpec(const TestContext& ctx, std::vector<std::string> runner_args);
 
 }  // namespace proctor::grader

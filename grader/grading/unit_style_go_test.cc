@@ -6,7 +6,6 @@
 // environment, only when every test passed; so a solution that exits 0 early (os.Exit(0) in
 // init() or in the function under test) fails. It runs in the submission's process, as
 // cpp_asserts and `program` do (docs/threat-model.md).
-#include <random>
 #include <regex>
 
 #include "grader/grading/program_tests.h"
@@ -59,25 +58,13 @@ TestOutcome RunGoTestUnit(const TestContext& ctx, const task::UnitTest& unit) {
   // environment and limits; the package is the folder (main.go and both test files).
   extras.argv = {language.compile_argv[0], "test", "-c", "-vet=off", "-o",
                  language.binary_file};
-  sandbox::Limits compile_limits = language.compile_limits;
-  compile_limits.wall_seconds = ctx.task.limits.compile_wall_seconds;
-  compile_limits.memory_bytes =
-      static_cast<uint64_t>(ctx.task.limits.compile_memory_mb) * sandbox::kMiB;
-  extras.limits = compile_limits;
+  extras.limits = TaskCompileLimits(ctx.task, language);
   CompileOutcome compile;
   auto program =
       PreparedProgram::Prepare(ctx.sandbox, language, ctx.program_text, &compile, extras);
-  if (!program) {
-    o.verdict = compile.infra_error ? Verdict::kInfraError : Verdict::kCompileError;
-    o.infra_reason = compile.infra_error ? compile.message : "";
-    fb.message = CapText(compile.message, kFeedbackCap);
-    o.feedback = fb;
-    return o;
-  }
+  if (!program) return CompileFailed(compile);
   // A fresh marker per run, in the environment only: the binary (and its cache key) stay.
-  std::random_device rd;
-  const std::string marker = "PROCTOR-UNIT-PASSED " + std::to_string(rd()) +
-                             std::to_string(rd()) + std::to_string(rd());
+  const std::string marker = "PROCTOR-UNIT-PASSED " + NewNonce();
   sandbox::RunSpec spec = program->MakeRunSpec(ctx.limits, "");
   spec.policy.env[kUnitMarkerEnv] = marker;
   sandbox::Result run = ctx.sandbox.Run(spec);

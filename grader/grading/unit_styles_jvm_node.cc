@@ -18,7 +18,6 @@
 // before any test or solution code runs, and prints "PROCTOR-UNIT-PASSED <nonce>" only after
 // the test code finished without a failure. A solution that exits 0 early (System.exit(0),
 // process.exit(0)) never prints it and fails.
-#include <random>
 #include <regex>
 
 #include "grader/grading/test_runners.h"
@@ -158,12 +157,6 @@ std::string Substitute(std::string text, const std::map<std::string, std::string
   return text;
 }
 
-std::string NewNonce() {
-  std::random_device rd;
-  return std::to_string(rd()) + std::to_string(rd()) + std::to_string(rd()) +
-         std::to_string(rd());
-}
-
 // The name of the test's class: its first public top-level class, else its first class.
 std::string JavaTestClass(const std::string& code) {
   static const std::regex kPublic(
@@ -172,23 +165,6 @@ std::string JavaTestClass(const std::string& code) {
   std::smatch m;
   if (std::regex_search(code, m, kPublic) || std::regex_search(code, m, kAny)) return m[1].str();
   return "";
-}
-
-sandbox::Limits TaskCompileLimits(const TestContext& ctx, const Language& language) {
-  sandbox::Limits limits = language.compile_limits;
-  limits.wall_seconds = ctx.task.limits.compile_wall_seconds;
-  limits.memory_bytes = static_cast<uint64_t>(ctx.task.limits.compile_memory_mb) * sandbox::kMiB;
-  return limits;
-}
-
-TestOutcome CompileFailed(const CompileOutcome& compile) {
-  TestOutcome o;
-  o.verdict = compile.infra_error ? Verdict::kInfraError : Verdict::kCompileError;
-  o.infra_reason = compile.infra_error ? compile.message : "";
-  Feedback fb;
-  fb.message = CapText(compile.message, kFeedbackCap);
-  o.feedback = fb;
-  return o;
 }
 
 // The verdict of a harness run that was given `nonce` on stdin.
@@ -238,7 +214,7 @@ TestOutcome RunJavaMainUnit(const TestContext& ctx, const task::UnitTest& unit) 
                                              {"PASS_PREFIX", kPassPrefix}}),
                    false}};
   extras.extra_sources = {test_file, "ProctorUnitMain.java"};
-  extras.limits = TaskCompileLimits(ctx, language);
+  extras.limits = TaskCompileLimits(ctx.task, language);
   CompileOutcome compile;
   auto program =
       PreparedProgram::Prepare(ctx.sandbox, language, ctx.program_text, &compile, extras);
@@ -268,7 +244,7 @@ TestOutcome RunNodeRequireUnit(const TestContext& ctx, const task::UnitTest& uni
     extras.argv.insert(extras.argv.end(), language.compile_argv.begin() + 1,
                        language.compile_argv.end());
     extras.argv.push_back("test.ts");
-    extras.limits = TaskCompileLimits(ctx, language);
+    extras.limits = TaskCompileLimits(ctx.task, language);
     CompileOutcome compile;
     compiled = PreparedProgram::Prepare(ctx.sandbox, language, ctx.program_text, &compile, extras);
     if (!compiled) return CompileFailed(compile);

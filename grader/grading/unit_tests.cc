@@ -8,7 +8,6 @@
 
 #include <boost/asio/io_context.hpp>
 #include <map>
-#include <random>
 #include <set>
 #include <sstream>
 
@@ -204,23 +203,12 @@ TestOutcome RunCppUnit(const TestContext& ctx, const task::UnitTest& unit) {
                  "objcopy --redefine-sym main=proctor_test_main /tmp/unit_test.o; "
                  "g++ {pch} -std=c++20 -O2 -pipe -pthread -o solution solution.cpp "
                  "/tmp/unit_test.o proctor_main.cpp"};
-  sandbox::Limits compile_limits = FindLanguage("cpp")->compile_limits;
-  compile_limits.wall_seconds = ctx.task.limits.compile_wall_seconds;
-  compile_limits.memory_bytes =
-      static_cast<uint64_t>(ctx.task.limits.compile_memory_mb) * sandbox::kMiB;
-  extras.limits = compile_limits;
+  extras.limits = TaskCompileLimits(ctx.task, *FindLanguage("cpp"));
   CompileOutcome compile;
   auto program = PreparedProgram::Prepare(ctx.sandbox, *FindLanguage("cpp"), ctx.program_text,
                                           &compile, extras);
-  if (!program) {
-    o.verdict = compile.infra_error ? Verdict::kInfraError : Verdict::kCompileError;
-    o.infra_reason = compile.infra_error ? compile.message : "";
-    fb.message = CapText(compile.message, kFeedbackCap);
-    o.feedback = fb;
-    return o;
-  }
-  std::random_device rd;
-  const std::string nonce = std::to_string(rd()) + std::to_string(rd()) + std::to_string(rd());
+  if (!program) return CompileFailed(compile);
+  const std::string nonce = NewNonce();
   sandbox::Result run = ctx.sandbox.Run(program->MakeRunSpec(ctx.limits, nonce + "\n"));
   o.verdict = Verdict::kPassed;
   ApplyUsage(run, &o);
