@@ -48,13 +48,26 @@ std::vector<std::string> WithRoot(std::vector<std::string> items) {
 // Absolute host paths without "..": what a sandbox may bind or execute.
 std::vector<std::string> ReadPaths(const YamlFile& file, const YAML::Node& node,
                                    const std::string& key) {
-  std::vector<std::string> out = WithRoot(ReadStrings(file, node, key));
+  const std::vector<std::string> written = ReadStrings(file, node, key);
+  std::vector<std::string> out = WithRoot(written);
   for (size_t i = 0; i < out.size(); ++i) {
     const fs::path p(out[i]);
     bool dotdot = std::any_of(p.begin(), p.end(), [](const fs::path& part) { return part == ".."; });
     if (!p.is_absolute() || dotdot)
       Fail(file, node[i], "\"" + key + "\" entry \"" + out[i] + "\" must be an absolute path "
                           "without \"..\"");
+    // Every run gets its own empty /tmp and /dev/shm over these: a toolchain bound there is
+    // invisible to it, and its compiles would fail as the submission's compile errors.
+    for (const char* hidden : {"/tmp", "/dev/shm"}) {
+      const std::string h = hidden;
+      if (out[i] == h || out[i].rfind(h + "/", 0) == 0)
+        Fail(file, node[i], "\"" + key + "\" entry \"" + out[i] + "\" is under " + h +
+                                ", which every run replaces with its own empty one" +
+                                (written[i].find("{proctor_root}") != std::string::npos
+                                     ? " (" + ProctorRoot() + " is where Proctor is: put it "
+                                       "outside " + h + ")"
+                                     : ""));
+    }
   }
   return out;
 }

@@ -181,6 +181,11 @@ TEST_F(LanguageLoaderTest, PathsAndCommandsAreAbsolute) {
                         "path without \"..\"");
   EXPECT_EQ(ErrorFor(With("source_file: solution.lua", "source_file: src/solution.lua")),
             At(4, 14) + ": \"source_file\" must be a plain file name (got \"src/solution.lua\")");
+  // A run sees its own empty /tmp there: the toolchain would be missing and every compile a
+  // "compile error" of the submission.
+  EXPECT_EQ(ErrorFor(With("readonly_paths: [/usr/bin/lua5.4,", "readonly_paths: [/tmp/lua,")),
+            At(7, 20) + ": \"readonly_paths\" entry \"/tmp/lua\" is under /tmp, which every run "
+                        "replaces with its own empty one");
 }
 
 TEST_F(LanguageLoaderTest, PlaceholdersFitTheLanguage) {

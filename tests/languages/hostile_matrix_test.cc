@@ -320,8 +320,11 @@ TEST_P(HostileMatrixTest, EndsWithTheExpectedStatusAndLeavesTheHostUntouched) {
     default: break;
   }
   // Nothing of the run is left: no process carrying its marker (fork bombs name themselves
-  // ADVM-fork-<code>), no cgroup of the `proctor` process that ran it.
-  EXPECT_EQ(ProcessesWith("ADVM-fork-" + p.language.code, ran.pid), std::vector<std::string>{});
+  // ADVM-fork-<code>; only the fork bomb case looks, since ctest runs this language's fork
+  // bomb beside its other cases), no cgroup of the `proctor` process that ran it.
+  if (p.c == Case::kForkBomb) {
+    EXPECT_EQ(ProcessesWith("ADVM-fork-" + p.language.code, ran.pid), std::vector<std::string>{});
+  }
   EXPECT_EQ(CgroupsOf(ran.pid), std::vector<std::string>{});
 }
 
