@@ -15,7 +15,9 @@ WORKDIR /opt/proctor
 # (setup.sh installs the packages that the language definitions of languages/ declare).
 COPY scripts/setup.sh scripts/setup.sh
 COPY languages languages
-COPY tools/typescript/package.json tools/typescript/package-lock.json tools/typescript/
+# tools/typescript with the node_modules the host's setup installed, when it did (npm ci runs
+# here only without them).
+COPY tools/typescript tools/typescript
 RUN bash scripts/setup.sh --runtime \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
 

@@ -52,8 +52,20 @@ for def in "$LANGUAGES_DIR"/*.yaml; do
   done
 done
 
+# Whether tools/typescript holds the pinned TypeScript compiler already (a container build
+# copies in the one the host's setup installed: it may reach the npm registry only through
+# the host's own certificates).
+TS_DIR="$LANGUAGES_DIR/../tools/typescript"
+typescript_ready() {
+  local want have
+  want=$(sed -n 's/^ *"typescript": "\([^"]*\)".*/\1/p' "$TS_DIR/package.json" 2>/dev/null || true)
+  have=$(sed -n 's/^ *"version": "\([^"]*\)".*/\1/p' \
+    "$TS_DIR/node_modules/typescript/package.json" 2>/dev/null | head -n 1 || true)
+  [[ -n $want && $have == "$want" && -e $TS_DIR/node_modules/@types/node/package.json ]]
+}
+
 # npm for tools/typescript below: NodeSource's nodejs carries it, Debian's nodejs does not.
-if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi
+if ! command -v npm >/dev/null 2>&1 && ! typescript_ready; then PACKAGES+=(npm); fi
 
 # Runs however the packages went (also when none was missing): the pinned TypeScript compiler
 # of languages/typescript.yaml, installed project-locally by `npm ci` from
@@ -61,16 +73,11 @@ if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi
 # the JVM's class-data-sharing archive of languages/java.yaml (javac's and common programs'
 # classes, so that a compile and a run start faster), rebuilt when the JDK changes.
 after_packages() {
-  local ts_dir="$LANGUAGES_DIR/../tools/typescript"
-  local want have
-  want=$(sed -n 's/^ *"typescript": "\([^"]*\)".*/\1/p' "$ts_dir/package.json")
-  have=$(sed -n 's/^ *"version": "\([^"]*\)".*/\1/p' \
-    "$ts_dir/node_modules/typescript/package.json" 2>/dev/null | head -n 1 || true)
-  if [[ -z $want || $have != "$want" || ! -e $ts_dir/node_modules/@types/node/package.json ]]; then
-    echo "setup: npm ci in tools/typescript (typescript $want)" >&2
-    if ! (cd "$ts_dir" && npm ci --no-audit --no-fund --ignore-scripts) >/tmp/proctor-npm.log 2>&1; then
+  if ! typescript_ready; then
+    echo "setup: npm ci in tools/typescript" >&2
+    if ! (cd "$TS_DIR" && npm ci --no-audit --no-fund --ignore-scripts) >/tmp/proctor-npm.log 2>&1; then
       cat /tmp/proctor-npm.log >&2
-      echo "setup: FAILED: npm ci in $ts_dir" >&2
+      echo "setup: FAILED: npm ci in $TS_DIR" >&2
       exit 1
     fi
   fi
